@@ -1,0 +1,1 @@
+"""The `hustings` command line: thin Typer commands over the services."""

@@ -1,0 +1,1 @@
+"""The counting engine: profiles, methods behind one registry, exact round-by-round outcomes."""

@@ -1,0 +1,1 @@
+"""The vocabulary of elections: frozen dataclasses and enums, pure Python, stdlib only."""

@@ -1,0 +1,1 @@
+"""Readers and writers for the outside world; pure functions over text with precise error locations."""

@@ -1,0 +1,1 @@
+"""Pure renderers of results and records."""

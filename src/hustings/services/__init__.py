@@ -1,0 +1,1 @@
+"""Use cases. Each owns its transaction and appends its audit event in it."""

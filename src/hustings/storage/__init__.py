@@ -1,0 +1,1 @@
+"""SQLAlchemy tables, row <-> domain mapping, repositories, unit of work, Alembic migrations."""

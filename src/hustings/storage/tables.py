@@ -1,0 +1,161 @@
+"""The schema as SQLAlchemy Core tables. Rows are mapped to domain objects in `mapping.py`."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+organisations = Table(
+    "organisations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(100), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+)
+
+bodies = Table(
+    "bodies", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
+    Column("slug", String(100), nullable=False),
+    Column("name", String(300), nullable=False),
+    UniqueConstraint("organisation_id", "slug"),
+)
+
+members = Table(
+    "members", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("body_id", ForeignKey("bodies.id"), nullable=False),
+    Column("member_id", String(64), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("joined", Date, nullable=False),
+    Column("standing", String(20), nullable=False),
+    Column("precinct", String(64)),
+    UniqueConstraint("body_id", "member_id"),
+)
+
+offices = Table(
+    "offices", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
+    Column("slug", String(100), nullable=False),
+    Column("name", String(300), nullable=False),
+    UniqueConstraint("organisation_id", "slug"),
+)
+
+elections = Table(
+    "elections", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(100), nullable=False, unique=True),
+    Column("title", String(300), nullable=False),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
+    Column("office_id", ForeignKey("offices.id"), nullable=False),
+    Column("body_id", ForeignKey("bodies.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("method", String(40), nullable=False),
+    Column("seats", Integer, nullable=False),
+    Column("percentage_base", String(20), nullable=False),
+    Column("eligibility", JSON, nullable=False),
+    Column("timetable", JSON, nullable=False),
+    Column("rules", JSON, nullable=False),
+)
+
+candidates = Table(
+    "candidates", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("ballot_name", String(300), nullable=False),
+    Column("biography", Text, nullable=False),
+    Column("portrait", String(500), nullable=False),
+    Column("status", String(20), nullable=False),
+    UniqueConstraint("election_id", "key"),
+)
+
+precincts = Table(
+    "precincts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("name", String(300), nullable=False),
+    UniqueConstraint("election_id", "code"),
+)
+
+polls = Table(
+    "polls", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("kind", String(20), nullable=False),
+    UniqueConstraint("election_id", "key"),
+)
+
+poll_precincts = Table(
+    "poll_precincts", metadata,
+    Column("poll_id", ForeignKey("polls.id"), primary_key=True),
+    Column("precinct_id", ForeignKey("precincts.id"), primary_key=True),
+)
+
+roll_entries = Table(
+    "roll_entries", metadata,
+    Column("election_id", ForeignKey("elections.id"), primary_key=True),
+    Column("member_row_id", ForeignKey("members.id"), primary_key=True),
+    Column("precinct_id", ForeignKey("precincts.id"), nullable=False, index=True),
+)
+
+tally_sheets = Table(
+    "tally_sheets", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("poll_id", ForeignKey("polls.id"), nullable=False),
+    Column("precinct_id", ForeignKey("precincts.id"), nullable=False),
+    Column("registered", Integer, nullable=False),
+    Column("ballots_cast", Integer, nullable=False),
+    Column("blank", Integer, nullable=False),
+    Column("invalid", Integer, nullable=False),
+    Column("votes", JSON, nullable=False),
+    Column("entered_by", String(100), nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("poll_id", "precinct_id"),
+)
+
+blobs = Table(
+    "blobs", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("command", String(100), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)

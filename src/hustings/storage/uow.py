@@ -1,0 +1,51 @@
+"""The unit of work: one connection, one transaction, every repository."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from hustings.storage.ids import Ids
+from hustings.storage.repo_audit import SqlAuditRepo, SqlBlobRepo
+from hustings.storage.repo_elections import SqlElectionRepo
+from hustings.storage.repo_members import SqlMemberRepo
+from hustings.storage.repo_organisations import SqlOrganisationRepo
+from hustings.storage.repo_polls import SqlPollRepo, SqlPrecinctRepo, SqlSheetRepo
+from hustings.storage.repo_roll import SqlRollRepo
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        conn = self.engine.connect()
+        conn.begin()
+        self._conn = conn
+        ids = Ids(conn)
+        self.organisations = SqlOrganisationRepo(conn, ids)
+        self.elections = SqlElectionRepo(conn, ids)
+        self.members = SqlMemberRepo(conn, ids)
+        self.precincts = SqlPrecinctRepo(conn, ids)
+        self.roll = SqlRollRepo(conn, ids)
+        self.polls = SqlPollRepo(conn, ids)
+        self.sheets = SqlSheetRepo(conn, ids)
+        self.blobs = SqlBlobRepo(conn)
+        self.audit = SqlAuditRepo(conn)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        assert self._conn is not None
+        try:
+            if self._conn.in_transaction():
+                self._conn.rollback()
+        finally:
+            self._conn.close()
+            self._conn = None
+
+    def commit(self) -> None:
+        assert self._conn is not None
+        self._conn.commit()

@@ -1,0 +1,1 @@
+"""The web: FastAPI app factory, JSON API and server-rendered pages over the services."""
