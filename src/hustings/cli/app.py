@@ -47,8 +47,8 @@ def root(
 
 
 def _register() -> None:
-    from hustings.cli import elections, members, results, tally
     from hustings.cli import demo as demo_cmd
+    from hustings.cli import elections, members, results, tally
 
     elections.register(app)
     members.register(app)

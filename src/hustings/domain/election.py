@@ -56,7 +56,8 @@ class Timetable:
     runoff_day: date | None = None
 
     def ordered_dates(self) -> list[tuple[str, date]]:
-        names = ("nominations_open", "nominations_close", "roll_cutoff", "polling_day", "runoff_day")
+        names = ("nominations_open", "nominations_close", "roll_cutoff", "polling_day",
+                 "runoff_day")
         return [(n, d) for n in names if (d := getattr(self, n)) is not None]
 
 

@@ -58,7 +58,8 @@ class TallySheet:
         total = self.valid + self.blank + self.invalid
         if total != self.ballots_cast:
             found.append(Problem(
-                f"candidate votes + blank + invalid = {total}, but ballots_cast = {self.ballots_cast}",
+                f"candidate votes + blank + invalid = {total}, "
+                f"but ballots_cast = {self.ballots_cast}",
                 source, line, "ballots_cast"))
         if self.ballots_cast > self.registered:
             found.append(Problem(

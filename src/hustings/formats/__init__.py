@@ -1,1 +1,2 @@
-"""Readers and writers for the outside world; pure functions over text with precise error locations."""
+"""Readers and writers for the outside world: pure functions over text, with precise error
+locations."""

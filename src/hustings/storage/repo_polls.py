@@ -38,7 +38,8 @@ class SqlPollRepo:
 
     def add_precinct(self, election: str, poll: str, precinct: str) -> None:
         self.conn.execute(t.poll_precincts.insert().values(
-            poll_id=self.ids.poll(election, poll), precinct_id=self.ids.precinct(election, precinct)))
+            poll_id=self.ids.poll(election, poll),
+            precinct_id=self.ids.precinct(election, precinct)))
 
     def get(self, election: str, key: str) -> Poll:
         pid = self.ids.poll(election, key)
