@@ -48,13 +48,14 @@ def root(
 
 def _register() -> None:
     from hustings.cli import demo as demo_cmd
-    from hustings.cli import elections, members, results, tally
+    from hustings.cli import elections, members, results, tally, users
 
     elections.register(app)
     members.register(app)
     tally.register(app)
     results.register(app)
     demo_cmd.register(app)
+    users.register(app)
 
 
 _register()
@@ -80,10 +81,10 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         err_console.print("aborted")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - click usage errors arrive here
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except typer.TyperException as exc:  # usage errors: bad flags, values, missing arguments
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(f"error: {exc}", markup=False)
+        sys.exit(getattr(exc, "exit_code", 2))

@@ -58,7 +58,7 @@ class Profile:
     def from_ballots(
         cls,
         candidates: Sequence[str],
-        ballots: Iterable[Sequence[int]],
+        ballots: Iterable[Sequence[int | tuple[int, ...]]],
         counts: Iterable[int] | None = None,
         max_ranks: int | None = None,
     ) -> Profile:
@@ -72,7 +72,7 @@ class Profile:
         rows = [
             [
                 overvote_code(sets.setdefault(tuple(sorted(c)), len(sets)))
-                if isinstance(c, tuple | set | frozenset | list)
+                if not isinstance(c, int | np.integer)
                 else int(c)
                 for c in b
             ]

@@ -22,6 +22,7 @@ class Context:
     actor: str = "cli"
     now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
     progress: Progress | None = None
+    private: dict[str, Any] = field(default_factory=dict)  # never logged (e.g. password hashes)
 
 
 Handler = Callable[[UnitOfWork, dict[str, Any], Context], Any]

@@ -110,5 +110,6 @@ def _freeze(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> FrozenRol
         raise InvalidInput(Problem(
             f"{sum(unplaced.values())} eligible member(s) of {election.body!r} vote in precincts "
             f"that {slug!r} does not have ({listing})"))
-    size = uow.roll.freeze(slug, election.body, election.eligibility)
-    return FrozenRoll(slug, size, uow.roll.counts(slug))
+    uow.roll.freeze(slug, election.body, election.eligibility)
+    counts = uow.roll.counts(slug)
+    return FrozenRoll(slug, sum(counts.values()), counts)

@@ -22,7 +22,7 @@ class SqlRollRepo:
             conditions.append(t.members.c.standing == "good")
         return and_(*conditions)
 
-    def freeze(self, election: str, body: str, rule: EligibilityRule) -> int:
+    def freeze(self, election: str, body: str, rule: EligibilityRule) -> None:
         eid = self.ids.election(election)
         source = (select(literal(eid, t.roll_entries.c.election_id.type), t.members.c.id,
                          t.precincts.c.id)
@@ -30,9 +30,8 @@ class SqlRollRepo:
                       t.precincts.c.election_id == eid,
                       t.precincts.c.code == t.members.c.precinct)))
                   .where(self._eligible(body, rule)))
-        result = self.conn.execute(insert(t.roll_entries).from_select(
+        self.conn.execute(insert(t.roll_entries).from_select(
             ["election_id", "member_row_id", "precinct_id"], source))
-        return int(result.rowcount or 0)
 
     def unplaced(self, election: str, body: str, rule: EligibilityRule) -> dict[str, int]:
         """Eligible members whose precinct is not one of the election's, by precinct code."""

@@ -13,6 +13,7 @@ from hustings.storage.repo_members import SqlMemberRepo
 from hustings.storage.repo_organisations import SqlOrganisationRepo
 from hustings.storage.repo_polls import SqlPollRepo, SqlPrecinctRepo, SqlSheetRepo
 from hustings.storage.repo_roll import SqlRollRepo
+from hustings.storage.repo_users import SqlUserRepo
 
 
 class SqlUnitOfWork:
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.sheets = SqlSheetRepo(conn, ids)
         self.blobs = SqlBlobRepo(conn)
         self.audit = SqlAuditRepo(conn)
+        self.users = SqlUserRepo(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,0 +1,109 @@
+"""The `hustings` command line: the demo, the JSON contract, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hustings.cli.app import main
+from tests.conftest import DEMO_DIR
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as done:
+        code = int(done.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def demo_db(database_url: str, capsys: pytest.CaptureFixture[str]) -> str:
+    code, out, err = run(capsys, "--db", database_url, "demo")
+    assert code == 0, err
+    assert "labor-2002" in out and "Amram Mitzna" in out
+    return database_url
+
+
+def result(capsys: pytest.CaptureFixture[str], db: str, slug: str) -> dict[str, Any]:
+    code, out, err = run(capsys, "--db", db, "results", slug, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_demo_reproduces_the_published_figures(demo_db: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    r2002 = result(capsys, demo_db, "labor-2002")
+    assert r2002 == {
+        "election": "labor-2002", "status": "provisional", "registered": 112640,
+        "ballots_cast": 67020, "valid": 66220, "blank": 412, "invalid": 388, "turnout": "59.5",
+        "percentage_base": "valid", "precincts": {"reporting": 12, "total": 12},
+        "candidates": [
+            {"name": "Amram Mitzna", "votes": 35945, "percentage": "54.28"},
+            {"name": "Binyamin Ben-Eliezer", "votes": 25445, "percentage": "38.42"},
+            {"name": "Haim Ramon", "votes": 4830, "percentage": "7.29"},
+        ],
+        "winner": "Amram Mitzna", "margin": 10500,
+    }
+    r2003 = result(capsys, demo_db, "labor-2003")
+    assert [(c["name"], c["votes"], c["percentage"]) for c in r2003["candidates"]] == [
+        ("Shimon Peres", 631, "49.65"), ("Efraim Sneh", 359, "28.25"),
+        ("Danny Atar", 281, "22.11")]
+    assert r2003["turnout"] == "52.0" and r2003["registered"] == 2471
+    r2001 = result(capsys, demo_db, "labor-2001")
+    assert r2001["winner"] == "Avraham Burg" and r2001["margin"] == 1088
+    assert [c["name"] for c in r2001["candidates"]] == ["Avraham Burg", "Binyamin Ben-Eliezer"]
+
+
+def test_results_as_csv_and_table(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--db", demo_db, "results", "labor-2003", "--format", "csv")
+    assert code == 0
+    assert out.splitlines()[:2] == ["election,line,votes,percentage_of_valid",
+                                    "labor-2003,Shimon Peres,631,49.65"]
+    code, out, _ = run(capsys, "--db", demo_db, "results", "labor-2003")
+    assert "49.65" in out and "turnout 52.0%" in out and "reporting 1 of 1" in out
+
+
+def test_user_mistakes_are_messages_not_tracebacks(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    code, _, err = run(capsys, "--db", db, "results", "nope")
+    assert code == 3 and "no election 'nope'" in err and "Traceback" not in err
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[election]\nslug='x'\n")
+    code, _, err = run(capsys, "--db", db, "election", "create", str(bad))
+    assert code == 2 and f"{bad} [organisation]: missing table" in err
+    code, _, err = run(capsys, "--db", db, "election", "create", str(tmp_path / "missing.toml"))
+    assert code == 2 and "No such file" in err
+    code, _, err = run(capsys, "--db", db, "results", "x", "--format", "yaml")
+    assert code == 2 and "yaml" in err
+
+
+def test_tally_enter_by_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert run(capsys, "--db", db, "election", "create", str(DEMO_DIR / "labor-2003.toml"))[0] == 0
+    assert run(capsys, "--db", db, "members", "import", "central-committee",
+               str(DEMO_DIR / "central-committee.csv"))[0] == 0
+    assert run(capsys, "--db", db, "roll", "freeze", "labor-2003")[0] == 0
+    code, _, err = run(capsys, "--db", db, "tally", "enter", "labor-2003", "--precinct", "CC",
+                       "--registered", "2471", "--ballots-cast", "10", "--votes", "peres=5",
+                       "--votes", "sneh=2", "--votes", "atar=1", "--blank", "1", "--invalid", "1")
+    assert code == 0, err
+    code, _, err = run(capsys, "--db", db, "tally", "enter", "labor-2003", "--precinct", "CC",
+                       "--registered", "2471", "--ballots-cast", "10", "--votes", "peres=five",
+                       "--blank", "1", "--invalid", "1")
+    assert code == 2 and "'peres=five' is not CANDIDATE=N" in err
+
+
+def test_console_script_help_has_examples() -> None:
+    exe = Path(sys.executable).with_name("hustings")
+    out = subprocess.run([str(exe), "tally", "import", "--help"], capture_output=True, text=True,
+                         check=True).stdout
+    assert "Example: hustings tally import" in out
