@@ -53,3 +53,21 @@ class Container:
     def close(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+class ScratchSqlite:
+    """An empty SQLite database in a temporary folder, migrated to head (for `log verify`)."""
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self._dir = tempfile.TemporaryDirectory(prefix="hustings-verify-")
+        self._container = Container(Settings(f"sqlite:///{self._dir.name}/scratch.db"))
+
+    @property
+    def uow_factory(self) -> UnitOfWorkFactory:
+        return self._container.uow_factory
+
+    def close(self) -> None:
+        self._container.close()
+        self._dir.cleanup()

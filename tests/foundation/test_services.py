@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from hustings.domain.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
 from hustings.domain.polling import TallySheet
-from hustings.services import elections, members, tallies
+from hustings.services import elections, lifecycle, members, tallies
 from hustings.services.commands import Context
 from hustings.services.results import election_result
 from hustings.storage import tables as t
@@ -66,17 +66,27 @@ def ready(uow_factory: Any) -> Any:
     elections.import_precincts(uow_factory, "pres-2024", PRECINCTS, "p.csv", CTX)
     frozen = elections.freeze_roll(uow_factory, "pres-2024", CTX)
     assert frozen.size == 4 and frozen.by_precinct == {"N": 2, "S": 2}
+    lifecycle.advance(uow_factory, "pres-2024", "nominations", CTX)
+    lifecycle.advance(uow_factory, "pres-2024", "voting", CTX)
     return uow_factory
 
 
+def twice(call: Any, *args: Any, **kwargs: Any) -> None:
+    """Enter the same figures as two clerks: a sheet counts only then."""
+    for clerk in ("clerk-a", "clerk-b"):
+        call(*args, Context(actor=clerk), **kwargs)
+
+
 def test_whole_flow_gives_the_result(ready: Any) -> None:
-    tallies.import_tallies(ready, "pres-2024", b"precinct,registered,ballots_cast,ann,bob,"
-                           b"blank,invalid\nN,2,2,1,1,0,0\n", "t.csv", CTX)
+    data = b"precinct,registered,ballots_cast,ann,bob,blank,invalid\nN,2,2,1,1,0,0\n"
+    tallies.import_tallies(ready, "pres-2024", data, "t.csv", Context(actor="clerk-a"))
+    assert election_result(ready, "pres-2024").precincts_reporting == 0  # one clerk is not enough
+    tallies.import_tallies(ready, "pres-2024", data, "t.csv", Context(actor="clerk-b"))
     partial = election_result(ready, "pres-2024").to_dict()
     assert partial["status"] == "counting"
     assert partial["precincts"] == {"reporting": 1, "total": 2}
-    tallies.enter_tally(ready, "pres-2024", TallySheet("initial", "S", 2, 2, {"ann": 2, "bob": 0}),
-                        CTX)
+    twice(tallies.enter_tally, ready, "pres-2024",
+          TallySheet("initial", "S", 2, 2, {"ann": 2, "bob": 0}))
     result = election_result(ready, "pres-2024").to_dict()
     assert result["status"] == "provisional"
     assert result["candidates"] == [{"name": "Ann Able", "votes": 3, "percentage": "75.00"},
@@ -88,7 +98,8 @@ def test_whole_flow_gives_the_result(ready: Any) -> None:
 def test_every_change_is_in_the_audit_log(ready: Any, container: Any) -> None:
     with ready() as uow:
         commands = [e.command for e in uow.audit.entries()]
-    assert commands == ["election.create", "members.import", "precincts.import", "roll.freeze"]
+    assert commands == ["election.create", "members.import", "precincts.import", "roll.freeze",
+                        "election.advance", "election.advance"]
 
 
 @pytest.mark.parametrize(("csv", "words"), [
@@ -109,7 +120,7 @@ def test_rejected_tally_import_changes_nothing(ready: Any, container: Any, csv: 
 def test_second_sheet_for_a_precinct_is_refused(ready: Any) -> None:
     sheet = TallySheet("initial", "N", 2, 2, {"ann": 1, "bob": 1})
     tallies.enter_tally(ready, "pres-2024", sheet, CTX)
-    with pytest.raises(InvalidInput, match="already has a sheet"):
+    with pytest.raises(InvalidInput, match="a correction needs a reason"):
         tallies.enter_tally(ready, "pres-2024", sheet, CTX)
 
 
@@ -122,16 +133,19 @@ def test_tally_for_unknown_poll_or_candidate(ready: Any) -> None:
                             TallySheet("initial", "N", 2, 2, {"ann": 1, "cat": 1}), CTX)
 
 
-def test_tally_before_freezing_is_refused(uow_factory: Any) -> None:
+def test_tally_and_voting_need_the_frozen_roll(uow_factory: Any) -> None:
     elections.create_election(uow_factory, DEFINITION, "def.toml", CTX)
     elections.import_precincts(uow_factory, "pres-2024", PRECINCTS, "p.csv", CTX)
-    with pytest.raises(RuleViolation, match="not frozen"):
+    with pytest.raises(RuleViolation, match="draft"):
         tallies.enter_tally(uow_factory, "pres-2024",
                             TallySheet("initial", "N", 2, 2, {"ann": 1, "bob": 1}), CTX)
+    lifecycle.advance(uow_factory, "pres-2024", "nominations", CTX)
+    with pytest.raises(RuleViolation, match="not frozen"):
+        lifecycle.advance(uow_factory, "pres-2024", "voting", CTX)
 
 
 def test_roll_rules(ready: Any) -> None:
-    with pytest.raises(RuleViolation, match="frozen already"):
+    with pytest.raises(RuleViolation, match="only be frozen before voting"):
         elections.freeze_roll(ready, "pres-2024", CTX)
     with pytest.raises(RuleViolation, match="frozen"):
         elections.import_precincts(ready, "pres-2024", b"code,name\nE,East\n", "p.csv", CTX)

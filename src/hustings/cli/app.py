@@ -48,7 +48,7 @@ def root(
 
 def _register() -> None:
     from hustings.cli import demo as demo_cmd
-    from hustings.cli import elections, members, results, tally, users
+    from hustings.cli import elections, integrity, members, record, results, tally, users
 
     elections.register(app)
     members.register(app)
@@ -56,6 +56,8 @@ def _register() -> None:
     results.register(app)
     demo_cmd.register(app)
     users.register(app)
+    integrity.register(app)
+    record.register(app)
 
 
 _register()

@@ -11,7 +11,7 @@ from hustings.bootstrap import Container, Settings
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.services.ports import UnitOfWorkFactory
 
-console = Console()
+console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 import typer
 
 from hustings.cli.context import console, uow
-from hustings.cli.results import ResultFormat, results
+from hustings.cli.results import show_table
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.services.demo import build_demo
+from hustings.services.queries import tenures
+from hustings.services.results import published_result
 
 DEFAULT_FOLDER = Path(__file__).resolve().parents[3] / "examples" / "israeli-labor"
 
@@ -22,10 +24,15 @@ def demo(ctx: typer.Context,
     """
     if not (folder / "labor-2002.toml").is_file():
         raise InvalidInput(Problem("not the demo folder (no labor-2002.toml)", str(folder)))
-    slugs = build_demo(uow(ctx), folder)
+    factory = uow(ctx)
+    slugs = build_demo(factory, folder)
     for slug in slugs:
-        results(ctx, slug, ResultFormat.TABLE)
+        show_table(published_result(factory, slug))
         console.print()
+    console.print("Leaders of the Israeli Labor Party, as the certified counts made them:")
+    for t in tenures(factory, "israeli-labor", "leader"):
+        console.print(f"  {t.holder} ({t.kind.value}) from {t.start} "
+                      f"{'to ' + str(t.end) if t.end else '(in office)'} — {t.election}")
 
 
 def register(app: typer.Typer) -> None:

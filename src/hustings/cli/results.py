@@ -1,15 +1,20 @@
-"""`hustings results ELECTION [--format table|json|csv]`."""
+"""`hustings results ELECTION [--format ...] [--version N | --as-of T]`, `results diff E A B`,
+`results versions E`."""
 
 from __future__ import annotations
 
 import enum
+import json
+from typing import Any
 
 import typer
 from rich.table import Table
 
 from hustings.cli.context import console, uow
+from hustings.cli.options import parse_timestamp
+from hustings.domain.errors import InvalidInput, Problem
 from hustings.formats.published_result import result_csv, result_json
-from hustings.services.results import election_result
+from hustings.services.results import diff_versions, published_result, versions
 
 
 class ResultFormat(enum.StrEnum):
@@ -18,38 +23,82 @@ class ResultFormat(enum.StrEnum):
     CSV = "csv"
 
 
-def results(ctx: typer.Context, election: str = typer.Argument(..., help="Election slug."),
-            format: ResultFormat = typer.Option(ResultFormat.TABLE, "--format", "-f",
-                                                help="Output format.")) -> None:
-    """Show an election's result: votes, percentages, turnout, margin and winner.
+def results(
+    ctx: typer.Context,
+    words: list[str] = typer.Argument(..., metavar="ELECTION | diff ELECTION A B | versions "
+                                      "ELECTION", help="An election slug; or `diff SLUG A B`; "
+                                      "or `versions SLUG`."),
+    format: ResultFormat = typer.Option(ResultFormat.TABLE, "--format", "-f",
+                                        help="Output format."),
+    version: int = typer.Option(None, "--version", help="An earlier result version."),
+    as_of: str = typer.Option(None, "--as-of", help="The version in force at this timestamp "
+                              "(UTC, YYYY-MM-DDTHH:MM:SS)."),
+) -> None:
+    """Show an election's result: votes, percentages, turnout, margin, winner, version.
 
-    Example: hustings results labor-2002 --format json
+    Examples: hustings results labor-2002 --format json;
+    hustings results labor-2001 --version 1; hustings results diff labor-2001 1 3
     """
-    result = election_result(uow(ctx), election)
-    data = result.to_dict()
+    factory = uow(ctx)
+    if words[0] == "diff":
+        if len(words) != 4 or not words[2].isdigit() or not words[3].isdigit():
+            raise InvalidInput(Problem("usage: hustings results diff ELECTION A B (version "
+                                       "numbers)", "results diff"))
+        changes = diff_versions(factory, words[1], int(words[2]), int(words[3]))
+        if format is ResultFormat.JSON:
+            print(json.dumps([{"what": w, "a": a, "b": b} for w, a, b in changes],
+                             ensure_ascii=False, indent=2))
+            return
+        table = Table("what", f"version {words[2]}", f"version {words[3]}",
+                      title=f"{words[1]}: version {words[2]} → {words[3]}")
+        for what, a, b in changes:
+            table.add_row(what, str(a), str(b))
+        console.print(table if changes else "no differences")
+        return
+    if words[0] == "versions":
+        rows = versions(factory, words[1] if len(words) > 1 else "")
+        if format is ResultFormat.JSON:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        table = Table("version", "created (UTC)", "winner", "reason")
+        for r in rows:
+            table.add_row(str(r["version"]), r["created_at"], str(r["winner"]), r["reason"])
+        console.print(table)
+        return
+    if len(words) != 1:
+        raise InvalidInput(Problem(f"unexpected arguments: {' '.join(words[1:])}", "results"))
+    data = published_result(factory, words[0], version, parse_timestamp(as_of, "--as-of"))
     if format is ResultFormat.JSON:
         print(result_json(data))
-        return
-    if format is ResultFormat.CSV:
+    elif format is ResultFormat.CSV:
         print(result_csv(data), end="")
-        return
-    base = "valid votes" if result.percentage_base.value == "valid" else "ballots cast"
-    table = Table(title=f"{election} — {result.status}", title_justify="left")
+    else:
+        show_table(data)
+
+
+def show_table(data: dict[str, Any]) -> None:
+    base = "valid votes" if data.get("percentage_base", "valid") == "valid" else "ballots cast"
+    for r in data.get("rounds", [])[:-1]:
+        console.print(f"Round {r['round']} ({r['poll']}, {r['day']}): " + "; ".join(
+            f"{c['name']} {c['votes']:,} ({c['percentage']}%)" for c in r["candidates"])
+            + (f" — runoff: {' v '.join(r['runoff'])}" if r.get("runoff") else ""))
+    table = Table(title=f"{data['election']} — {data['status']} (version {data['version']}: "
+                  f"{data['reason']})", title_justify="left")
     table.add_column("Candidate")
     table.add_column("Votes", justify="right")
     table.add_column(f"% of {base}", justify="right")
-    for c in result.candidates:
-        mark = " ✔" if c.name == result.winner else ""
-        table.add_row(c.name + mark, f"{c.votes:,}", c.percentage)
+    for c in data["candidates"]:
+        mark = " ✔" if c["name"] == data["winner"] else ""
+        table.add_row(c["name"] + mark, f"{c['votes']:,}", c["percentage"])
     table.add_section()
-    table.add_row("Blank", f"{result.blank:,}", "")
-    table.add_row("Invalid", f"{result.invalid:,}", "")
-    table.add_row("Ballots cast", f"{result.ballots_cast:,}", "")
-    table.add_row("Registered", f"{result.registered:,}", f"turnout {result.turnout}%")
+    table.add_row("Blank", f"{data['blank']:,}", "")
+    table.add_row("Invalid", f"{data['invalid']:,}", "")
+    table.add_row("Ballots cast", f"{data['ballots_cast']:,}", "")
+    table.add_row("Registered", f"{data['registered']:,}", f"turnout {data['turnout']}%")
     console.print(table)
-    winner = result.winner or "none (tie or no votes)"
-    console.print(f"Winner: {winner}; margin {result.margin:,} votes; precincts reporting "
-                  f"{result.precincts_reporting} of {result.precincts_total}.")
+    winner = data["winner"] or "none yet (a tie, a runoff due, or no votes)"
+    console.print(f"Winner: {winner}; margin {data['margin']:,} votes; precincts reporting "
+                  f"{data['precincts']['reporting']} of {data['precincts']['total']}.")
 
 
 def register(app: typer.Typer) -> None:

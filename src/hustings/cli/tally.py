@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.table import Table
 
 from hustings.cli.context import console, read_file, uow
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.domain.polling import TallySheet
 from hustings.services.commands import Context
 from hustings.services.elections import INITIAL_POLL
-from hustings.services.queries import get_election
+from hustings.services.queries import get_election, precinct_statuses
 from hustings.services.tallies import enter_tally, import_tallies
 
 tally_app = typer.Typer(help="Precinct tally sheets.", no_args_is_help=True)
@@ -22,14 +23,17 @@ def import_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slu
                file: Path = typer.Argument(..., help="CSV: precinct,registered,ballots_cast,"
                                                      "<candidates...>,blank,invalid."),
                poll: str = typer.Option(INITIAL_POLL, help="Poll the sheets belong to."),
-               clerk: str = typer.Option("cli", help="Who entered the sheets.")) -> None:
-    """Import precinct tally sheets from CSV.
+               clerk: str = typer.Option("cli", help="Who entered the sheets."),
+               reason: str = typer.Option(None, help="Reason, when this corrects earlier "
+                                          "entries.")) -> None:
+    """Import precinct tally sheets from CSV as one clerk's entries.
 
-    Example: hustings tally import labor-2002 examples/israeli-labor/tally-2002.csv
+    A sheet counts once a second clerk has entered the same figures.
+    Example: hustings tally import labor-2002 examples/israeli-labor/tally-2002.csv --clerk ana
     """
     n = import_tallies(uow(ctx), election, read_file(file), str(file), Context(actor=clerk),
-                       poll=poll)
-    console.print(f"accepted {n} tally sheets for {election} ({poll})")
+                       poll=poll, reason=reason)
+    console.print(f"stored {n} tally sheet entries by {clerk} for {election} ({poll})")
 
 
 @tally_app.command("enter")
@@ -45,6 +49,7 @@ def enter_cmd(
     invalid: int = typer.Option(..., prompt=True),
     poll: str = typer.Option(INITIAL_POLL, help="Poll the sheet belongs to."),
     clerk: str = typer.Option("cli", help="Who entered the sheet."),
+    reason: str = typer.Option(None, help="Reason, when this corrects an earlier entry."),
 ) -> None:
     """Enter one precinct's tally sheet, by flags or at the prompts.
 
@@ -63,8 +68,23 @@ def enter_cmd(
         for c in get_election(factory, election).candidates:
             counts[c.key] = typer.prompt(f"votes for {c.name} ({c.key})", type=int)
     sheet = TallySheet(poll, precinct, registered, ballots_cast, counts, blank, invalid)
-    enter_tally(factory, election, sheet, Context(actor=clerk))
-    console.print(f"accepted the sheet of {precinct} for {election} ({poll})")
+    status = enter_tally(factory, election, sheet, Context(actor=clerk), reason)
+    console.print(f"sheet of {precinct} for {election} ({poll}) by {clerk}: {status}")
+
+
+@tally_app.command("status")
+def status_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slug.")) -> None:
+    """Each precinct's sheet: accepted, awaiting a second entry, or a field-by-field mismatch.
+
+    Example: hustings tally status labor-2002
+    """
+    table = Table("round", "poll", "precinct", "status", "clerks", "mismatch")
+    for r, p in precinct_statuses(uow(ctx), election):
+        rec = p.reconciliation
+        mismatch = "; ".join(f"{f}: {a} ≠ {b}" for f, (a, b) in rec.mismatches.items())
+        table.add_row(str(r), p.poll, f"{p.code} {p.name}", rec.status, ", ".join(rec.clerks),
+                      mismatch)
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:

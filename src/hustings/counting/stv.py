@@ -286,9 +286,9 @@ class _Count:
         rows = np.flatnonzero(self.cursor.top == loser)
         moved = self._advance(rows, number)
         notes.append(
-            f"No surplus is waiting to be transferred, so {self.labels[loser]}, with the fewest votes "
-            f"({num(low, self.decimals)}), is excluded; their ballots move on at their current "
-            f"value: {listing(moved, self.decimals)}."
+            f"No surplus is waiting to be transferred, so {self.labels[loser]}, with the fewest "
+            f"votes ({num(low, self.decimals)}), is excluded; their ballots move on at their "
+            f"current value: {listing(moved, self.decimals)}."
         )
         return loser, {self.labels[loser]: moved}
 

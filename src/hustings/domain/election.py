@@ -74,6 +74,7 @@ class Election:
     timetable: Timetable
     candidates: tuple[Candidate, ...]
     seats: int = 1
+    sheet_entries: int = 2  # clerks whose matching entries make a tally sheet count
     percentage_base: PercentageBase = PercentageBase.VALID
     status: ElectionStatus = ElectionStatus.DRAFT
     rules: dict[str, object] = field(default_factory=dict)

@@ -27,6 +27,8 @@ class Poll:
     day: date
     kind: PollKind
     precincts: tuple[str, ...]  # precinct codes
+    candidates: tuple[str, ...] | None = None  # candidate keys on the ballot; None = all
+    replaces: str | None = None  # a re-vote's: the poll whose precincts it votes again
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ def parse_election_toml(text: str, source: str = "<definition>",
 
     el = r.table(doc, "election")
     r.unknown_keys(el, "election", {"slug", "title", "kind", "method", "seats",
-                                    "percentage_base"})
+                                    "percentage_base", "sheet_entries"})
     tt_t = r.table(doc, "timetable")
     r.unknown_keys(tt_t, "timetable", {"nominations_open", "nominations_close", "roll_cutoff",
                                        "polling_day", "runoff_day"})
@@ -198,6 +198,7 @@ def parse_election_toml(text: str, source: str = "<definition>",
         timetable=timetable,
         candidates=candidates,
         seats=r.integer(el, "election", "seats", 1, minimum=1),
+        sheet_entries=r.integer(el, "election", "sheet_entries", 2, minimum=1),
         percentage_base=r.choice(el, "election", "percentage_base", PercentageBase,
                                  PercentageBase.VALID),
         rules=rules,

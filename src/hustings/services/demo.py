@@ -1,19 +1,28 @@
-"""The Israeli Labor demo: the three elections built through the same services users call."""
+"""The Israeli Labor demo: the three elections built through the same services users call.
+
+2001 plays the whole story: the September poll, a dispute, a ruling voiding four precincts, the
+re-vote of 26 December and the reversal of the winner; 2002 and 2003 follow. Every sheet is
+entered by two clerks, as the rules require.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from hustings.services import elections, members, tallies
+from hustings.services import disputes, elections, lifecycle, members, tallies
 from hustings.services.commands import Context
 from hustings.services.ports import UnitOfWorkFactory
 
 DEMO_SLUGS = ("labor-2001", "labor-2002", "labor-2003")
+CLERKS = ("clerk-ana", "clerk-ben")
+VOIDED_2001 = ["NZR", "KSH", "DMN", "AKO"]  # illustrative: which precincts the ruling voided
 
 
 def build_demo(uow_factory: UnitOfWorkFactory, folder: Path, actor: str = "demo") -> list[str]:
-    """Create, populate and count the demo elections; returns the slugs built."""
+    """Create, populate, count and certify the demo elections; returns their slugs."""
     ctx = Context(actor=actor)
+    committee = Context(actor="election-committee")
 
     def read(name: str) -> bytes:
         return (folder / name).read_bytes()
@@ -21,22 +30,45 @@ def build_demo(uow_factory: UnitOfWorkFactory, folder: Path, actor: str = "demo"
     def src(name: str) -> str:
         return f"{folder.name}/{name}"
 
+    def sheets(slug: str, name: str, poll: str = "initial") -> None:
+        for clerk in CLERKS:
+            tallies.import_tallies(uow_factory, slug, read(name), src(name),
+                                   Context(actor=clerk), poll=poll)
+
     for slug in DEMO_SLUGS:
         name = f"{slug}.toml"
-        elections.create_election(uow_factory, read(name).decode("utf-8"), src(name), ctx)
+        elections.create_election(uow_factory, read(name).decode("utf-8"), src(name), committee)
     members.import_members(uow_factory, "members", read("members.csv"), src("members.csv"), ctx)
     members.import_members(uow_factory, "central-committee", read("central-committee.csv"),
                            src("central-committee.csv"), ctx)
     for slug in ("labor-2001", "labor-2002"):
         elections.import_precincts(uow_factory, slug, read("precincts.csv"),
-                                   src("precincts.csv"), ctx)
+                                   src("precincts.csv"), committee)
     for slug in DEMO_SLUGS:
-        elections.freeze_roll(uow_factory, slug, ctx)
-    for slug, files in (
-        ("labor-2001", ("tally-2001-september-kept.csv", "tally-2001-september-voided.csv")),
-        ("labor-2002", ("tally-2002.csv",)),
-        ("labor-2003", ("tally-2003.csv",)),
-    ):
-        for name in files:
-            tallies.import_tallies(uow_factory, slug, read(name), src(name), ctx)
+        elections.freeze_roll(uow_factory, slug, committee)
+        for step in ("nominations", "voting"):
+            lifecycle.advance(uow_factory, slug, step, committee)
+
+    # 2001: September vote, Burg ahead by 1,088 and certified.
+    sheets("labor-2001", "tally-2001-september-kept.csv")
+    sheets("labor-2001", "tally-2001-september-voided.csv")
+    lifecycle.certify(uow_factory, "labor-2001", committee, on=date(2001, 9, 4))
+    # A dispute, a ruling voiding four precincts, and their re-vote on 26 December.
+    number = disputes.file_dispute(
+        uow_factory, "labor-2001", "initial", VOIDED_2001,
+        "Alleged irregularities in the vote of 4 September in these precincts.",
+        Context(actor="ben-eliezer-campaign"),
+        [("evidence-2001-dispute.txt", read("evidence-2001-dispute.txt"))])
+    disputes.rule(uow_factory, "labor-2001", number, "void-and-revote",
+                  "Irregularities established; the vote in these precincts is void and is held "
+                  "again.", Context(actor="party-tribunal"), revote_day=date(2001, 12, 26),
+                  on=date(2001, 11, 1))
+    sheets("labor-2001", "tally-2001-december-revote.csv", poll=f"revote-{number}")
+    lifecycle.certify(uow_factory, "labor-2001", committee, on=date(2001, 12, 26))
+
+    # 2002 and 2003.
+    sheets("labor-2002", "tally-2002.csv")
+    lifecycle.certify(uow_factory, "labor-2002", committee, on=date(2002, 11, 19))
+    sheets("labor-2003", "tally-2003.csv")
+    lifecycle.certify(uow_factory, "labor-2003", committee, on=date(2003, 6, 19))
     return list(DEMO_SLUGS)

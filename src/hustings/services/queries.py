@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from hustings.domain.disputes import Dispute, Ruling
 from hustings.domain.election import Election
+from hustings.domain.record import Tenure
 from hustings.domain.users import User
+from hustings.services.count import count_election
 from hustings.services.ports import UnitOfWorkFactory
 
 
@@ -20,3 +25,20 @@ def list_elections(uow_factory: UnitOfWorkFactory) -> list[Election]:
 def list_users(uow_factory: UnitOfWorkFactory) -> list[User]:
     with uow_factory() as uow:
         return uow.users.all()
+
+
+def list_disputes(uow_factory: UnitOfWorkFactory, slug: str) -> list[tuple[Dispute, Ruling | None]]:
+    with uow_factory() as uow:
+        return uow.disputes.all(slug)
+
+
+def tenures(uow_factory: UnitOfWorkFactory, organisation: str, office: str) -> list[Tenure]:
+    with uow_factory() as uow:
+        return uow.tenures.all(organisation, office)
+
+
+def precinct_statuses(uow_factory: UnitOfWorkFactory, slug: str) -> list[tuple[int, Any]]:
+    """(round, PrecinctCount) for every precinct of every round."""
+    with uow_factory() as uow:
+        count = count_election(uow, slug)
+    return [(r.number, p) for r in count.rounds for p in r.precincts]

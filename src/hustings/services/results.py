@@ -1,23 +1,84 @@
-"""Read-side queries: an election's published result, rolls and lists."""
+"""Read-side queries: an election's published result, its versions and their differences."""
 
 from __future__ import annotations
 
-from hustings.domain.results import Result, summarise
-from hustings.services.elections import INITIAL_POLL
+from datetime import datetime
+from typing import Any
+
+from hustings.domain.audit import utc_iso
+from hustings.domain.errors import NotFound
+from hustings.domain.results import Result
+from hustings.services.count import count_election
 from hustings.services.ports import UnitOfWorkFactory
 
 
-def election_result(uow_factory: UnitOfWorkFactory, slug: str,
-                    poll: str = INITIAL_POLL) -> Result:
-    """Add up the poll's sheets; turnout over the frozen roll of the precincts in the poll."""
+def election_result(uow_factory: UnitOfWorkFactory, slug: str) -> Result:
+    """The live count's final round (figures as they stand now)."""
+    with uow_factory() as uow:
+        return count_election(uow, slug).final.result
+
+
+def published_result(uow_factory: UnitOfWorkFactory, slug: str, version: int | None = None,
+                     as_of: datetime | None = None) -> dict[str, Any]:
+    """A stored result version (the newest by default) with its number and reason.
+
+    Before any precinct reports there is no version: the live (empty) count is version 0.
+    """
     with uow_factory() as uow:
         election = uow.elections.get(slug)
-        names = {p.code: p.name for p in uow.precincts.all(slug)}
-        the_poll = uow.polls.get(slug, poll)
-        sheets = uow.sheets.for_poll(slug, poll)
-        roll = uow.roll.counts(slug)
-        registered = sum(roll.get(code, 0) for code in the_poll.precincts)
-        return summarise(
-            election=slug, status=election.status.value, candidates=election.candidates,
-            sheets=[(s, names[s.precinct]) for s in sheets], registered=registered,
-            precincts_total=len(the_poll.precincts), base=election.percentage_base)
+        versions = uow.versions.all(slug)
+        if version is not None:
+            chosen = [v for v in versions if v[0] == version]
+            if not chosen:
+                raise NotFound(f"{slug!r} has no result version {version} "
+                               f"(versions 1–{len(versions)})" if versions else
+                               f"{slug!r} has no result versions yet")
+        elif as_of is not None:
+            chosen = [v for v in versions if utc_iso(v[1]) <= utc_iso(as_of)][-1:]
+            if not chosen:
+                raise NotFound(f"{slug!r} had no result at {as_of.isoformat()}")
+        else:
+            chosen = versions[-1:]
+        if not chosen:
+            live = count_election(uow, slug).to_dict()
+            return {**live, "version": 0, "reason": "no precinct has reported yet"}
+        number, at, reason, result = chosen[0]
+        out = {**result, "version": number, "reason": reason, "created_at": utc_iso(at)}
+        if number == versions[-1][0]:
+            out["status"] = election.status.value
+        return out
+
+
+def versions(uow_factory: UnitOfWorkFactory, slug: str) -> list[dict[str, Any]]:
+    with uow_factory() as uow:
+        uow.elections.get(slug)
+        return [{"version": n, "created_at": utc_iso(at), "reason": reason,
+                 "winner": result.get("winner")}
+                for n, at, reason, result in uow.versions.all(slug)]
+
+
+def diff_versions(uow_factory: UnitOfWorkFactory, slug: str, a: int,
+                  b: int) -> list[tuple[str, Any, Any]]:
+    """Every figure that differs between versions a and b: (what, in a, in b)."""
+    first = published_result(uow_factory, slug, a)
+    second = published_result(uow_factory, slug, b)
+    return diff_results(first, second)
+
+
+def diff_results(first: dict[str, Any], second: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    changes: list[tuple[str, Any, Any]] = []
+    for key in ("status", "registered", "ballots_cast", "valid", "blank", "invalid", "turnout",
+                "winner", "margin"):
+        if first.get(key) != second.get(key):
+            changes.append((key, first.get(key), second.get(key)))
+    if first.get("precincts") != second.get("precincts"):
+        changes.append(("precincts reporting", first["precincts"]["reporting"],
+                        second["precincts"]["reporting"]))
+    votes_a = {c["name"]: c for c in first.get("candidates", [])}
+    votes_b = {c["name"]: c for c in second.get("candidates", [])}
+    for name in list(votes_a) + [n for n in votes_b if n not in votes_a]:
+        ca, cb = votes_a.get(name, {}), votes_b.get(name, {})
+        for field in ("votes", "percentage"):
+            if ca.get(field) != cb.get(field):
+                changes.append((f"{name}: {field}", ca.get(field), cb.get(field)))
+    return changes

@@ -48,7 +48,7 @@ def _create(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> User:
     if uow.users.get(username) is not None:
         raise AlreadyExists(f"a user {username!r} exists already")
     user = User(username, Role(payload["role"]), ctx.private.get("password_hash", UNUSABLE))
-    uow.users.add(user, ctx.now)
+    uow.users.add(user, ctx.time)
     return user
 
 

@@ -40,6 +40,7 @@ class SqlElectionRepo:
             slug=election.slug, title=election.title, organisation_id=oid, office_id=office_id,
             body_id=self.ids.body(election.body), kind=election.kind.value,
             status=election.status.value, method=election.method, seats=election.seats,
+            sheet_entries=election.sheet_entries,
             percentage_base=election.percentage_base.value,
             eligibility={"cutoff": rule.cutoff.isoformat(), "min_months": rule.min_months,
                          "require_good_standing": rule.require_good_standing},
@@ -70,6 +71,11 @@ class SqlElectionRepo:
         self.conn.execute(t.elections.update().where(t.elections.c.slug == slug)
                           .values(status=status.value))
 
+    def set_candidate_status(self, slug: str, key: str, status: str) -> None:
+        eid = self.ids.election(slug)
+        self.conn.execute(t.candidates.update().where(
+            t.candidates.c.election_id == eid, t.candidates.c.key == key).values(status=status))
+
     @staticmethod
     def _select() -> Any:
         return (select(t.elections, t.organisations.c.slug.label("org_slug"),
@@ -95,6 +101,7 @@ class SqlElectionRepo:
             candidates=tuple(
                 Candidate(c.key, c.name, c.ballot_name, c.biography, c.portrait,
                           CandidateStatus(c.status)) for c in cands),
-            seats=row["seats"], percentage_base=PercentageBase(row["percentage_base"]),
+            seats=row["seats"], sheet_entries=row["sheet_entries"],
+            percentage_base=PercentageBase(row["percentage_base"]),
             status=ElectionStatus(row["status"]), rules=dict(row["rules"]),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import islice, repeat
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -31,36 +32,34 @@ class SqlMemberRepo:
 
     def add_many(self, body: str, members: Any, joined: list[date],
                  progress: Callable[[int], None] | None = None) -> int:
+        """Stream rows in batches through the driver (COPY on PostgreSQL), parameterised."""
         bid = self.ids.body(body)
         n = len(members)
-        if self.conn.dialect.name == "postgresql":
-            self._copy(bid, members, joined, progress)
-        else:
-            for start in range(0, n, BATCH):
-                stop = min(start + BATCH, n)
-                self.conn.execute(t.members.insert(), [
-                    {"body_id": bid, "member_id": members.member_id[i], "name": members.name[i],
-                     "joined": joined[i], "standing": members.standing[i],
-                     "precinct": members.precinct[i]}
-                    for i in range(start, stop)
-                ])
-                if progress:
-                    progress(stop - start)
-        return n
-
-    def _copy(self, bid: int, members: Any, joined: list[date],
-              progress: Callable[[int], None] | None) -> None:
+        days = [d.isoformat() for d in joined]
+        rows = zip(repeat(bid), members.member_id, members.name, days, members.standing,
+                   members.precinct, strict=False)
         raw = self.conn.connection.driver_connection
-        with raw.cursor() as cur:  # type: ignore[union-attr]
-            with cur.copy("COPY members (body_id, member_id, name, joined, standing, precinct) "
-                          "FROM STDIN") as copy:
-                for i in range(len(members)):
-                    copy.write_row((bid, members.member_id[i], members.name[i], joined[i],
-                                    members.standing[i], members.precinct[i]))
-                    if progress and (i + 1) % BATCH == 0:
-                        progress(BATCH)
-        if progress and len(members) % BATCH:
-            progress(len(members) % BATCH)
+        if self.conn.dialect.name == "postgresql":
+            with raw.cursor() as cur:  # type: ignore[union-attr]
+                with cur.copy("COPY members (body_id, member_id, name, joined, standing, "
+                              "precinct) FROM STDIN") as copy:
+                    for start in range(0, n, BATCH):
+                        for row in islice(rows, BATCH):
+                            copy.write_row(row)
+                        if progress:
+                            progress(min(BATCH, n - start))
+            return n
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        try:
+            for start in range(0, n, BATCH):
+                cursor.executemany(
+                    "INSERT INTO members (body_id, member_id, name, joined, standing, precinct)"
+                    " VALUES (?, ?, ?, ?, ?, ?)", islice(rows, BATCH))
+                if progress:
+                    progress(min(BATCH, n - start))
+        finally:
+            cursor.close()
+        return n
 
     def count(self, body: str) -> int:
         bid = self.ids.body(body)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -76,6 +77,7 @@ elections = Table(
     Column("status", String(20), nullable=False),
     Column("method", String(40), nullable=False),
     Column("seats", Integer, nullable=False),
+    Column("sheet_entries", Integer, nullable=False, server_default="2"),
     Column("percentage_base", String(20), nullable=False),
     Column("eligibility", JSON, nullable=False),
     Column("timetable", JSON, nullable=False),
@@ -112,6 +114,8 @@ polls = Table(
     Column("key", String(64), nullable=False),
     Column("day", Date, nullable=False),
     Column("kind", String(20), nullable=False),
+    Column("candidates", JSON),  # candidate keys on this poll's ballot; null = all
+    Column("replaces", String(64)),  # a re-vote's: the key of the poll whose precincts it redoes
     UniqueConstraint("election_id", "key"),
 )
 
@@ -128,7 +132,7 @@ roll_entries = Table(
     Column("precinct_id", ForeignKey("precincts.id"), nullable=False, index=True),
 )
 
-tally_sheets = Table(
+tally_sheets = Table(  # one row per clerk's entry; what counts is derived (two matching clerks)
     "tally_sheets", metadata,
     Column("id", Integer, primary_key=True),
     Column("poll_id", ForeignKey("polls.id"), nullable=False),
@@ -140,7 +144,58 @@ tally_sheets = Table(
     Column("votes", JSON, nullable=False),
     Column("entered_by", String(100), nullable=False),
     Column("entered_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("poll_id", "precinct_id"),
+    Column("reason", Text),  # a correction's reason
+    Column("voided_by", ForeignKey("rulings.id")),
+    Index("ix_tally_sheets_poll_precinct", "poll_id", "precinct_id"),
+)
+
+disputes = Table(
+    "disputes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("filed_by", String(200), nullable=False),
+    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("poll_key", String(64), nullable=False),
+    Column("precincts", JSON, nullable=False),
+    Column("complaint", Text, nullable=False),
+    Column("evidence", JSON, nullable=False),  # [{"name": str, "sha256": str}]
+    UniqueConstraint("election_id", "number"),
+)
+
+rulings = Table(
+    "rulings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dispute_id", ForeignKey("disputes.id"), nullable=False, unique=True),
+    Column("ruled_by", String(200), nullable=False),
+    Column("ruled_at", DateTime(timezone=True), nullable=False),
+    Column("decision", String(40), nullable=False),
+    Column("precincts", JSON, nullable=False),
+    Column("revote_poll", String(64)),
+    Column("reasons", Text, nullable=False),
+)
+
+result_versions = Table(
+    "result_versions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("result", JSON, nullable=False),
+    UniqueConstraint("election_id", "number"),
+)
+
+tenures = Table(
+    "tenures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("office_id", ForeignKey("offices.id"), nullable=False),
+    Column("holder", String(300)),
+    Column("kind", String(20), nullable=False),
+    Column("start", Date),
+    Column("end", Date),
+    Column("election", String(300)),
+    Column("ended_by", Text),
 )
 
 blobs = Table(

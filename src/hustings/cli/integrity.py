@@ -1,0 +1,165 @@
+"""Lifecycle, disputes and rulings, the audit log: `election advance|certify|withdraw`,
+`dispute file|rule|list`, `log verify|export|head`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from hustings.bootstrap import ScratchSqlite
+from hustings.cli.context import console, err_console, read_file, uow
+from hustings.cli.elections import election_app
+from hustings.cli.options import parse_day
+from hustings.domain.errors import HustingsError
+from hustings.services import audit_log, disputes, lifecycle
+from hustings.services.commands import Context
+from hustings.services.queries import list_disputes
+
+dispute_app = typer.Typer(help="Disputes and the rulings on them.", no_args_is_help=True)
+log_app = typer.Typer(help="The tamper-evident, hash-chained log of every change.",
+                      no_args_is_help=True)
+
+
+class LogVerificationFailed(HustingsError):
+    """`log verify` found tampering."""
+
+
+@election_app.command("advance")
+def advance(ctx: typer.Context, election: str, status: str = typer.Argument(
+        ..., help="nominations | voting | counting | provisional | certified"),
+        on: str = typer.Option(None, help="Effective date (certification), YYYY-MM-DD."),
+        by: str = typer.Option("cli", help="Who takes the step.")) -> None:
+    """Take the next lifecycle step; the message names the rule that blocks it, if any.
+
+    Example: hustings election advance labor-2002 voting
+    """
+    new = lifecycle.advance(uow(ctx), election, status, Context(actor=by), parse_day(on, "--on"))
+    console.print(f"{election} is now {new.value}")
+
+
+@election_app.command("certify")
+def certify(ctx: typer.Context, election: str,
+            on: str = typer.Option(None, help="Date of certification, YYYY-MM-DD (today)."),
+            by: str = typer.Option("cli", help="Who certifies.")) -> None:
+    """Certify the result: the winner's tenure of the office starts on that date.
+
+    Example: hustings election certify labor-2002 --on 2002-11-19
+    """
+    lifecycle.certify(uow(ctx), election, Context(actor=by), parse_day(on, "--on"))
+    console.print(f"{election} is certified")
+
+
+@election_app.command("withdraw")
+def withdraw(ctx: typer.Context, election: str, candidate: str,
+             by: str = typer.Option("cli")) -> None:
+    """Withdraw a candidate (only before voting opens).
+
+    Example: hustings election withdraw labor-2002 ramon
+    """
+    lifecycle.withdraw(uow(ctx), election, candidate, Context(actor=by))
+    console.print(f"{candidate} withdrawn from {election}")
+
+
+@dispute_app.command("file")
+def file(ctx: typer.Context, election: str,
+         complaint: str = typer.Option(..., help="What is alleged."),
+         poll: str = typer.Option("initial", help="The poll disputed."),
+         precinct: list[str] = typer.Option(None, help="A precinct disputed (repeat); none "
+                                            "means the whole poll."),
+         evidence: list[Path] = typer.Option(None, help="An evidence file (repeat); stored "
+                                             "with its SHA-256."),
+         by: str = typer.Option("cli", help="Who files it.")) -> None:
+    """File a dispute about a poll or some of its precincts.
+
+    Example: hustings dispute file labor-2001 --precinct NZR --complaint "..." --evidence a.pdf
+    """
+    files = [(p.name, read_file(p)) for p in evidence or []]
+    number = disputes.file_dispute(uow(ctx), election, poll, list(precinct or []), complaint,
+                                   Context(actor=by), files)
+    console.print(f"filed dispute {number} in {election}")
+
+
+@dispute_app.command("rule")
+def rule(ctx: typer.Context, election: str, dispute: int,
+         decision: str = typer.Option(..., help="dismiss | recount | void-and-revote | "
+                                      "void-poll | accept-unreported"),
+         reasons: str = typer.Option(..., help="The ruling's reasons."),
+         precinct: list[str] = typer.Option(None, help="Precincts the ruling applies to "
+                                            "(default: the dispute's)."),
+         revote_day: str = typer.Option(None, help="Date of the re-vote, YYYY-MM-DD."),
+         on: str = typer.Option(None, help="Date of the ruling, YYYY-MM-DD (today)."),
+         by: str = typer.Option("cli", help="Who rules (the tribunal).")) -> None:
+    """Rule on a dispute and apply the decision to the count.
+
+    Example: hustings dispute rule labor-2001 1 --decision void-and-revote --revote-day
+    2001-12-26 --reasons "irregularities proven"
+    """
+    ruling = disputes.rule(uow(ctx), election, dispute, decision, reasons, Context(actor=by),
+                           list(precinct or []) or None, parse_day(revote_day, "--revote-day"),
+                           parse_day(on, "--on"))
+    extra = f"; re-vote poll {ruling.revote_poll} on {ruling.revote_day}" \
+        if ruling.revote_poll else ""
+    console.print(f"ruled on dispute {dispute}: {ruling.decision.value}{extra}")
+
+
+@dispute_app.command("list")
+def list_cmd(ctx: typer.Context, election: str) -> None:
+    """List an election's disputes and rulings."""
+    table = Table("no.", "filed by", "poll", "precincts", "complaint", "evidence (SHA-256)",
+                  "ruling")
+    for d, r in list_disputes(uow(ctx), election):
+        ruling = "pending" if r is None else (
+            f"{r.decision.value} by {r.ruled_by} on {r.ruled_at.date()}: {r.reasons}")
+        table.add_row(str(d.number), d.filed_by, d.poll, ", ".join(d.precincts) or "all",
+                      d.complaint, "\n".join(f"{e.name} {e.sha256[:16]}…" for e in d.evidence),
+                      ruling)
+    console.print(table)
+
+
+@log_app.command("verify")
+def verify(ctx: typer.Context) -> None:
+    """Check the hash chain and rebuild the state from the log in a scratch database.
+
+    Exits 0 when intact; otherwise names the first bad entry or the table and row that
+    disagree with the log. Example: hustings log verify
+    """
+    report = audit_log.verify(uow(ctx), ScratchSqlite)
+    if report.ok:
+        console.print(f"log intact: {report.entries} entries, head {report.head}; the state "
+                      "rebuilt from the log matches the database")
+        return
+    for problem in report.problems:
+        err_console.print(f"tampered: {problem}", markup=False)
+    raise typer.Exit(7)
+
+
+@log_app.command("export")
+def export(ctx: typer.Context, output: Path = typer.Option(None, help="Write to this file "
+                                                          "instead of standard output.")) -> None:
+    """Write the log as JSON lines for publication.
+
+    Example: hustings log export --output log.jsonl
+    """
+    lines = audit_log.export(uow(ctx))
+    if output is None:
+        for line in lines:
+            print(line)
+        return
+    with output.open("w", encoding="utf-8") as f:
+        for line in lines:
+            f.write(line + "\n")
+    console.print(f"wrote {output}")
+
+
+@log_app.command("head")
+def head(ctx: typer.Context) -> None:
+    """Print the number and hash of the newest entry, for publishing elsewhere."""
+    seq, digest = audit_log.head(uow(ctx))
+    print(f"{seq} {digest}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(dispute_app, name="dispute")
+    app.add_typer(log_app, name="log")

@@ -1,0 +1,71 @@
+"""Two-person entry of tally sheets: a sheet counts only when two clerks' figures match."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from hustings.domain.polling import TallySheet
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One clerk's entry of one precinct's sheet for one poll."""
+
+    id: int
+    sheet: TallySheet
+    clerk: str
+    at: datetime
+    reason: str | None = None  # set on corrections
+    voided_by: int | None = None  # ruling id
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Where a precinct's sheet stands: accepted figures, or the fields that disagree."""
+
+    accepted: TallySheet | None
+    clerks: tuple[str, ...]  # whose latest entries are considered
+    mismatches: dict[str, tuple[object, object]]  # field -> (first clerk's, second clerk's)
+
+    @property
+    def status(self) -> str:
+        if self.accepted is not None:
+            return "accepted"
+        return "mismatch" if self.mismatches else "awaiting second entry"
+
+
+def figures(sheet: TallySheet) -> dict[str, object]:
+    out: dict[str, object] = {"registered": sheet.registered, "ballots_cast": sheet.ballots_cast,
+                              "blank": sheet.blank, "invalid": sheet.invalid}
+    for key in sorted(set(sheet.votes)):
+        out[f"votes.{key}"] = sheet.votes[key]
+    return out
+
+
+def differences(a: TallySheet, b: TallySheet) -> dict[str, tuple[object, object]]:
+    fa, fb = figures(a), figures(b)
+    return {k: (fa.get(k), fb.get(k)) for k in sorted(set(fa) | set(fb)) if fa.get(k) != fb.get(k)}
+
+
+def reconcile(entries: Sequence[SheetEntry], required: int = 2) -> Reconciliation:
+    """Take each clerk's latest live entry; accept when the latest `required` clerks agree.
+
+    Entries voided by a ruling are ignored. A correction is just a newer entry by a clerk (with a
+    reason): it replaces that clerk's earlier figures, which stay stored.
+    """
+    live = [e for e in entries if e.voided_by is None]
+    latest: dict[str, SheetEntry] = {}
+    for entry in sorted(live, key=lambda e: (e.at, e.id)):
+        latest[entry.clerk] = entry
+    ordered = sorted(latest.values(), key=lambda e: (e.at, e.id), reverse=True)
+    if required <= 1 and ordered:
+        return Reconciliation(ordered[0].sheet, (ordered[0].clerk,), {})
+    if len(ordered) < required:
+        return Reconciliation(None, tuple(e.clerk for e in ordered), {})
+    first, second = ordered[1], ordered[0]
+    diff = differences(first.sheet, second.sheet)
+    if diff:
+        return Reconciliation(None, (first.clerk, second.clerk), diff)
+    return Reconciliation(second.sheet, (first.clerk, second.clerk), {})

@@ -1,0 +1,90 @@
+"""Move an election through its lifecycle; certify it, which starts the winner's tenure."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hustings.domain.disputes import Decision
+from hustings.domain.election import ElectionKind, ElectionStatus
+from hustings.domain.errors import InvalidInput, NotFound, Problem, RuleViolation
+from hustings.domain.lifecycle import check_transition, check_withdrawal_allowed
+from hustings.domain.record import Tenure, TenureKind
+from hustings.services.commands import Context, command, run
+from hustings.services.count import count_election, record_version
+from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
+
+
+def advance(uow_factory: UnitOfWorkFactory, slug: str, target: str, ctx: Context,
+            on: date | None = None) -> ElectionStatus:
+    """Take the next lifecycle step (`certified` certifies; see `certify`)."""
+    try:
+        status = ElectionStatus(target)
+    except ValueError:
+        raise InvalidInput(Problem(f"{target!r} is not one of " + ", ".join(
+            s.value for s in ElectionStatus), "status")) from None
+    payload: dict[str, Any] = {"election": slug, "to": status.value}
+    if on is not None:
+        payload["on"] = on.isoformat()
+    return run(uow_factory, "election.advance", payload, ctx)  # type: ignore[no-any-return]
+
+
+def certify(uow_factory: UnitOfWorkFactory, slug: str, ctx: Context,
+            on: date | None = None) -> ElectionStatus:
+    return advance(uow_factory, slug, ElectionStatus.CERTIFIED.value, ctx, on)
+
+
+@command("election.advance")
+def _advance(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> ElectionStatus:
+    slug, target = payload["election"], ElectionStatus(payload["to"])
+    election = uow.elections.get(slug)
+    count = count_election(uow, slug)
+    rulings = [r for _, r in uow.disputes.all(slug) if r is not None]
+    excused = {p for r in rulings if r.decision is Decision.ACCEPT_UNREPORTED
+               for p in r.precincts}
+    unreported = [p for p in count.unreported() if p not in excused]
+    pending = sum(r is None for _, r in uow.disputes.all(slug))
+    in_counting = target in (ElectionStatus.PROVISIONAL, ElectionStatus.CERTIFIED)
+    check_transition(election.status, target, unreported=len(unreported) if in_counting else 0,
+                     pending_disputes=pending)
+    if target is ElectionStatus.VOTING and not uow.roll.is_frozen(slug):
+        raise RuleViolation(f"the roll of {slug!r} is not frozen: voting cannot open without "
+                            "a frozen roll")
+    uow.elections.set_status(slug, target)
+    if target is ElectionStatus.CERTIFIED:
+        day = date.fromisoformat(payload["on"]) if "on" in payload else ctx.time.date()
+        winner = count.to_dict()["winner"]
+        if winner is None:
+            raise RuleViolation("no winner to certify (a tie, a runoff due, or no votes)")
+        _start_tenure(uow, slug, winner, day)
+        record_version(uow, slug, f"certified on {day.isoformat()}: {winner} elected", ctx.time,
+                       force=True)
+    return target
+
+
+def _start_tenure(uow: UnitOfWork, slug: str, winner: str, day: date) -> None:
+    """End whoever holds the office and start the winner's tenure — unless they hold it already
+    by this very election (a re-certification that confirms the result changes nothing)."""
+    election = uow.elections.get(slug)
+    current = [t for t in uow.tenures.all(election.organisation, election.office)
+               if t.end is None]
+    if any(t.holder == winner and t.election == slug for t in current):
+        return
+    reason = f"{winner} elected in {slug}, certified {day.isoformat()}"
+    uow.tenures.end_open(election.organisation, election.office, day, reason)
+    kind = TenureKind.INTERIM if election.kind is ElectionKind.INTERIM else TenureKind.ELECTED
+    uow.tenures.add(election.organisation, Tenure(election.office, winner, kind, day, None, slug))
+
+
+def withdraw(uow_factory: UnitOfWorkFactory, slug: str, candidate: str, ctx: Context) -> None:
+    run(uow_factory, "candidate.withdraw", {"election": slug, "candidate": candidate}, ctx)
+
+
+@command("candidate.withdraw")
+def _withdraw(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> None:
+    election = uow.elections.get(payload["election"])
+    check_withdrawal_allowed(election.status)
+    found = election.candidate(payload["candidate"])
+    if found is None:
+        raise NotFound(f"no candidate {payload['candidate']!r} in {election.slug!r}")
+    uow.elections.set_candidate_status(election.slug, found.key, "withdrawn")

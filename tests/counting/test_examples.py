@@ -1,0 +1,244 @@
+"""Hand-checked worked examples, one or more per method (the same as in docs/rules/)."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+from hustings.counting import count_college, count_points
+from hustings.counting.profile import Profile
+from hustings.counting.registry import get_method
+from tests.counting.examples import FOUR, STV_EXAMPLE
+
+
+def tallies(outcome):  # noqa: ANN001, ANN201
+    return [r.tallies for r in outcome.rounds]
+
+
+def test_plurality() -> None:
+    o = get_method("plurality").count(FOUR)
+    assert o.winners == ("Alice",)
+    assert tallies(o) == [{"Alice": 8, "Bob": 6, "Carol": 5, "Dan": 0 + 2}]
+
+
+def test_vote_for_two() -> None:
+    o = get_method("plurality").count(FOUR, 2)
+    # each ballot's first two marks: A 8, B 8+6+5, C 6+5+2, D 2
+    assert tallies(o) == [{"Alice": 8, "Bob": 19, "Carol": 13, "Dan": 2}]
+    assert o.winners == ("Bob", "Carol")
+    o = get_method("plurality").count(FOUR, 2, {"too_many_marks": "invalid"})
+    assert tallies(o) == [{"Alice": 0, "Bob": 0, "Carol": 2, "Dan": 2}]
+    assert o.rounds[0].exhausted == 19
+
+
+def test_two_round_names_the_runoff_pair() -> None:
+    o = get_method("two-round").count(FOUR)
+    assert o.winners == ()
+    assert o.extras["runoff"] == ["Alice", "Bob"]
+    assert o.rounds[0].threshold == F(84, 10)  # 40% of 21
+
+
+def test_two_round_outright_and_simulated() -> None:
+    assert get_method("two-round").count(FOUR, 1, {"threshold": 38}).winners == ("Alice",)
+    assert get_method("two-round").count(
+        FOUR, 1, {"threshold": F(800, 21), "comparison": "more-than"}).winners == ()
+    o = get_method("two-round").count(FOUR, 1, {"simulate_runoff": True})
+    assert o.winners == ("Bob",)
+    assert o.rounds[1].tallies == {"Alice": 8, "Bob": 11}
+    assert o.rounds[1].exhausted == 2
+    o = get_method("two-round").count(FOUR, 1, {"threshold": 40, "denominator": "ballots-cast"})
+    assert o.winners == ()
+
+
+def test_irv() -> None:
+    o = get_method("irv").count(FOUR)
+    assert tallies(o) == [
+        {"Alice": 8, "Bob": 6, "Carol": 5, "Dan": 2},
+        {"Alice": 8, "Bob": 6, "Carol": 7},
+        {"Alice": 8, "Carol": 13},
+    ]
+    assert o.winners == ("Carol",)
+    assert o.rounds[0].transfers == {"Dan": {"Carol": 2}}
+    assert o.rounds[1].transfers == {"Bob": {"Carol": 6}}
+    assert [r.threshold for r in o.rounds] == [11, 11, 11]
+    assert o.ties == ()
+    assert o.explain()[-1].startswith("Carol wins by instant runoff after 3 rounds")
+
+
+def test_irv_batch_elimination_and_continue_until_two() -> None:
+    o = get_method("irv").count(FOUR, 1, {"batch_elimination": True})
+    # Dan 2 + Carol 5 = 7 is not fewer than Bob's 6... only Dan alone: no batch of two
+    assert o.rounds[0].eliminated == ("Dan",)
+    p = Profile.from_ballots(["A", "B", "C", "D"], [[0], [1], [2, 1], [3, 1]], [10, 8, 2, 3])
+    o = get_method("irv").count(p, 1, {"batch_elimination": True})
+    assert o.rounds[0].eliminated == ("C", "D")  # 2 + 3 < 8
+    assert o.winners == ("B",)
+    p = Profile.from_ballots(["A", "B", "C"], [[0], [1], [2]], [6, 3, 1])
+    assert len(get_method("irv").count(p).rounds) == 1
+    o = get_method("irv").count(p, 1, {"continue_until_two": True})
+    assert [len(r.tallies) for r in o.rounds] == [3, 2]
+    assert o.winners == ("A",)
+
+
+def test_irv_ballot_rules() -> None:
+    ov, blank, wi = -2, -1, -3
+    irv = get_method("irv")
+
+    def first_round(ballots, **opts):  # noqa: ANN001, ANN003, ANN202
+        p = Profile.from_ballots(["A", "B", "C"], ballots)
+        return irv.count(p, 1, opts).rounds[0]
+
+    assert first_round([[ov, 0]]).tallies == {"A": 0, "B": 0, "C": 0}
+    assert first_round([[ov, 0]], overvote_rule="always-skip-to-next").tallies["A"] == 1
+    assert first_round([[(1, 2), 0]], overvote_rule="exhaust-if-multiple").exhausted == 1
+    assert first_round([[blank, blank, 0]], max_skipped_ranks=1).exhausted == 1
+    assert first_round([[blank, 0]], max_skipped_ranks=1).tallies["A"] == 1
+    assert first_round([[0, 1]], max_rankings=1).tallies == {"A": 1, "B": 0, "C": 0}
+    r = first_round([[wi, 0], [1]])
+    assert r.tallies == {"A": 0, "B": 1, "C": 0, "UWI": 1} and r.eliminated == ("UWI",)
+    assert first_round([[wi, 0], [1]], write_ins="exhaust").exhausted == 1
+
+    # exhaust-if-multiple: an overvote of B and C counts for C once B is out
+    p = Profile.from_ballots(["A", "B", "C", "D"], [[0], [2], [1], [3, (1, 2)]], [3, 3, 1, 2])
+    o = irv.count(p, 1, {"overvote_rule": "exhaust-if-multiple"})
+    assert [r.eliminated for r in o.rounds[:2]] == [("B",), ("D",)]
+    assert o.rounds[2].tallies == {"A": 3, "C": 5}
+    assert irv.count(p).rounds[2].tallies == {"A": 3, "C": 3}
+    # duplicates: after A goes, a repeated A is skipped (then B) or exhausts
+    p = Profile.from_ballots(["A", "B", "C"], [[0, 0, 1], [1], [2]], [1, 2, 3])
+    assert irv.count(p).rounds[1].tallies == {"B": 3, "C": 3}
+    assert irv.count(p, 1, {"duplicates": "exhaust"}).rounds[1].tallies == {"B": 2, "C": 3}
+
+
+def test_irv_ties_are_recorded_with_their_seed() -> None:
+    p = Profile.from_ballots(["A", "B", "C"], [[0], [1], [2]], [2, 2, 3])
+    o = get_method("irv").count(p, 1, {"tiebreak": "random", "seed": 42})
+    assert o.ties[0].between == ("A", "B") and "seed 42" in o.ties[0].broken_by
+    o = get_method("irv").count(p, 1, {"tiebreak": "permutation", "order": ["B", "A", "C"]})
+    assert o.ties[0].chosen == "A" and o.ties[0].broken_by == "the given order"
+
+
+def test_stv_wigm_exact() -> None:
+    o = get_method("stv").count(STV_EXAMPLE, 2)
+    assert o.rounds[0].threshold == 8
+    assert tallies(o) == [
+        {"Alice": 11, "Bob": 4, "Carol": 5, "Dan": 3},
+        {"Alice": 8, "Bob": F(71, 11), "Carol": F(61, 11), "Dan": 3},
+        {"Alice": 8, "Bob": F(71, 11), "Carol": F(94, 11)},
+    ]
+    assert o.rounds[0].transfers == {"Alice": {"Bob": F(27, 11), "Carol": F(6, 11)}}
+    assert o.rounds[1].eliminated == ("Dan",)
+    assert o.winners == ("Alice", "Carol")
+    d = o.to_dict()
+    assert d["rounds"][1]["tallies"]["Bob"] == "6.4545"
+
+
+def test_stv_scottish_truncates_to_five_places() -> None:
+    o = get_method("stv").count(STV_EXAMPLE, 2, {"variant": "scottish"})
+    assert o.rounds[1].tallies["Bob"] == F("6.45448")
+    assert o.rounds[1].tallies["Carol"] == F("5.54544")
+    assert o.extras["residual"][1] == "0.00008"
+    assert o.winners == ("Alice", "Carol")
+
+
+def test_stv_gregory_moves_only_the_last_parcel() -> None:
+    # Carol reaches the quota on transfers from Dan: only Dan's parcel moves on
+    p = Profile.from_ballots(["A", "B", "C", "D"], [[2, 1], [3, 2, 0], [1], [0]], [7, 3, 5, 6])
+    o = get_method("stv").count(p, 2, {"variant": "gregory"})
+    # quota 21//3+1 = 8; stage 1: A 6, B 5, C 7, D 3; D out -> C 10 (elected)
+    assert o.rounds[1].tallies == {"A": 6, "B": 5, "C": 10}
+    # surplus 2 from the last parcel (3 ballots D>C>A) at 2/3 each: A 6 + 2
+    assert o.rounds[2].tallies == {"A": 8, "B": 5, "C": 8}
+    assert o.winners == ("C", "A")
+    wigm = get_method("stv").count(p, 2)
+    # WIGM moves all 10 at 2/10: the 7 C>B go to B (1.4), the 3 D>C>A to A (0.6)
+    assert wigm.rounds[2].tallies == {"A": F(66, 10), "B": F(64, 10), "C": 8}
+
+
+def test_stv_meek() -> None:
+    o = get_method("stv").count(STV_EXAMPLE, 2, {"variant": "meek"})
+    assert o.winners == ("Alice", "Carol")
+    assert o.extras["variant"] == "meek"
+
+
+def test_stv_hare_and_fractional_quota() -> None:
+    o = get_method("stv").count(STV_EXAMPLE, 2, {"quota": "hare"})
+    assert o.rounds[0].threshold == 11
+    o = get_method("stv").count(STV_EXAMPLE, 2, {"quota_rounding": "fractional"})
+    assert o.rounds[0].threshold == F(23, 3)
+
+
+def test_exhaustive() -> None:
+    o = get_method("exhaustive").count(FOUR)
+    assert o.winners == ("Carol",)
+    assert len(o.rounds) == 3
+    o = get_method("exhaustive").count(FOUR, 1, {"drop_below": 25})
+    # under 25% of 21: Carol (5) and Dan (2) drop together; Bob 6+5=11 beats Alice 8
+    assert o.rounds[0].eliminated == ("Carol", "Dan")
+    assert o.winners == ("Bob",)
+
+
+def test_approval_and_borda() -> None:
+    o = get_method("approval").count(FOUR)
+    assert tallies(o) == [{"Alice": 19, "Bob": 19, "Carol": 21, "Dan": 2}]
+    assert o.winners == ("Carol",)
+    o = get_method("borda").count(FOUR)
+    assert tallies(o) == [{"Alice": 35, "Bob": 44, "Carol": 39, "Dan": 6}]
+    assert o.winners == ("Bob",)
+    o = get_method("borda").count(FOUR, 1, {"truncated": "averaged"})
+    # a ballot ranking 3 gives the unranked the last point pool (0); D>C leaves 1+0 to share
+    assert o.rounds[0].tallies["Alice"] == 35 + F(1, 2) * 2
+    o = get_method("borda").count(FOUR, 1, {"points": "n"})
+    assert o.rounds[0].tallies["Bob"] == 44 + 19
+
+
+def test_condorcet_family() -> None:
+    for name in ("schulze", "ranked-pairs", "copeland", "minimax"):
+        o = get_method(name).count(FOUR)
+        assert o.winners == ("Bob",), name
+        assert o.extras["pairwise"]["Bob"] == {"Alice": 11, "Carol": 14, "Dan": 19}
+        assert o.extras["pairwise"]["Alice"]["Bob"] == 8
+    assert get_method("copeland").count(FOUR).rounds[0].tallies == {
+        "Alice": 1, "Bob": 3, "Carol": 2, "Dan": 0}
+    assert get_method("minimax").count(FOUR).rounds[0].tallies == {
+        "Alice": 13, "Bob": 0, "Carol": 14, "Dan": 19}
+
+
+def test_condorcet_cycle() -> None:
+    # A>B 9-6, B>C 11-4... a rock-paper-scissors electorate
+    p = Profile.from_ballots(["A", "B", "C"], [[0, 1, 2], [1, 2, 0], [2, 0, 1]], [5, 4, 3])
+    for name in ("schulze", "ranked-pairs", "minimax"):
+        assert get_method(name).count(p).winners == ("A",), name
+    o = get_method("ranked-pairs").count(p)
+    # A>B 8-4, B>C 9-3, C>A 7-5: lock B>C (9), A>B (8), skip C>A
+    assert o.extras["pairwise"]["B"]["C"] == 9
+
+
+def test_confirm() -> None:
+    p = Profile.from_ballots(["A"], [[0], []], [6, 4])
+    o = get_method("confirm").count(p)
+    assert o.winners == ("A",) and o.rounds[0].tallies == {"yes": 6, "no": 4}
+    assert get_method("confirm").count(p, 1, {"threshold": 60}).winners == ()
+    assert get_method("confirm").count(
+        p, 1, {"threshold": 60, "comparison": "at-least"}).winners == ("A",)
+
+
+def test_college() -> None:
+    names = ["A", "B", "C"]
+    mps = Profile.from_ballots(names, [[0], [1], [2, 1]], [6, 3, 1])
+    members = Profile.from_ballots(names, [[0], [1], [2, 0]], [20, 50, 30])
+    o = count_college([("MPs", F(1), mps), ("Members", F(1), members)])
+    assert tallies(o) == [{"A": 40, "B": 40, "C": 20}, {"A": 55, "B": 45}]
+    assert o.winners == ("A",)
+    same = get_method("college").count(mps, 1, {"sections": [
+        {"name": "MPs", "weight": 1, "profile": mps},
+        {"name": "Members", "weight": 1, "profile": members}]})
+    assert same.to_dict() == o.to_dict()
+
+
+def test_points() -> None:
+    d1 = Profile.from_ballots(["A", "B"], [[0], [1]], [9, 1])
+    d2 = Profile.from_ballots(["A", "B"], [[0], [1]], [1, 4])
+    o = count_points([("d1", d1, 100), ("d2", d2, 300)])
+    assert tallies(o) == [{"A": 110, "B": 90}] and o.winners == ("A",)
+    o = count_points([("d1", d1, 100), ("d2", d2, 300)], {"scale_by_membership": True})
+    assert tallies(o) == [{"A": 75, "B": 125}] and o.winners == ("B",)
