@@ -47,8 +47,18 @@ def root(
 
 
 def _register() -> None:
+    from hustings.cli import (
+        count,
+        elections,
+        integrity,
+        members,
+        record,
+        results,
+        serve,
+        tally,
+        users,
+    )
     from hustings.cli import demo as demo_cmd
-    from hustings.cli import elections, integrity, members, record, results, tally, users
 
     elections.register(app)
     members.register(app)
@@ -58,6 +68,8 @@ def _register() -> None:
     users.register(app)
     integrity.register(app)
     record.register(app)
+    count.register(app)
+    serve.register(app)
 
 
 _register()

@@ -1,1 +1,1 @@
-"""Pure renderers of results and records."""
+"""Pure renderers of results and records: HTML fragments and SVG charts (no I/O, no web)."""

@@ -1,0 +1,93 @@
+"""Which ballot format a file is in, by extension and then by content; and reading it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hustings.formats.cvr_abif import read_abif
+from hustings.formats.cvr_blt import read_blt
+from hustings.formats.cvr_common import BallotFile, Progress, fail
+from hustings.formats.cvr_csv import read_csv_cvr
+from hustings.formats.cvr_nist import read_nist_cvr
+from hustings.formats.cvr_preflib import read_preflib
+
+FORMATS = ("csv", "blt", "preflib", "abif", "nist", "rctab")
+EXTENSIONS = {
+    ".csv": "csv",
+    ".blt": "blt",
+    ".soi": "preflib",
+    ".toi": "preflib",
+    ".soc": "preflib",
+    ".toc": "preflib",
+    ".abif": "abif",
+}
+_SNIFF = 64 * 1024
+
+
+def detect_format(path: Path | str) -> str:
+    """One of FORMATS for this file; InvalidInput when neither name nor content tells."""
+    path = Path(path)
+    if not path.is_file():
+        fail("no such file", str(path))
+    by_name = EXTENSIONS.get(path.suffix.lower())
+    if by_name:
+        return by_name
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF).decode("utf-8-sig", errors="replace")
+    found = sniff(head, path.name)
+    if found is None:
+        fail("cannot tell the ballot format; give --input-format "
+             f"({', '.join(FORMATS)})", str(path), 1)
+    return found
+
+
+def sniff(head: str, name: str = "") -> str | None:
+    """The format the start of a file suggests, or None."""
+    text = head.lstrip()
+    if text.startswith("{") and ('"cvrFileSources"' in text or name.endswith("_config.json")):
+        return "rctab"
+    if text.startswith("{") and ('"CVR"' in text or "CastVoteRecordReport" in text):
+        return "nist"
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return None
+    first = lines[0]
+    if first.startswith("# FILE NAME") or any(
+        ln.startswith("# NUMBER ALTERNATIVES") for ln in lines[:40]
+    ):
+        return "preflib"
+    if re.fullmatch(r"\d+\s+\d+(\s+-\d+)*", first):
+        return "blt"
+    if any(re.match(r"^=[^:]+:\[", ln) for ln in lines[:200]) or any(
+        re.match(r"^\d+\s*:\s*[^,{}]*>", ln) for ln in lines[:200]
+    ):
+        return "abif"
+    if "," in first and re.search(r"(?i)\b(rank|choice)\s*[_ #.-]?\s*1\b", first):
+        return "csv"
+    return None
+
+
+def read_ballots(
+    path: Path | str, fmt: str = "auto", progress: Progress | None = None
+) -> BallotFile:
+    """Read a ballot file (not an RCTab config: see rctab_config) in the given format."""
+    path = Path(path)
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if not path.is_file():
+        fail("no such file", str(path))
+    if fmt == "csv":
+        return read_csv_cvr(path, progress=progress)
+    if fmt == "blt":
+        return read_blt(path)
+    if fmt == "preflib":
+        return read_preflib(path)
+    if fmt == "abif":
+        return read_abif(path)
+    if fmt == "nist":
+        return read_nist_cvr(path)
+    if fmt == "rctab":
+        fail("an RCTab config names its own CVR files: read it with read_rctab_config",
+             str(path))
+    fail(f"unknown input format {fmt!r}; known: auto, {', '.join(FORMATS)}", str(path))

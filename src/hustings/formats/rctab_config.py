@@ -1,0 +1,290 @@
+"""RCTab contest configurations (`<case>_config.json`): their CVR sources and rules, mapped.
+
+The config's `cvrFileSources` are read (NIST CDF JSON, ES&S xlsx, candidate-column CSV) into one
+profile over the config's candidates (aliases merged, excluded candidates removed); its `rules`
+become the options of our `irv` or `stv` method. Any rule we cannot honour exactly is an
+InvalidInput naming the option, never a silent approximation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hustings.counting.profile import Profile
+from hustings.domain.errors import InvalidInput, Problem
+from hustings.formats.cvr_common import (
+    WRITE_IN,
+    BallotFile,
+    concat_profiles,
+    drop_candidates,
+    fail,
+    map_candidates,
+    read_text,
+)
+from hustings.formats.cvr_csv_wide import read_wide_csv
+from hustings.formats.cvr_ess import read_ess_xlsx
+from hustings.formats.cvr_nist import read_nist_cvr
+
+OVERVOTE_RULES = {
+    "exhaustImmediately": "exhaust-immediately",
+    "alwaysSkipToNextRank": "always-skip-to-next",
+    "exhaustIfMultipleContinuing": "exhaust-if-multiple",
+}
+MODES = {
+    "singleWinnerMajority": "irv",
+    "multiWinnerAllowMultipleWinnersPerRound": "stv",
+}
+TIEBREAKS = {
+    "random": "random",
+    "useCandidateOrder": "permutation",
+    "previousRoundCountsThenRandom": "previous-round-counts",
+}
+
+
+@dataclass(frozen=True)
+class RctabContest:
+    """A contest as an RCTab config defines it, ready to count."""
+
+    ballots: BallotFile
+    method: str
+    seats: int
+    options: dict[str, Any]
+    contest: str
+    config: dict[str, Any]
+
+
+def read_rctab_config(path: Path | str) -> RctabContest:
+    """Read an RCTab config and the CVR files it names (paths relative to the config)."""
+    path = Path(path)
+    source = str(path)
+    text = read_text(path)
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"not JSON: {exc.msg}", source, exc.lineno)
+    if not isinstance(config, dict):
+        fail("an RCTab config is a JSON object", source, 1)
+    rules = config.get("rules")
+    if not isinstance(rules, dict):
+        fail("no 'rules' object", source, None, "rules")
+    method, seats, options = map_rules(rules, source)
+    names, lookup, excluded = _candidates(config, source)
+    options = _with_order(options, names, excluded)
+    profiles = []
+    sources = config.get("cvrFileSources") or []
+    if not sources:
+        fail("no cvrFileSources", source, None, "cvrFileSources")
+    for i, spec in enumerate(sources):
+        profiles.append(_read_source(path.parent, spec, names, lookup, source, i,
+                                     options.get("max_rankings")))
+    profile = concat_profiles(profiles)
+    profile = drop_candidates(profile, [names.index(n) for n in excluded])
+    settings = config.get("outputSettings") or {}
+    contest = str(settings.get("contestName") or path.stem.removesuffix("_config"))
+    return RctabContest(
+        BallotFile(profile, source, title=contest, seats=seats, withdrawn=tuple(excluded)),
+        method,
+        seats,
+        options,
+        contest,
+        config,
+    )
+
+
+def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int, dict[str, Any]]:
+    """RCTab `rules` as (method name, seats, our options); unsupported rules are errors."""
+    problems: list[Problem] = []
+
+    def unsupported(key: str, why: str) -> None:
+        problems.append(Problem(f"unsupported RCTab rule: {why}", source, None, f"rules.{key}"))
+
+    mode = rules.get("winnerElectionMode", "")
+    method = MODES.get(mode, "")
+    if not method:
+        unsupported("winnerElectionMode", f"{mode!r} (supported: {', '.join(MODES)})")
+    seats = _int(rules.get("numberOfWinners", "1"), "numberOfWinners", source, problems)
+    options: dict[str, Any] = {}
+    overvote = rules.get("overvoteRule", "")
+    if overvote in OVERVOTE_RULES:
+        options["overvote_rule"] = OVERVOTE_RULES[overvote]
+    else:
+        unsupported("overvoteRule", f"{overvote!r}")
+    skipped = str(rules.get("maxSkippedRanksAllowed", "unlimited")).strip()
+    options["max_skipped_ranks"] = (
+        "unlimited" if skipped.lower() == "unlimited"
+        else _int(skipped, "maxSkippedRanksAllowed", source, problems)
+    )
+    ranks = str(rules.get("maxRankingsAllowed", "max")).strip()
+    if ranks.lower() != "max":
+        options["max_rankings"] = _int(ranks, "maxRankingsAllowed", source, problems, low=1)
+    options["duplicates"] = "exhaust" if _flag(rules, "exhaustOnDuplicateCandidate") else "skip"
+    tiebreak = rules.get("tiebreakMode", "")
+    if tiebreak in TIEBREAKS:
+        options["tiebreak"] = TIEBREAKS[tiebreak]
+        seed = str(rules.get("randomSeed", "")).strip()
+        if tiebreak != "useCandidateOrder" and seed:
+            options["seed"] = _int(seed, "randomSeed", source, problems)
+    else:
+        unsupported("tiebreakMode", f"{tiebreak!r} (supported: {', '.join(TIEBREAKS)})")
+    if method == "irv":
+        options["batch_elimination"] = _flag(rules, "batchElimination")
+        options["continue_until_two"] = _flag(rules, "continueUntilTwoCandidatesRemain")
+    elif method == "stv":
+        options["variant"] = "wigm"
+        options["quota"] = "hare" if _flag(rules, "hareQuota") else "droop"
+        options["quota_rounding"] = (
+            "fractional" if _flag(rules, "nonIntegerWinningThreshold") else "whole"
+        )
+        places = str(rules.get("decimalPlacesForVoteArithmetic", "4")).strip()
+        options["decimals"] = _int(places, "decimalPlacesForVoteArithmetic", source, problems)
+        for key in ("batchElimination", "continueUntilTwoCandidatesRemain"):
+            if _flag(rules, key):
+                unsupported(key, f"{key} with multi-winner STV")
+    minimum = str(rules.get("minimumVoteThreshold", "") or "0").strip()
+    if minimum != "0":
+        unsupported("minimumVoteThreshold", f"a minimum vote threshold ({minimum})")
+    if str(rules.get("stopTabulationEarlyAfterRound", "")).strip():
+        unsupported("stopTabulationEarlyAfterRound", "stopping the count early")
+    if _flag(rules, "doesFirstRoundDetermineThreshold"):
+        unsupported("doesFirstRoundDetermineThreshold", "a threshold fixed at the first round")
+    if str(rules.get("multiSeatBottomsUpPercentageThreshold", "")).strip():
+        unsupported("multiSeatBottomsUpPercentageThreshold", "bottoms-up percentage threshold")
+    if problems:
+        raise InvalidInput(problems)
+    return method, seats, options
+
+
+def _flag(rules: dict[str, Any], key: str) -> bool:
+    value = rules.get(key, False)
+    return value is True or str(value).strip().lower() == "true"
+
+
+def _int(
+    value: Any, key: str, source: str, problems: list[Problem], low: int = 0
+) -> int:
+    text = str(value).strip()
+    if not text.lstrip("-").isdigit() or int(text) < low:
+        problems.append(Problem(f"{key} must be a whole number of at least {low}, not {value!r}",
+                                source, None, f"rules.{key}"))
+        return low
+    return int(text)
+
+
+def _candidates(
+    config: dict[str, Any], source: str
+) -> tuple[list[str], dict[str, int], list[str]]:
+    names: list[str] = []
+    lookup: dict[str, int] = {}
+    excluded: list[str] = []
+    for i, entry in enumerate(config.get("candidates") or []):
+        name = str(entry.get("name", "")).strip()
+        if not name:
+            fail("a candidate without a name", source, None, f"candidates[{i}].name")
+        if name in lookup:
+            fail(f"candidate {name!r} is listed twice", source, None, f"candidates[{i}]")
+        lookup[name] = len(names)
+        for alias in entry.get("aliases") or []:
+            lookup.setdefault(str(alias).strip(), len(names))
+        code = str(entry.get("code") or "").strip()
+        if code:
+            lookup.setdefault(code, len(names))
+        names.append(name)
+        if _flag(entry, "excluded"):
+            excluded.append(name)
+    if not names:
+        fail("no candidates", source, None, "candidates")
+    return names, lookup, excluded
+
+
+def _with_order(options: dict[str, Any], names: list[str], excluded: list[str]) -> dict[str, Any]:
+    """RCTab's useCandidateOrder: ties go against the candidate listed later in the config."""
+    if options.get("tiebreak") == "permutation":
+        options = {**options, "order": [n for n in names if n not in excluded]}
+    return options
+
+
+def _read_source(
+    folder: Path,
+    spec: dict[str, Any],
+    names: list[str],
+    lookup: dict[str, int],
+    source: str,
+    i: int,
+    max_rankings: int | None,
+) -> Profile:
+    where = f"cvrFileSources[{i}]"
+    provider = spec.get("provider", "")
+    file = folder / str(spec.get("filePath", ""))
+    if not file.is_file():
+        fail(f"CVR file {spec.get('filePath')!r} not found", source, None, f"{where}.filePath")
+    first_column = _index(spec, "firstVoteColumnIndex", 2, source, where)
+    first_row = _index(spec, "firstVoteRowIndex", 2, source, where)
+    if _flag(spec, "treatBlankAsUndeclaredWriteIn") and provider != "ess":
+        fail("treatBlankAsUndeclaredWriteIn is supported for ES&S files only", source, None,
+             f"{where}.treatBlankAsUndeclaredWriteIn")
+    if provider == "cdf":
+        if file.suffix.lower() != ".json":
+            fail("NIST CDF XML CVRs are not supported (JSON only)", source, None,
+                 f"{where}.filePath")
+        contest = str(spec.get("contestId") or "") or None
+        read = read_nist_cvr(file, contest)
+        uwi = str(spec.get("undeclaredWriteInLabel") or "")
+        return _onto(read, names, lookup, uwi, source, where)
+    if provider == "ess":
+        return read_ess_xlsx(
+            file,
+            candidates=lookup,
+            names=names,
+            first_column=first_column,
+            first_row=first_row,
+            overvote_label=str(spec.get("overvoteLabel") or "overvote"),
+            skipped_label=str(spec.get("skippedRankLabel") or "undervote"),
+            write_in_label=str(spec.get("undeclaredWriteInLabel") or ""),
+            overvote_delimiter=str(spec.get("overvoteDelimiter") or ""),
+            blank_is_write_in=_flag(spec, "treatBlankAsUndeclaredWriteIn"),
+            ranks=max_rankings or len(names),
+        ).profile
+    if provider == "genericCsv":
+        return read_wide_csv(
+            file,
+            candidates=lookup,
+            names=names,
+            first_column=first_column,
+            first_row=first_row,
+            write_in_label=str(spec.get("undeclaredWriteInLabel") or ""),
+            max_rank=max_rankings,
+        ).profile
+    fail(f"unsupported CVR provider {provider!r} (supported: cdf JSON, ess, genericCsv)",
+         source, None, f"{where}.provider")
+
+
+def _index(spec: dict[str, Any], key: str, default: int, source: str, where: str) -> int:
+    text = str(spec.get(key, "") or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        fail(f"{key} must be a whole number from 1, not {text!r}", source, None, f"{where}.{key}")
+    return int(text)
+
+
+def _onto(
+    read: BallotFile, names: list[str], lookup: dict[str, int], uwi: str, source: str, where: str
+) -> Profile:
+    """Map a file's own candidate names onto the config's candidates (aliases merged)."""
+    profile = read.profile
+    mapping = []
+    extra: list[str] = []
+    for name in profile.candidates:
+        if name in lookup:
+            mapping.append(lookup[name])
+        elif uwi and name == uwi:
+            mapping.append(WRITE_IN)
+        else:
+            extra.append(name)
+    if extra:
+        fail(f"candidates not in the config: {', '.join(map(repr, extra))}", source, None,
+             f"{where}.filePath")
+    return map_candidates(profile, names, mapping)

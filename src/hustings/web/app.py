@@ -1,0 +1,58 @@
+"""`create_app(settings)`: the FastAPI application over the services. Nothing runs at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from hustings.bootstrap import Container, Settings
+from hustings.web import api, errors, routes_admin, routes_public
+from hustings.web.config import WebConfig
+from hustings.web.security import RateLimiter, SecurityMiddleware, SessionCodec
+from hustings.web.templating import STATIC_DIR
+
+API_DESCRIPTION = """\
+Read elections and results; administer them with a session.
+
+Sign in with `POST /api/session` (JSON); send the returned `csrf_token` back in the
+`X-CSRF-Token` header with every change. Every 4xx answer has the shape
+`{"error": {"code", "message", "problems": [{"source", "line", "field", "message"}]}}`.
+See docs/api.md.
+"""
+
+
+def create_app(settings: Settings, config: WebConfig | None = None,
+               container: Container | None = None) -> FastAPI:
+    """The web application: JSON API under /api, pages, static assets, one error mapping.
+
+    `container` lets a caller share its composition root (tests); otherwise one is built
+    from `settings` and closed when the application shuts down.
+    """
+    own = container is None
+    box = container or Container(settings)
+    web_config = config or WebConfig()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own:
+            box.close()
+
+    app = FastAPI(title="hustings", version="1", description=API_DESCRIPTION,
+                  openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
+                  lifespan=lifespan)
+    app.state.uow_factory = box.uow_factory  # migrates the schema once, here
+    app.state.web_config = web_config
+    app.state.signin_limiter = RateLimiter(web_config.signin_failures, web_config.signin_window)
+    app.state.names_cache = {}
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(routes_public.router)
+    app.include_router(routes_admin.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityMiddleware,
+                       codec=SessionCodec(web_config.secret_key, web_config.session_max_age))
+    return app

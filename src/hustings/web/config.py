@@ -1,0 +1,22 @@
+"""Web-only settings: the session secret, limits. Read from the environment, never logged."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+
+
+def _secret_from_env() -> str:
+    """HUSTINGS_SECRET_KEY, or a random per-process secret (sessions end with the process)."""
+    return os.environ.get("HUSTINGS_SECRET_KEY") or secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    secret_key: str = field(default_factory=_secret_from_env, repr=False)
+    session_max_age: int = 12 * 3600  # seconds a signed session stays valid
+    signin_failures: int = 5  # failed sign-ins allowed per username and address...
+    signin_window: float = 300.0  # ...within this many seconds
+    max_upload_bytes: int = 256 * 1024 * 1024
+    live_poll_seconds: int = 3  # how often the live page asks for news

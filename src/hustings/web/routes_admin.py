@@ -1,0 +1,360 @@
+"""Sign-in and the administration pages. Every handler checks the role first, then CSRF.
+
+GET pages are open to every signed-in role (observers read, change nothing); each POST names
+the roles it needs (`deps.ADMINISTER`, `deps.ENTER_TALLIES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from hustings.domain.errors import HustingsError, InvalidInput, PermissionDenied, Problem
+from hustings.domain.polling import TallySheet
+from hustings.domain.users import Role, User
+from hustings.services import elections as election_service
+from hustings.services import members as member_service
+from hustings.services import results as results_service
+from hustings.services import tallies as tally_service
+from hustings.services.queries import list_elections
+from hustings.services.web_queries import bodies, election_facts
+from hustings.web import deps, views
+from hustings.web.errors import WebError, classify
+from hustings.web.forms import FormState, whole_numbers
+from hustings.web.security import CSRF_FIELD
+from hustings.web.templating import gettext_for, render
+from hustings.web.uploads import as_text, read_file_field
+
+router = APIRouter(include_in_schema=False)
+
+TALLY_NUMBERS = ("registered", "ballots_cast", "blank", "invalid")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/admin"
+
+
+def _can(user: User, allowed: tuple[Role, ...]) -> bool:
+    return user.role is Role.ADMINISTRATOR or user.role in allowed
+
+
+# --- signing in and out -------------------------------------------------------------------
+
+
+@router.get("/signin")
+def signin_page(request: Request, next: str = "/admin") -> Response:
+    deps.current_user(request)
+    return render(request, "signin.html", {"form": FormState({"next": _safe_next(next)})})
+
+
+@router.post("/signin")
+async def signin(request: Request) -> Response:
+    form = await request.form()
+    deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
+    username, password = _str(form.get("username")), _str(form.get("password"))
+    values = {"username": username, "next": _safe_next(_str(form.get("next")))}
+    _ = gettext_for(request)
+    try:
+        user = await run_in_threadpool(deps.sign_in_checked, request, username, password)
+    except PermissionDenied:
+        state = FormState(values, general=[_("Wrong username or password.")])
+        return render(request, "signin.html", {"form": state}, status=401)
+    except WebError as exc:
+        state = FormState(values, general=[_("Too many failed sign-ins. Wait a few minutes "
+                                             "and try again.")])
+        return render(request, "signin.html", {"form": state}, status=exc.status)
+    session = deps.session(request)
+    session.sign_in(user.username)
+    session.set_flash(_("Signed in as %(name)s.") % {"name": user.username})
+    return RedirectResponse(values["next"], status_code=303)
+
+
+@router.post("/signout")
+async def signout(request: Request) -> Response:
+    form = await request.form()
+    deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
+    deps.session(request).sign_out()
+    return RedirectResponse("/", status_code=303)
+
+
+# --- overview -----------------------------------------------------------------------------
+
+
+@router.get("/admin")
+def admin_home(request: Request) -> Response:
+    user = deps.authorise(request, deps.VIEW_ADMIN)
+    factory = deps.uow(request)
+    return render(request, "admin/index.html", {
+        "elections": list_elections(factory), "bodies": bodies(factory),
+        "can_administer": _can(user, deps.ADMINISTER)})
+
+
+@router.get("/admin/elections/{slug}")
+def admin_election(request: Request, slug: str) -> Response:
+    user = deps.authorise(request, deps.VIEW_ADMIN)
+    factory = deps.uow(request)
+    facts = election_facts(factory, slug)
+    return render(request, "admin/election.html", {
+        "facts": facts, "e": facts.election,
+        "result": results_service.election_result(factory, slug),
+        "can_administer": _can(user, deps.ADMINISTER),
+        "can_enter": _can(user, deps.ENTER_TALLIES)})
+
+
+# --- uploads: election definitions, members, precincts, tally sheets ----------------------
+
+
+class Upload:
+    """One upload form: its page, the roles it needs and the service it feeds."""
+
+    def __init__(self, template: str, allowed: tuple[Role, ...], default_name: str,
+                 run: Callable[[Request, User, bytes, str, dict[str, str]], Any],
+                 done: Callable[[Request, Any, dict[str, str]], tuple[str, str]]):
+        self.template, self.allowed, self.default_name = template, allowed, default_name
+        self.run, self.done = run, done
+
+    def page(self, request: Request, state: FormState, extra: dict[str, Any],
+             status: int = 200) -> Response:
+        user = deps.authorise(request, deps.VIEW_ADMIN)
+        return render(request, self.template, {
+            "form": state, "can_change": _can(user, self.allowed), **extra}, status=status)
+
+    async def post(self, request: Request, extra: dict[str, Any],
+                   fixed: dict[str, str] | None = None) -> Response:
+        """Check role and CSRF, run the service; the form again with problems on refusal.
+
+        `fixed` values (e.g. the election's slug from the path) override the form's.
+        """
+        user = await run_in_threadpool(deps.authorise, request, self.allowed)
+        form = await request.form()
+        deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
+        values = {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
+        values.update(fixed or {})
+        try:
+            data, source = await read_file_field(request, deps.config(request),
+                                                 default=self.default_name)
+            outcome = await run_in_threadpool(self.run, request, user, data, source, values)
+        except WebError as exc:
+            if exc.status != 422:
+                raise
+            state = FormState.of(values, exc.problems, {"file": "file"})
+            return await run_in_threadpool(self.page, request, state, extra, 422)
+        except HustingsError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            status, _code = classify(exc, request)
+            problems = exc.problems if isinstance(exc, InvalidInput) else [Problem(str(exc))]
+            state = FormState.of(values, problems, {})
+            return await run_in_threadpool(self.page, request, state, extra, status)
+        target, message = self.done(request, outcome, values)
+        deps.session(request).set_flash(message)
+        return RedirectResponse(target, status_code=303)
+
+
+def _create_election(request: Request, user: User, data: bytes, source: str,
+                     values: dict[str, str]) -> Any:
+    return election_service.create_election(deps.uow(request), as_text(data, source), source,
+                                            deps.actor(user))
+
+
+def _created(request: Request, election: Any, values: dict[str, str]) -> tuple[str, str]:
+    _ = gettext_for(request)
+    return (f"/admin/elections/{election.slug}",
+            _("Election %(slug)s created.") % {"slug": election.slug})
+
+
+NEW_ELECTION = Upload("admin/new_election.html", deps.ADMINISTER, "election.toml",
+                      _create_election, _created)
+
+
+@router.get("/admin/elections-new")
+def new_election_page(request: Request) -> Response:
+    return NEW_ELECTION.page(request, FormState(), {})
+
+
+@router.post("/admin/elections-new")
+async def new_election(request: Request) -> Response:
+    return await NEW_ELECTION.post(request, {})
+
+
+def _import_members(request: Request, user: User, data: bytes, source: str,
+                    values: dict[str, str]) -> Any:
+    body = values.get("body", "")
+    if not body:
+        raise InvalidInput(Problem("choose a body", "form", None, "body"))
+    return member_service.import_members(deps.uow(request), body, data, source, deps.actor(user))
+
+
+def _members_done(request: Request, n: Any, values: dict[str, str]) -> tuple[str, str]:
+    _ = gettext_for(request)
+    return "/admin", _("Imported %(n)s members into %(body)s.") % {"n": n, "body": values["body"]}
+
+
+MEMBERS = Upload("admin/members.html", deps.ADMINISTER, "members.csv", _import_members,
+                 _members_done)
+
+
+@router.get("/admin/members")
+def members_page(request: Request) -> Response:
+    return MEMBERS.page(request, FormState(), {"bodies": bodies(deps.uow(request))})
+
+
+@router.post("/admin/members")
+async def members_import(request: Request) -> Response:
+    found = await run_in_threadpool(bodies, deps.uow(request))
+    return await MEMBERS.post(request, {"bodies": found})
+
+
+def _import_precincts(request: Request, user: User, data: bytes, source: str,
+                      values: dict[str, str]) -> Any:
+    return election_service.import_precincts(deps.uow(request), values["slug"], data, source,
+                                             deps.actor(user))
+
+
+def _import_tallies(request: Request, user: User, data: bytes, source: str,
+                    values: dict[str, str]) -> Any:
+    return tally_service.import_tallies(deps.uow(request), values["slug"], data, source,
+                                        deps.actor(user))
+
+
+def _imported(what: str) -> Callable[[Request, Any, dict[str, str]], tuple[str, str]]:
+    def done(request: Request, n: Any, values: dict[str, str]) -> tuple[str, str]:
+        _ = gettext_for(request)
+        messages = {"precincts": _("Imported %(n)s precincts."),
+                    "tallies": _("Accepted %(n)s tally sheets.")}
+        return f"/admin/elections/{values['slug']}", messages[what] % {"n": n}
+
+    return done
+
+
+PRECINCTS = Upload("admin/precincts.html", deps.ADMINISTER, "precincts.csv", _import_precincts,
+                   _imported("precincts"))
+TALLIES = Upload("admin/tally_import.html", deps.ENTER_TALLIES, "tally.csv", _import_tallies,
+                 _imported("tallies"))
+
+
+def _slugged(request: Request, slug: str) -> dict[str, Any]:
+    return {"e": election_facts(deps.uow(request), slug).election}
+
+
+@router.get("/admin/elections/{slug}/precincts")
+def precincts_page(request: Request, slug: str) -> Response:
+    return PRECINCTS.page(request, FormState(), _slugged(request, slug))
+
+
+@router.post("/admin/elections/{slug}/precincts")
+async def precincts_import(request: Request, slug: str) -> Response:
+    extra = await run_in_threadpool(_slugged, request, slug)
+    return await PRECINCTS.post(request, extra, {"slug": slug})
+
+
+@router.get("/admin/elections/{slug}/tally/import")
+def tally_import_page(request: Request, slug: str) -> Response:
+    return TALLIES.page(request, FormState(), _slugged(request, slug))
+
+
+@router.post("/admin/elections/{slug}/tally/import")
+async def tally_import(request: Request, slug: str) -> Response:
+    extra = await run_in_threadpool(_slugged, request, slug)
+    return await TALLIES.post(request, extra, {"slug": slug})
+
+
+# --- freezing the roll --------------------------------------------------------------------
+
+
+@router.get("/admin/elections/{slug}/roll")
+def roll_page(request: Request, slug: str) -> Response:
+    user = deps.authorise(request, deps.VIEW_ADMIN)
+    facts = election_facts(deps.uow(request), slug)
+    return render(request, "admin/roll.html", {
+        "facts": facts, "e": facts.election, "form": FormState(),
+        "can_change": _can(user, deps.ADMINISTER)})
+
+
+@router.post("/admin/elections/{slug}/roll")
+async def roll_freeze(request: Request, slug: str) -> Response:
+    user = await run_in_threadpool(deps.authorise, request, deps.ADMINISTER)
+    form = await request.form()
+    deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
+    _ = gettext_for(request)
+    try:
+        roll = await run_in_threadpool(election_service.freeze_roll, deps.uow(request), slug,
+                                       deps.actor(user))
+    except HustingsError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        status, _code = classify(exc, request)
+        problems = exc.problems if isinstance(exc, InvalidInput) else [Problem(str(exc))]
+        facts = await run_in_threadpool(election_facts, deps.uow(request), slug)
+        return render(request, "admin/roll.html", {
+            "facts": facts, "e": facts.election, "form": FormState.of({}, problems, {}),
+            "can_change": True}, status=status)
+    deps.session(request).set_flash(
+        _("Roll frozen: %(n)s voters.") % {"n": f"{roll.size:,}"})
+    return RedirectResponse(f"/admin/elections/{slug}", status_code=303)
+
+
+# --- entering one tally sheet -------------------------------------------------------------
+
+
+def _tally_context(request: Request, slug: str, state: FormState) -> dict[str, Any]:
+    user = deps.authorise(request, deps.VIEW_ADMIN)
+    factory = deps.uow(request)
+    facts = election_facts(factory, slug)
+    result = results_service.election_result(factory, slug)
+    return {"facts": facts, "e": facts.election, "form": state,
+            "waiting": views.waiting(facts, result),
+            "can_change": _can(user, deps.ENTER_TALLIES)}
+
+
+@router.get("/admin/elections/{slug}/tally/enter")
+def tally_enter_page(request: Request, slug: str) -> Response:
+    return render(request, "admin/tally_enter.html", _tally_context(request, slug, FormState()))
+
+
+@router.post("/admin/elections/{slug}/tally/enter")
+async def tally_enter(request: Request, slug: str) -> Response:
+    user = await run_in_threadpool(deps.authorise, request, deps.ENTER_TALLIES)
+    form = await request.form()
+    deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
+    facts = await run_in_threadpool(election_facts, deps.uow(request), slug)
+    keys = [c.key for c in facts.election.candidates]
+    numbers = {name: name for name in TALLY_NUMBERS} | {f"votes_{k}": k for k in keys}
+    fields = {v: k for k, v in numbers.items()} | {"precinct": "precinct"}
+    parsed, problems = whole_numbers(values, numbers)
+    precinct = values.get("precinct", "").strip()
+    if not precinct:
+        problems.append(Problem("choose a precinct", "form", None, "precinct"))
+    status = 422
+    if not problems:
+        sheet = TallySheet(election_service.INITIAL_POLL, precinct, parsed["registered"],
+                           parsed["ballots_cast"], {k: parsed[f"votes_{k}"] for k in keys},
+                           parsed["blank"], parsed["invalid"])
+        try:
+            await run_in_threadpool(tally_service.enter_tally, deps.uow(request), slug, sheet,
+                                    deps.actor(user))
+        except HustingsError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            status, _code = classify(exc, request)
+            problems = exc.problems if isinstance(exc, InvalidInput) else [Problem(str(exc))]
+        else:
+            _ = gettext_for(request)
+            deps.session(request).set_flash(
+                _("Accepted the tally sheet of %(precinct)s.") % {"precinct": precinct})
+            return RedirectResponse(f"/admin/elections/{slug}/tally/enter", status_code=303)
+    state = FormState.of(values, problems, fields)
+    context = await run_in_threadpool(_tally_context, request, slug, state)
+    return render(request, "admin/tally_enter.html", context, status=status)
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""

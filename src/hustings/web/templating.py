@@ -1,0 +1,67 @@
+"""Jinja2 pages: one environment per locale (gettext installed), filters, and `render`."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from hustings.web.i18n import direction, negotiate, translations
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+@cache
+def static_url(path: str) -> str:
+    """/static/PATH?v=HASH, so browsers may cache assets and still see new versions."""
+    digest = hashlib.sha256((STATIC_DIR / path).read_bytes()).hexdigest()[:10]
+    return f"/static/{path}?v={digest}"
+
+
+@cache
+def environment(locale: str) -> Environment:
+    env = Environment(loader=PackageLoader("hustings.web", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+                      trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["number"] = lambda n: format_decimal(n, locale=locale)
+    env.filters["day"] = lambda d: format_date(d, format="long", locale=locale) \
+        if isinstance(d, date) else ""
+    env.globals["static"] = static_url
+    return env
+
+
+def locale_of(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"))
+
+
+def gettext_for(request: Request) -> Any:
+    """The gettext function for messages made in Python (flash notices)."""
+    return translations(locale_of(request)).gettext
+
+
+def render(request: Request, template: str, context: dict[str, Any],
+           status: int = 200) -> HTMLResponse:
+    """Render a page with what every page needs: user, CSRF token, notice, language."""
+    locale = locale_of(request)
+    session = getattr(request.state, "session", None)
+    page = {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "csrf_token": session.csrf_token if session is not None else (lambda: ""),
+        "take_flash": session.pop_flash if session is not None else (lambda: None),
+        "lang": locale.replace("_", "-"),
+        "dir": direction(locale),
+        **context,
+    }
+    html = environment(locale).get_template(template).render(page)
+    return HTMLResponse(html, status_code=status)

@@ -1,0 +1,41 @@
+"""A small union election for the web tests, built through the real services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hustings.services import elections, members, tallies
+from hustings.services.commands import Context
+from hustings.services.ports import UnitOfWorkFactory
+from hustings.services.users import create_user
+
+DATA = Path(__file__).parent / "data"
+PASSWORD = "correct horse battery"
+ROLES = ("administrator", "clerk", "observer")
+SLUG = "union-2024"
+UPCOMING = "union-2026"
+
+
+def seed(uow_factory: UnitOfWorkFactory) -> None:
+    """union-2024: roll frozen, N and S reported, E waiting. union-2026: defined only.
+    One user per role, named after it, all with PASSWORD."""
+    ctx = Context(actor="seed")
+    for name in (f"{SLUG}.toml", f"{UPCOMING}.toml"):
+        elections.create_election(uow_factory, (DATA / name).read_text("utf-8"),
+                                  f"data/{name}", ctx)
+    members.import_members(uow_factory, "members", (DATA / "members.csv").read_bytes(),
+                           "data/members.csv", ctx)
+    elections.freeze_roll(uow_factory, SLUG, ctx)
+    open_voting(uow_factory, SLUG)
+    tallies.import_tallies(uow_factory, SLUG, (DATA / "tally-2024.csv").read_bytes(),
+                           "data/tally-2024.csv", ctx)
+    for role in ROLES:
+        create_user(uow_factory, role, PASSWORD, role, ctx)
+
+
+def open_voting(uow_factory: UnitOfWorkFactory, slug: str) -> None:
+    """Draft -> nominations -> voting, through the lifecycle service."""
+    from hustings.services.lifecycle import advance
+
+    for target in ("nominations", "voting"):
+        advance(uow_factory, slug, target, Context(actor="seed"))
