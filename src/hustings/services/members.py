@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from hustings.domain.audit import sha256_hex
@@ -10,13 +11,21 @@ from hustings.formats.csv_tables import read_members
 from hustings.services.commands import Context, command, run
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
+PARSED = "members.parsed"  # ctx.private key: (sha256, MemberTable) already read by the caller
+
 
 def import_members(uow_factory: UnitOfWorkFactory, body: str, data: bytes, source: str,
                    ctx: Context) -> int:
-    """Validate the whole file, then stream it in; a rejected file changes nothing."""
-    read_members(data, source)
+    """Validate the whole file, then stream it in; a rejected file changes nothing.
+
+    The table parsed here travels to the handler in `ctx.private` (never logged) so a large
+    roll is parsed once; a replay of the log parses the stored blob again.
+    """
+    sha = sha256_hex(data)
+    table = read_members(data, source)
+    ctx = replace(ctx, private={**ctx.private, PARSED: (sha, table)})
     return run(uow_factory, "members.import",  # type: ignore[no-any-return]
-               {"body": body, "source": source, "sha256": sha256_hex(data)}, ctx, blobs=(data,))
+               {"body": body, "source": source, "sha256": sha}, ctx, blobs=(data,))
 
 
 @command("members.import")
@@ -25,7 +34,11 @@ def _import(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> int:
     if not uow.organisations.body_exists(body):
         raise NotFound(f"no body {body!r}: bodies are created by the election definitions "
                        "that name them (hustings election create)")
-    table = read_members(uow.blobs.get(payload["sha256"]), source)
+    parsed = ctx.private.get(PARSED)
+    if parsed is not None and parsed[0] == payload["sha256"]:
+        table = parsed[1]
+    else:
+        table = read_members(uow.blobs.get(payload["sha256"]), source)
     clashes = uow.members.existing_ids(body, table.member_id)
     if clashes:
         shown = sorted(clashes)[:10]
