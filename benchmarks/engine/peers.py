@@ -1,0 +1,72 @@
+"""Time peers' counting on the engine benchmark's ballots, given unique rankings (in .venv-bench).
+
+    .venv-bench/bin/python benchmarks/engine/peers.py N
+
+Prints one JSON line per (peer, method): seconds for the count call alone and the winners.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ballots import rankings, unique  # noqa: E402
+
+
+def pref_voting_runs(rows, counts):  # type: ignore[no-untyped-def]
+    from pref_voting.profiles_with_ties import ProfileWithTies
+    from pref_voting.voting_methods import (
+        borda_for_profile_with_ties,
+        copeland,
+        instant_runoff_for_truncated_linear_orders,
+        minimax,
+        ranked_pairs,
+        schulze,
+    )
+
+    names = [f"C{i}" for i in range(10)]
+    profile = ProfileWithTies(
+        [{names[c]: i + 1 for i, c in enumerate(r) if c >= 0} for r in rows.tolist()],
+        rcounts=counts.tolist(), candidates=names)
+    methods = {"irv": instant_runoff_for_truncated_linear_orders, "schulze": schulze,
+               "ranked-pairs": ranked_pairs, "copeland": copeland, "minimax": minimax,
+               "borda": borda_for_profile_with_ties}
+    for name, method in methods.items():
+        start = time.perf_counter()
+        winners = method(profile)
+        took = time.perf_counter() - start
+        yield "pref_voting", name, took, sorted(str(w) for w in winners)
+
+
+def pyrankvote_runs(rows, counts):  # type: ignore[no-untyped-def]
+    import pyrankvote
+    from pyrankvote import Ballot, Candidate
+
+    people = [Candidate(f"C{i}") for i in range(10)]
+    ballots = []
+    for r, k in zip(rows.tolist(), counts.tolist(), strict=True):
+        ballot = Ballot(ranked_candidates=[people[c] for c in r if c >= 0])
+        ballots.extend([ballot] * k)  # pyrankvote has no weights: one object per ballot
+    for name, count in (("irv", lambda: pyrankvote.instant_runoff_voting(people, ballots)),
+                        ("stv", lambda: pyrankvote.single_transferable_vote(
+                            people, ballots, number_of_seats=3))):
+        start = time.perf_counter()
+        result = count()
+        took = time.perf_counter() - start
+        yield "pyrankvote", name, took, sorted(c.name for c in result.get_winners())
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1])
+    rows, counts = unique(rankings(n))
+    for runs in (pref_voting_runs, pyrankvote_runs):
+        try:
+            for peer, method, took, winners in runs(rows, counts):
+                print(json.dumps({"peer": peer, "method": method, "seconds": took,
+                                  "winners": winners}), flush=True)
+        except Exception as error:  # noqa: BLE001 - a peer failing is a table cell, not a crash
+            print(json.dumps({"peer": runs.__name__.split("_runs")[0], "error": str(error)[:100]}))
