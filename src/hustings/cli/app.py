@@ -1,29 +1,13 @@
-"""The root `hustings` command and the one mapping from domain errors to exit codes."""
+"""The root `hustings` command: every command group registered on one Typer app."""
 
 from __future__ import annotations
-
-import sys
 
 import typer
 
 from hustings.bootstrap import Container, Settings
-from hustings.cli.context import err_console
-from hustings.domain.errors import (
-    AlreadyExists,
-    HustingsError,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-    RuleViolation,
-)
+from hustings.cli.runner import EXIT_CODES, exit_code, run_app
 
-EXIT_CODES: dict[type[HustingsError], int] = {
-    InvalidInput: 2,
-    NotFound: 3,
-    AlreadyExists: 4,
-    RuleViolation: 5,
-    PermissionDenied: 6,
-}
+__all__ = ["EXIT_CODES", "app", "exit_code", "main"]
 
 app = typer.Typer(
     name="hustings",
@@ -75,30 +59,6 @@ def _register() -> None:
 _register()
 
 
-def exit_code(error: HustingsError) -> int:
-    for kind, code in EXIT_CODES.items():
-        if isinstance(error, kind):
-            return code
-    return 1
-
-
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: user mistakes become a message and an exit code, never a traceback."""
-    try:
-        app(args=argv, standalone_mode=False)
-    except HustingsError as error:
-        for line in str(error).splitlines() or [type(error).__name__]:
-            err_console.print(f"error: {line}", markup=False, highlight=False)
-        sys.exit(exit_code(error))
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        err_console.print("aborted")
-        sys.exit(130)
-    except typer.TyperException as exc:  # usage errors: bad flags, values, missing arguments
-        show = getattr(exc, "show", None)
-        if callable(show):
-            show()
-        else:
-            err_console.print(f"error: {exc}", markup=False)
-        sys.exit(getattr(exc, "exit_code", 2))
+    """Run the full app; user mistakes become a message and an exit code, never a traceback."""
+    run_app(app, argv)

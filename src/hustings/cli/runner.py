@@ -1,0 +1,56 @@
+"""Run a Typer app with the one mapping from domain errors to messages and exit codes."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from hustings.domain.errors import (
+    AlreadyExists,
+    HustingsError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
+
+EXIT_CODES: dict[type[HustingsError], int] = {
+    InvalidInput: 2,
+    NotFound: 3,
+    AlreadyExists: 4,
+    RuleViolation: 5,
+    PermissionDenied: 6,
+}
+
+_errors = Console(stderr=True, soft_wrap=True)
+
+
+def exit_code(error: HustingsError) -> int:
+    for kind, code in EXIT_CODES.items():
+        if isinstance(error, kind):
+            return code
+    return 1
+
+
+def run_app(app: typer.Typer, argv: list[str] | None) -> None:
+    """User mistakes become `error: ...` lines and an exit code, never a traceback."""
+    try:
+        app(args=argv, prog_name="hustings", standalone_mode=False)
+    except HustingsError as error:
+        for line in str(error).splitlines() or [type(error).__name__]:
+            _errors.print(f"error: {line}", markup=False, highlight=False)
+        sys.exit(exit_code(error))
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        _errors.print("aborted")
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors: bad flags, values, missing arguments
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            _errors.print(f"error: {exc}", markup=False)
+        sys.exit(getattr(exc, "exit_code", 2))
