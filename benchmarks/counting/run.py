@@ -9,10 +9,8 @@ Generates the CSV CVRs into benchmarks/data/ if absent, runs every tool as its o
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -24,6 +22,10 @@ DATA = ROOT / "benchmarks" / "data"
 BENCH_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
 PEERS = ("pyrankvote", "pref_voting", "votekit")
 CASES = (("irv", 1), ("stv", 3))
+sys.path.insert(0, str(HERE.parent))
+from machine import describe  # noqa: E402
+
+HUSTINGS = str(Path(sys.executable).with_name("hustings"))  # the installed console script
 
 
 def label(n: int) -> str:
@@ -45,18 +47,6 @@ def timed(command: list[str], limit: float, env: dict[str, str]) -> tuple[str, s
     return f"{took:.1f} s", (done.stdout.strip().splitlines() or [""])[-1]
 
 
-def machine() -> str:
-    model = ""
-    try:
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-            if line.startswith("Model name"):
-                model = line.split(":", 1)[1].strip()
-    except OSError:
-        model = platform.processor()
-    return f"{os.cpu_count()} CPUs (nproc), {model or 'unknown CPU'}, Python " \
-           f"{platform.python_version()}, {datetime.date.today().isoformat()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
@@ -72,7 +62,7 @@ def main() -> None:
             subprocess.run([sys.executable, str(HERE / "generate.py"), str(size), str(path)],
                            check=True)
         for method, seats in CASES:
-            command = [sys.executable, str(HERE / "hustings_count.py"), "count", str(path),
+            command = [HUSTINGS, "count", str(path),
                        "--method", method, "--seats", str(seats), "--format", "json"]
             ours, result = timed(command, args.limit, env)
             winners = ", ".join(json.loads(result)["winners"]) if result.startswith("{") else ""
@@ -94,8 +84,8 @@ def main() -> None:
     header = ("| ballots | method | hustings | " + " | ".join(PEERS) + " | hustings winners |\n"
               "|---|---|---|" + "---|" * len(PEERS) + "---|")
     text = (
-        "# Counting benchmarks\n\n"
-        f"Machine: {machine()}.\n\n"
+        "## Counting a ballot file, whole process (`hustings count`)\n\n"
+        f"{describe()}\n\n"
         "Whole process, file to result: each tool runs as its own process on the same synthetic "
         "CSV CVR (10 candidates, most voters rank 1-5; `benchmarks/counting/generate.py`), "
         f"with a {args.limit:g} s limit. hustings runs `hustings count FILE --method irv` "
