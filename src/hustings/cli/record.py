@@ -2,13 +2,108 @@
 
 from __future__ import annotations
 
+import enum
+import json
+from pathlib import Path
+
 import typer
+from rich.table import Table
 
 from hustings.cli import record_check
+from hustings.cli.context import console, read_file, uow
+from hustings.domain.record import Tenure
+from hustings.services import record_store
+from hustings.services.commands import Context
 
 record_app = typer.Typer(help="The organisation's record: who led it and how each was chosen.",
                          no_args_is_help=True)
 record_check.register(record_app)
+
+
+class Format(enum.StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+@record_app.command("import")
+def import_command(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="Articles (any name), .json or .toml records."),
+    organisation: str = typer.Option(None, "--organisation", help="Organisation slug (default: "
+                                     "the candidates' common party, matched by name)."),
+) -> None:
+    """Import elections hustings did not run (results only) and derive the office's tenures.
+
+    All files or none: a file that fails to parse imports nothing. Re-importing an identical
+    election does nothing; a different one under the same slug is refused.
+    Example: hustings record import 2001.txt 2002.txt 2003.txt
+    """
+    contents = [(str(path), read_file(path)) for path in files]
+    for item in record_store.import_records(uow(ctx), contents, Context(actor="cli"),
+                                            organisation):
+        done = "imported" if item.changed else "unchanged"
+        console.print(f"{done} {item.slug} ({item.title}) from {item.source} → "
+                      f"{item.organisation} / {item.office}", markup=False, highlight=False)
+
+
+def _day(tenure_day: object) -> str:
+    return str(tenure_day) if tenure_day else "?"
+
+
+@record_app.command("leaders")
+def leaders_command(
+    ctx: typer.Context,
+    office: str = typer.Option(..., "--office", help="The office, by name or slug (Leader)."),
+    organisation: str = typer.Option(None, "--organisation",
+                                     help="Organisation slug, when the office name is shared."),
+    format: Format = typer.Option(Format.TABLE, "--format", "-f", help="Output format."),
+) -> None:
+    """The holders of an office in order, vacancies included, from run and imported elections.
+
+    Example: hustings record leaders --office Leader --format json
+    """
+    tenures = record_store.leaders(uow(ctx), organisation, office)
+    name = tenures[0].office if tenures else office
+    if format is Format.JSON:
+        print(json.dumps(record_store.leaders_json(name, tenures), ensure_ascii=False,
+                         indent=2))
+        return
+    console.print(_tenure_table(tenures, f"Holders of {name}"))
+
+
+def _tenure_table(tenures: list[Tenure], title: str, first: str = "holder") -> Table:
+    table = Table(first, "kind", "from", "to", "election", title=title, title_justify="left")
+    for t in tenures:
+        table.add_row((t.holder or "(vacant)") if first == "holder" else t.office,
+                      t.kind.value, _day(t.start),
+                      _day(t.end) if t.end or t.holder is None else "", t.election or "")
+    return table
+
+
+@record_app.command("person")
+def person_command(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The person's name (case does not matter)."),
+    format: Format = typer.Option(Format.TABLE, "--format", "-f", help="Output format."),
+) -> None:
+    """A person's record: elections run in, won and lost, and offices held.
+
+    Example: hustings record person "Shimon Peres"
+    """
+    found = record_store.person(uow(ctx), name)
+    if format is Format.JSON:
+        held = record_store.leaders_json("", found.tenures)["tenures"]
+        for entry, tenure in zip(held, found.tenures, strict=True):
+            entry["office"] = tenure.office
+        print(json.dumps({"name": found.name, "ran": list(found.ran), "won": list(found.won),
+                          "lost": list(found.lost), "tenures": held},
+                         ensure_ascii=False, indent=2))
+        return
+    console.print(found.name, style="bold", markup=False, highlight=False)
+    for label, slugs in (("ran in", found.ran), ("won", found.won), ("lost", found.lost)):
+        console.print(f"{label}: {', '.join(slugs) or '—'}", markup=False, highlight=False)
+    if found.tenures:
+        console.print(_tenure_table(list(found.tenures), "Offices held", "office"))
 
 
 def register(app: typer.Typer) -> None:

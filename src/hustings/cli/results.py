@@ -13,7 +13,9 @@ from rich.table import Table
 from hustings.cli.context import console, uow
 from hustings.cli.options import parse_timestamp
 from hustings.domain.errors import InvalidInput, Problem
+from hustings.formats import article, wikitext
 from hustings.formats.published_result import result_csv, result_json
+from hustings.services.record_store import election_record
 from hustings.services.results import diff_versions, published_result, versions
 
 
@@ -21,6 +23,8 @@ class ResultFormat(enum.StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    ARTICLE = "article"
+    WIKITEXT = "wikitext"
 
 
 def results(
@@ -36,7 +40,10 @@ def results(
 ) -> None:
     """Show an election's result: votes, percentages, turnout, margin, winner, version.
 
-    Examples: hustings results labor-2002 --format json;
+    `--format article|wikitext` exports any election, run or imported (`record import`), as an
+    encyclopedia article or MediaWiki wikitext.
+
+    Examples: hustings results labor-2002 --format json; hustings results labor-2002 -f article;
     hustings results labor-2001 --version 1; hustings results diff labor-2001 1 3
     """
     factory = uow(ctx)
@@ -67,6 +74,14 @@ def results(
         return
     if len(words) != 1:
         raise InvalidInput(Problem(f"unexpected arguments: {' '.join(words[1:])}", "results"))
+    if format in (ResultFormat.ARTICLE, ResultFormat.WIKITEXT):
+        if version is not None or as_of is not None:
+            raise InvalidInput(Problem("--format article/wikitext exports the current result: "
+                                       "no --version or --as-of", "--format"))
+        record = election_record(factory, words[0])
+        writer = article.write if format is ResultFormat.ARTICLE else wikitext.write
+        print(writer(record), end="")
+        return
     data = published_result(factory, words[0], version, parse_timestamp(as_of, "--as-of"))
     if format is ResultFormat.JSON:
         print(result_json(data))

@@ -223,3 +223,31 @@ users = Table(
     Column("role", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# -- the record: elections hustings did not run, imported from articles (issue 5) -------------
+
+recorded_elections = Table(
+    "recorded_elections", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(200), nullable=False, unique=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
+    Column("office_id", ForeignKey("offices.id"), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("first_day", Date),
+    Column("document", JSON, nullable=False),  # the native record format (hustings-record/1)
+    Column("source", String(500), nullable=False),  # the file name it was imported from
+    Column("source_sha256", String(64), nullable=False),  # the file's content, in blobs
+)
+
+recorded_tenures = Table(  # derived from recorded_elections on every import; see docs/record.md
+    "recorded_tenures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("office_id", ForeignKey("offices.id"), nullable=False),
+    Column("position", Integer, nullable=False),  # order in the office's chain
+    Column("holder", String(300)),  # null for a vacancy
+    Column("kind", String(20), nullable=False),
+    Column("start", Date),
+    Column("end", Date),
+    Column("election", String(200)),  # the recorded election's slug
+    UniqueConstraint("office_id", "position"),
+)

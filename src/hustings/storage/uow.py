@@ -14,6 +14,7 @@ from hustings.storage.repo_integrity import SqlDisputeRepo, SqlTenureRepo, SqlVe
 from hustings.storage.repo_members import SqlMemberRepo
 from hustings.storage.repo_organisations import SqlOrganisationRepo
 from hustings.storage.repo_polls import SqlPollRepo, SqlPrecinctRepo, SqlSheetRepo
+from hustings.storage.repo_record import SqlRecordRepo
 from hustings.storage.repo_roll import SqlRollRepo
 from hustings.storage.repo_users import SqlUserRepo
 from hustings.storage.snapshot import snapshot
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
         self.disputes = SqlDisputeRepo(conn, ids)
         self.versions = SqlVersionRepo(conn, ids)
         self.tenures = SqlTenureRepo(conn, ids)
+        self.record = SqlRecordRepo(conn, ids)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
