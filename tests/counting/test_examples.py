@@ -242,3 +242,60 @@ def test_points() -> None:
     assert tallies(o) == [{"A": 110, "B": 90}] and o.winners == ("A",)
     o = count_points([("d1", d1, 100), ("d2", d2, 300)], {"scale_by_membership": True})
     assert tallies(o) == [{"A": 75, "B": 125}] and o.winners == ("B",)
+
+
+def test_irv_rctab_round_structure() -> None:
+    p = Profile.from_ballots(["A", "B", "C"], [[0], [1], [2]], [6, 3, 1])
+    o = get_method("irv").count(p, 1, {"continue_until_two": True, "round_structure": "rctab"})
+    # RCTab: A elected at the majority round (no elimination), then C out, then the last two
+    assert tallies(o) == [{"A": 6, "B": 3, "C": 1}, {"A": 6, "B": 3, "C": 1}, {"A": 6, "B": 3}]
+    assert [r.elected for r in o.rounds] == [("A",), (), ()]
+    assert [r.eliminated for r in o.rounds] == [(), ("C",), ()]
+    assert o.winners == ("A",)
+    # a tie between the last two is broken for the win, in that round
+    p = Profile.from_ballots(["A", "B", "C"], [[0], [1], [2, 0]], [2, 3, 1])
+    o = get_method("irv").count(p, 1, {"round_structure": "rctab"})
+    assert tallies(o)[-1] == {"A": 3, "B": 3} and o.rounds[-1].elected == ("B",)
+    assert o.ties[0].purpose == "election" and o.ties[0].broken_by == "counts at round 1"
+    assert len(get_method("irv").count(p).rounds) == 3  # standard: A eliminated, B alone
+
+
+def test_irv_java_lots_follow_rctab() -> None:
+    # three-way tie, RCTab's lot: java.util.Random(1).nextDouble() = 0.7308... -> index 2
+    p = Profile.from_ballots(["Mookie", "Yinka", "George"], [[0], [1], [2]], [3, 3, 3])
+    o = get_method("irv").count(p, 1, {"tiebreak": "random", "seed": 1, "lot": "java",
+                                       "round_structure": "rctab"})
+    assert o.rounds[0].eliminated == ("Yinka",)  # sorted: George, Mookie, Yinka
+    assert o.winners == ("George",)  # then 0.4100... x 2 -> index 0 of George, Mookie
+    assert "java.util.Random" in o.ties[0].broken_by
+
+
+def test_stv_rctab() -> None:
+    o = get_method("stv").count(STV_EXAMPLE, 2, {"variant": "rctab"})
+    assert tallies(o) == [
+        {"Alice": 11, "Bob": 4, "Carol": 5, "Dan": 3},
+        {"Alice": 8, "Bob": F("6.4543"), "Carol": F("5.5454"), "Dan": 3},
+        {"Alice": 8, "Bob": F("6.4543"), "Carol": F("8.5454")},
+        {"Alice": 8, "Bob": F("6.7733"), "Carol": 8},
+    ]
+    assert [r.elected for r in o.rounds] == [("Alice",), (), ("Carol",), ()]
+    assert [r.eliminated for r in o.rounds] == [(), ("Dan",), (), ()]
+    assert o.rounds[0].threshold == 8 and o.winners == ("Alice", "Carol")
+    # fraction 0.0638: 5 x 0.0638 to Bob; 3 x 0.0638 + 2 x trunc(0.2727 x 0.0638) exhausted
+    assert o.rounds[2].transfers == {"Carol": {"Bob": F("0.319"), "exhausted": F("0.226")}}
+    assert o.extras["residual"] == ["0", "0.0003", "0.0003", "0.0007"]
+
+
+def test_stv_rctab_thresholds_and_write_ins() -> None:
+    from hustings.counting.stv_rctab import rctab_threshold
+
+    assert rctab_threshold(59463, 3, "droop", "whole", 4) == 14866
+    assert rctab_threshold(59463, 3, "hare", "whole", 4) == 19821
+    assert rctab_threshold(29, 3, "droop", "fractional", 4) == F("7.2501")
+    assert rctab_threshold(29, 3, "hare", "fractional", 2) == F("9.67")
+    wi = -3
+    p = Profile.from_ballots(["A", "B", "C"], [[0], [1], [2], [wi, 1]], [6, 3, 2, 4])
+    o = get_method("stv").count(p, 2, {"variant": "rctab", "write_ins": "eliminate-first"})
+    assert tallies(o)[0] == {"A": 6, "B": 3, "C": 2, "UWI": 4}
+    assert o.rounds[0].eliminated == ("UWI",) and o.rounds[0].elected == ()  # A has 6 >= 6
+    assert o.rounds[1].elected == ("B", "A")  # B 3 + 4 from the write-ins, A 6: both >= 6

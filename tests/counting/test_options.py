@@ -40,7 +40,7 @@ CASES = [
     ("stv", 2, {"variant": "meek", "overvote_rule": "exhaust-if-multiple"}, "overvote_rule"),
     ("stv", 2, {"decimals": 19}, "decimals"),
     ("stv", 2, {"surplus_limit": "x"}, "surplus_limit"),
-    ("stv", 2, {"write_ins": "exhaust"}, "write_ins"),
+    ("stv", 2, {"write_ins": "eliminate-first"}, "write_ins"),
     ("plurality", 1, {"too_many_marks": "all"}, "too_many_marks"),
     ("two-round", 1, {"threshold": 150}, "threshold"),
     ("two-round", 1, {"threshold": "half"}, "threshold"),

@@ -115,3 +115,37 @@ def test_every_contract_name_is_registered() -> None:
     for m in all_methods():
         assert m.summary and "\n" not in m.summary
         assert all(o.help for o in m.options), m.name
+
+
+@settings(max_examples=150, deadline=None)
+@given(profiles(messy=True), st.integers(1, 3), st.sampled_from(["droop", "hare"]),
+       st.sampled_from(["whole", "fractional"]))
+def test_rctab_stv_loses_only_residual_surplus(
+    profile: Profile, seats: int, quota: str, rounding: str
+) -> None:
+    if seats > len(profile.candidates):
+        return
+    options = {"variant": "rctab", "quota": quota, "quota_rounding": rounding}
+    outcome = get_method("stv").count(profile, seats, options)
+    assert len(outcome.winners) == seats
+    for r, lost in zip(outcome.rounds, outcome.extras["residual"], strict=True):
+        assert Fraction(lost) >= 0
+        assert sum(r.tallies.values(), Fraction(0)) + r.exhausted + Fraction(lost) == \
+            profile.total
+    rows = np.repeat(profile.rankings, profile.counts, axis=0)
+    flat = Profile(profile.candidates, rows, np.ones(rows.shape[0], dtype=np.int64))
+    assert get_method("stv").count(flat, seats, options).to_dict() == outcome.to_dict()
+
+
+@settings(max_examples=150, deadline=None)
+@given(profiles(messy=True), st.booleans(), st.booleans())
+def test_rctab_irv_adds_up_and_agrees_without_ties(
+    profile: Profile, until_two: bool, batch: bool
+) -> None:
+    options = {"continue_until_two": until_two, "batch_elimination": batch}
+    rctab = get_method("irv").count(profile, 1, {**options, "round_structure": "rctab"})
+    for r in rctab.rounds:
+        assert sum(r.tallies.values()) + r.exhausted == profile.total
+    standard = get_method("irv").count(profile, 1, options)
+    if not rctab.ties and not standard.ties:
+        assert rctab.winners == standard.winners

@@ -12,7 +12,6 @@ from hustings.bootstrap import ScratchSqlite
 from hustings.cli.context import console, err_console, read_file, uow
 from hustings.cli.elections import election_app
 from hustings.cli.options import parse_day
-from hustings.domain.errors import HustingsError
 from hustings.services import audit_log, disputes, lifecycle
 from hustings.services.commands import Context
 from hustings.services.queries import list_disputes
@@ -22,8 +21,7 @@ log_app = typer.Typer(help="The tamper-evident, hash-chained log of every change
                       no_args_is_help=True)
 
 
-class LogVerificationFailed(HustingsError):
-    """`log verify` found tampering."""
+EXIT_TAMPERED = 7  # `log verify`'s exit code when the log or the state was tampered with
 
 
 @election_app.command("advance")
@@ -132,7 +130,7 @@ def verify(ctx: typer.Context) -> None:
         return
     for problem in report.problems:
         err_console.print(f"tampered: {problem}", markup=False)
-    raise typer.Exit(7)
+    raise typer.Exit(EXIT_TAMPERED)
 
 
 @log_app.command("export")

@@ -37,7 +37,9 @@ def exit_code(error: HustingsError) -> int:
 def run_app(app: typer.Typer, argv: list[str] | None) -> None:
     """User mistakes become `error: ...` lines and an exit code, never a traceback."""
     try:
-        app(args=argv, prog_name="hustings", standalone_mode=False)
+        code = app(args=argv, prog_name="hustings", standalone_mode=False)
+        if isinstance(code, int) and code != 0:  # `raise typer.Exit(n)` is returned, not raised
+            sys.exit(code)
     except HustingsError as error:
         for line in str(error).splitlines() or [type(error).__name__]:
             _errors.print(f"error: {line}", markup=False, highlight=False)

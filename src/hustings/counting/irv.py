@@ -50,6 +50,12 @@ IRV_OPTIONS = [
         "continue_until_two", "bool", False, (),
         "keep eliminating until two candidates remain, even after someone has a majority",
     ),
+    OptionSpec(
+        "round_structure", "choice", "standard", ("standard", "rctab"),
+        "standard: elect at a majority, or the leader of the last two; rctab: RCTab's rounds "
+        "(a round electing someone eliminates no one, the winner is declared at the majority "
+        "round even with continue_until_two, a tie between the last two is broken for the win)",
+    ),
     *tiebreak_options(),
 ]
 
@@ -89,6 +95,10 @@ def count_irv(profile: Profile, seats: int = 1, options: dict[str, Any] | None =
     opts = IRV.validate(options, seats, profile.candidates)
     if not profile.candidates:
         raise fail("candidates", "the profile has no candidates")
+    if opts["round_structure"] == "rctab":
+        from hustings.counting.irv_rctab import count_irv_rctab
+
+        return count_irv_rctab(profile, opts)
     codes, labels, uwi = codes_for(profile, opts)
     n = len(labels)
     counts = profile.counts

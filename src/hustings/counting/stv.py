@@ -15,7 +15,7 @@ import numpy as np
 
 from hustings.counting.ballots import Cursor, prepare
 from hustings.counting.explain import listing, names, num
-from hustings.counting.irv import BALLOT_OPTIONS
+from hustings.counting.irv import BALLOT_OPTIONS, check_ballot_options
 from hustings.counting.method import Method
 from hustings.counting.options import OptionSpec, fail
 from hustings.counting.outcome import Number, Outcome, Round
@@ -27,9 +27,11 @@ HOPEFUL, PENDING, ELECTED, DEFEATED = 0, 1, 2, 3
 
 STV_OPTIONS = [
     OptionSpec(
-        "variant", "choice", "wigm", ("wigm", "scottish", "meek", "gregory"),
+        "variant", "choice", "wigm", ("wigm", "scottish", "meek", "gregory", "rctab"),
         "wigm: weighted inclusive Gregory; scottish: WIGM at 5 decimals, truncated; "
-        "meek: iterated keep values; gregory: last parcel only",
+        "meek: iterated keep values; gregory: last parcel only; rctab: RCTab's multi-winner "
+        "rounds (all of a round's winners elected at once, surpluses moved together next round, "
+        "threshold and fractions truncated at `decimals`, default 4)",
     ),
     OptionSpec("quota", "choice", "droop", ("droop", "hare"), "votes / (seats + 1) or / seats"),
     OptionSpec(
@@ -46,6 +48,11 @@ STV_OPTIONS = [
         "meek: iterate keep values until the total surplus is below this",
     ),
     *[o for o in BALLOT_OPTIONS if o.name != "write_ins"],
+    OptionSpec(
+        "write_ins", "choice", "exhaust", ("exhaust", "eliminate-first"),
+        "undeclared write-ins exhaust the ballot at that rank, or (variant=rctab only) count "
+        "for a candidate 'UWI' eliminated first, no one being elected while it holds votes",
+    ),
     *tiebreak_options(),
 ]
 
@@ -55,6 +62,12 @@ def _check(options: dict[str, Any], seats: int, candidates: tuple[str, ...]) -> 
     if options["max_rankings"] is not None and options["max_rankings"] < 1:
         raise fail("max_rankings", "max_rankings must be at least 1")
     variant = options["variant"]
+    if options["write_ins"] == "eliminate-first":
+        if variant != "rctab":
+            raise fail("write_ins", "write_ins=eliminate-first needs variant=rctab")
+        check_ballot_options(options, candidates)
+    if variant == "rctab" and options["decimals"] is None:
+        options["decimals"] = 4
     if variant == "scottish":
         if options["quota"] != "droop" or options["quota_rounding"] != "whole":
             raise fail("quota", "Scottish STV uses the whole Droop quota")
@@ -92,6 +105,10 @@ def count_stv(profile: Profile, seats: int = 1, options: dict[str, Any] | None =
         from hustings.counting.stv_meek import count_meek
 
         return count_meek(profile, seats, opts)
+    if opts["variant"] == "rctab":
+        from hustings.counting.stv_rctab import count_stv_rctab
+
+        return count_stv_rctab(profile, seats, opts)
     return _Count(profile, seats, opts).run()
 
 
@@ -309,6 +326,7 @@ _TITLES = {
     "scottish": "Scottish STV",
     "gregory": "last-parcel Gregory STV",
     "meek": "Meek STV",
+    "rctab": "STV with RCTab's rules",
 }
 
 STV = Method(

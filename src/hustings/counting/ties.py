@@ -6,10 +6,12 @@ import random
 from collections.abc import Mapping, Sequence
 
 from hustings.counting.explain import names
+from hustings.counting.javarandom import JavaRandom, java_hashset_order, java_string_key
 from hustings.counting.options import OptionSpec, check_names, fail
 from hustings.counting.outcome import Number, Tie
 
 TIEBREAK_MODES = ("previous-round-counts", "random", "permutation")
+LOT_GENERATORS = ("python", "java")
 
 
 def tiebreak_options(default: str = "previous-round-counts") -> list[OptionSpec]:
@@ -22,6 +24,12 @@ def tiebreak_options(default: str = "previous-round-counts") -> list[OptionSpec]
             "`seed`; permutation: the given `order` (first listed is favoured)",
         ),
         OptionSpec("seed", "seed", 0, (), "seed of the lot drawn to break a tie"),
+        OptionSpec(
+            "lot", "choice", "python", LOT_GENERATORS,
+            "how lots are drawn: python (random.Random(seed), tied names sorted); java "
+            "(RCTab's: one java.util.Random(seed) for the count, index floor(nextDouble() x n) "
+            "of the tied names in Java order)",
+        ),
         OptionSpec(
             "order", "names", None, (),
             "for tiebreak=permutation: every candidate, most favoured first",
@@ -38,11 +46,14 @@ class TieBreaker:
         mode: str = "previous-round-counts",
         seed: int = 0,
         order: Sequence[str] | None = None,
+        lot: str = "python",
     ) -> None:
         self.names = list(names)
         self.mode = mode
         self.seed = seed
+        self.lot = lot
         self.rng = random.Random(seed)
+        self.java = JavaRandom(seed)
         rank = {name: i for i, name in enumerate(order or ())}
         self.rank = [rank.get(n, len(rank)) for n in self.names]
         self.ties: list[Tie] = []
@@ -70,6 +81,8 @@ class TieBreaker:
             key = sorted(pool, key=lambda c: self.rank[c])
             chosen = key[-1] if lowest else key[0]
             how = "the given order"
+        elif self.lot == "java":
+            chosen, how = self._java(pool, lowest, history)
         else:
             if self.mode == "previous-round-counts":
                 for number, tallies in reversed(list(enumerate(history, start=1))):
@@ -98,6 +111,30 @@ class TieBreaker:
             )
         )
         return chosen
+
+    def _java(
+        self, pool: list[int], lowest: bool, history: Sequence[Mapping[int, Number]]
+    ) -> tuple[int, str]:
+        """RCTab's way: tied names in Java order; previous rounds narrow them, newest first,
+        each round's survivors listed in the iteration order of a Java HashSet; a lot then
+        takes index floor(nextDouble() x n) of that list."""
+        by_name = {self.names[c]: c for c in pool}
+        contention = sorted(by_name, key=java_string_key)
+        how = ""
+        if self.mode == "previous-round-counts":
+            for number, tallies in reversed(list(enumerate(history, start=1))):
+                contention = java_hashset_order(contention)
+                values = {n: tallies.get(by_name[n], 0) for n in contention}
+                target = min(values.values()) if lowest else max(values.values())
+                narrowed = [n for n in contention if values[n] == target]
+                if len(narrowed) < len(contention):
+                    how = f"counts at round {number}"
+                contention = narrowed
+                if len(contention) == 1:
+                    return by_name[contention[0]], how
+        chosen = by_name[contention[self.java.pick_index(len(contention))]]
+        lot = f"lot drawn with seed {self.seed} (java.util.Random)"
+        return chosen, f"{how}, then {lot}" if how else lot
 
     def sentence(self) -> str:
         """Plain-language account of the latest tie."""
@@ -133,4 +170,5 @@ def breaker(names: Sequence[str], options: Mapping[str, object]) -> TieBreaker:
         str(options.get("tiebreak", "previous-round-counts")),
         int(seed) if isinstance(seed, int) else 0,
         order if isinstance(order, tuple) else None,
+        str(options.get("lot", "python")),
     )

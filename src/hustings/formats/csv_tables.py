@@ -86,7 +86,10 @@ def read_members(data: bytes, source: str) -> MemberTable:
              "standing {value!r} is not one of " + ", ".join(s.value for s in Standing))
     joined_text = pc.utf8_trim_whitespace(table.column("joined"))
     joined = pc.strptime(joined_text, format="%Y-%m-%d", unit="s", error_is_null=True)
-    bad_rows(pc.is_null(joined), "joined", "{value!r} is not a date (YYYY-MM-DD)")
+    # strptime rolls impossible days over (2020-02-30 -> 2020-03-01): a date must print back
+    rolled = pc.fill_null(pc.not_equal(pc.strftime(joined, format="%Y-%m-%d"), joined_text),
+                          False)
+    bad_rows(pc.or_(pc.is_null(joined), rolled), "joined", "{value!r} is not a date (YYYY-MM-DD)")
     if problems:
         raise InvalidInput(problems)
     if "precinct" in table.column_names:

@@ -125,15 +125,19 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
     if tiebreak in TIEBREAKS:
         options["tiebreak"] = TIEBREAKS[tiebreak]
         seed = str(rules.get("randomSeed", "")).strip()
-        if tiebreak != "useCandidateOrder" and seed:
-            options["seed"] = _int(seed, "randomSeed", source, problems)
+        if tiebreak != "useCandidateOrder":
+            options["lot"] = "java"  # RCTab draws its lots from java.util.Random(seed)
+            if seed:
+                options["seed"] = _int(seed, "randomSeed", source, problems)
     else:
         unsupported("tiebreakMode", f"{tiebreak!r} (supported: {', '.join(TIEBREAKS)})")
     if method == "irv":
         options["batch_elimination"] = _flag(rules, "batchElimination")
         options["continue_until_two"] = _flag(rules, "continueUntilTwoCandidatesRemain")
+        options["round_structure"] = "rctab"
     elif method == "stv":
-        options["variant"] = "wigm"
+        options["variant"] = "rctab"
+        options["write_ins"] = "eliminate-first"
         options["quota"] = "hare" if _flag(rules, "hareQuota") else "droop"
         options["quota_rounding"] = (
             "fractional" if _flag(rules, "nonIntegerWinningThreshold") else "whole"

@@ -45,6 +45,11 @@ def _advance(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Election
     unreported = [p for p in count.unreported() if p not in excused]
     pending = sum(r is None for _, r in uow.disputes.all(slug))
     in_counting = target in (ElectionStatus.PROVISIONAL, ElectionStatus.CERTIFIED)
+    if target is ElectionStatus.CERTIFIED and unreported \
+            and election.status in (ElectionStatus.COUNTING, ElectionStatus.PROVISIONAL):
+        raise RuleViolation(f"{len(unreported)} precinct(s) have not reported "
+                            f"({', '.join(unreported)}): no certified result unless a ruling "
+                            "allows it")
     check_transition(election.status, target, unreported=len(unreported) if in_counting else 0,
                      pending_disputes=pending)
     if target is ElectionStatus.VOTING and not uow.roll.is_frozen(slug):

@@ -1,0 +1,173 @@
+"""Instant runoff with RCTab's round structure (`irv` option `round_structure=rctab`).
+
+RCTab's single-winner tabulation (its `Tabulator`) differs from the standard structure in three
+ways, all visible in its round-by-round report:
+
+- a round that declares a winner eliminates no one; with `continue_until_two` the winner is
+  declared in the first round where they reach the threshold (floor(active / 2) + 1), keeps their
+  ballots, and the following rounds eliminate until two candidates remain, then one last round
+  shows the final two;
+- when two candidates remain and neither reaches the threshold (a tie), the winner is chosen
+  directly by the tie-break (choosing a winner, not a loser), in that round;
+- undeclared write-ins ("UWI") are dropped first only while they hold votes; while they do, no
+  one is declared elected. Batch elimination compares tallies group by group (equal tallies
+  together) and, with `continue_until_two`, never leaves a single candidate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from hustings.counting.ballots import Cursor, tally
+from hustings.counting.explain import names, num, share
+from hustings.counting.outcome import Number, Outcome, Round
+from hustings.counting.profile import Profile
+from hustings.counting.ties import TieBreaker, breaker
+
+
+def count_irv_rctab(profile: Profile, opts: dict[str, Any]) -> Outcome:
+    """Count a single-winner instant runoff as RCTab structures its rounds."""
+    from hustings.counting.irv import _move, _opening, _transfer_sentence, codes_for
+
+    codes, labels, uwi = codes_for(profile, opts)
+    n = len(labels)
+    counts = profile.counts
+    ties = breaker(labels, opts)
+    cursor = Cursor(codes, n, profile.overvote_sets)
+    continuing = np.ones(n, dtype=bool)
+    cursor.start(continuing)
+    until_two = bool(opts["continue_until_two"])
+    rounds: list[Round] = []
+    history: list[dict[int, Number]] = []
+    eliminated: list[int] = []
+    winner = -1
+    number = 0
+    while True:
+        number += 1
+        t, exhausted = tally(cursor.top, counts, n)
+        alive = [c for c in range(n) if continuing[c]]
+        active = int(sum(int(t[c]) for c in alive))
+        need = active // 2 + 1
+        tallies: dict[str, Number] = {labels[c]: int(t[c]) for c in alive}
+        notes = [_opening(number, tallies, exhausted)]
+        elected: tuple[str, ...] = ()
+        gone: list[int] = []
+        transfers: dict[str, dict[str, Number]] = {}
+        if winner < 0:
+            found = _find_winner(t, alive, uwi, need, ties, number, history, notes)
+            if found >= 0:
+                winner = found
+                elected = (labels[winner],)
+                notes.append(
+                    f"{labels[winner]} has {num(int(t[winner]))} of {num(active)} continuing "
+                    f"votes ({share(int(t[winner]), active)}) and is elected."
+                    + (" Counting continues until two candidates remain." if until_two
+                       and len(alive) > 2 else "")
+                )
+        if not elected and (winner < 0 or (until_two and len(eliminated) < n - 2)):
+            if winner < 0:
+                notes.append(f"No candidate has {num(need)} of the {num(active)} continuing "
+                             "votes.")
+            batch = bool(opts["batch_elimination"])
+            gone = _losers(t, alive, uwi, (batch, until_two), n - len(eliminated), ties,
+                           number, history, notes)
+            mask = np.zeros(n, dtype=bool)
+            mask[gone] = True
+            continuing[gone] = False
+            eliminated.extend(gone)
+            transfers = _move(cursor, mask, continuing, counts, labels)
+            for c in gone:
+                notes.append(_transfer_sentence(labels[c], transfers[labels[c]]))
+        history.append({c: int(t[c]) for c in alive})
+        rounds.append(Round(number, tallies, elected=elected,
+                            eliminated=tuple(labels[c] for c in gone), exhausted=exhausted,
+                            threshold=need, transfers=transfers, notes=tuple(notes)))
+        if until_two:
+            more = len(eliminated) + (winner >= 0) + 1 < n or bool(gone)
+        else:
+            more = winner < 0
+        if not more:
+            break
+    last = rounds[-1]
+    summary = (
+        f"{labels[winner]} wins by instant runoff (RCTab's round structure) after "
+        f"{len(rounds)} round{'s' if len(rounds) != 1 else ''}, with "
+        f"{num(last.tallies[labels[winner]])} of {num(sum(last.tallies.values()))} continuing "
+        "votes in the last round.",
+    )
+    return Outcome("irv", 1, tuple(labels), (labels[winner],), tuple(rounds),
+                   tuple(ties.ties), 0, {"round_structure": "rctab"}, summary)
+
+
+def _find_winner(
+    t: np.ndarray, alive: list[int], uwi: int, need: int, ties: TieBreaker, number: int,
+    history: list[dict[int, Number]], notes: list[str],
+) -> int:
+    if uwi in alive and t[uwi] > 0:
+        return -1  # no one is elected while undeclared write-ins hold votes
+    if len(alive) == 1:
+        return alive[0]
+    reach = [c for c in alive if c != uwi and t[c] >= need]
+    if reach:
+        return max(reach, key=lambda c: int(t[c]))
+    if len(alive) == 2:
+        best = max(int(t[c]) for c in alive)
+        top = [c for c in alive if t[c] == best and c != uwi]
+        if len(top) == 1:
+            return top[0]
+        chosen = ties.pick(top, round=number, purpose="election", lowest=False, history=history)
+        notes.append(ties.sentence())
+        return chosen
+    return -1
+
+
+def _losers(
+    t: np.ndarray, alive: list[int], uwi: int, rules: tuple[bool, bool], remaining: int,
+    ties: TieBreaker, number: int, history: list[dict[int, Number]], notes: list[str],
+) -> list[int]:
+    batch, until_two = rules
+    if uwi in alive and t[uwi] > 0:
+        notes.append(f"Undeclared write-ins ({num(int(t[uwi]))}) are eliminated first.")
+        return [uwi]
+    if batch and (group := _batch(t, alive, until_two, remaining, ties.names, notes)):
+        return group
+    low = min(int(t[c]) for c in alive)
+    lowest = [c for c in alive if t[c] == low]
+    loser = lowest[0]
+    if len(lowest) > 1:
+        loser = ties.pick(lowest, round=number, purpose="elimination", history=history)
+        notes.append(ties.sentence())
+    notes.append(f"{ties.names[loser]} has the fewest votes ({num(low)}) and is eliminated.")
+    return [loser]
+
+
+def _batch(
+    t: np.ndarray, alive: list[int], until_two: bool, remaining: int, labels: list[str],
+    notes: list[str],
+) -> list[int]:
+    """RCTab's batch elimination: by tally groups, lowest first; all seen so far go once their
+    running total is below the next group's tally."""
+    groups: dict[int, list[int]] = {}
+    for c in alive:
+        groups.setdefault(int(t[c]), []).append(c)
+    running = 0
+    seen: list[int] = []
+    out: list[int] = []
+    previous: list[int] = []
+    for value in sorted(groups):
+        grown = list(out)
+        if running < value:
+            grown.extend(c for c in seen if c not in out)
+        running += value * len(groups[value])
+        seen.extend(groups[value])
+        if len(grown) > len(out):
+            previous, out = out, grown
+    if until_two and len(out) == remaining - 1:
+        out = previous
+    if len(out) < 2:
+        return []
+    notes.append(f"{names(labels[c] for c in out)} together have fewer votes than the next "
+                 "candidate, so cannot win, and are eliminated together.")
+    return out

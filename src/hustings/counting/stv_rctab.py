@@ -1,0 +1,200 @@
+"""STV as RCTab counts it ("multi-winner, allow multiple winners per round"): `variant=rctab`.
+
+RCTab's multi-seat tabulation is a Gregory method with its own round structure and arithmetic:
+
+- the threshold is fixed in round 1 from the active ballots A: Droop floor(A / (seats + 1)) + 1
+  (whole) or floor(A / (seats + 1)) at `decimals` places + 10^-decimals (fractional); Hare
+  ceil(A / seats) (whole) or at `decimals` places rounded up (fractional); it is reached at >=;
+- a round either elects or eliminates, never both. Everyone at or above the threshold is
+  elected at once (all continuing candidates when they are no more than the seats left); no one
+  is elected while undeclared write-ins hold votes (they are eliminated first);
+- each winner's surplus fraction is (votes - threshold) / votes truncated to `decimals`
+  places; every ballot with the winner goes on at its value x that fraction, truncated. All the
+  round's surpluses move together into the next round, where a winner is shown at the threshold
+  (the rounding left over is the "residual surplus"), or at their own total if below it;
+- a round that elects someone, in a multi-seat count, is followed by one more round showing the
+  final surpluses transferred.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from hustings.counting.ballots import Cursor
+from hustings.counting.explain import listing, names, num
+from hustings.counting.outcome import Number, Outcome, Round
+from hustings.counting.profile import Profile
+from hustings.counting.single import top_n
+from hustings.counting.ties import TieBreaker, breaker
+from hustings.counting.weights import Weights
+
+HOPEFUL, ELECTED, DEFEATED = 0, 2, 3
+
+
+def rctab_threshold(active: int, seats: int, quota: str, rounding: str, decimals: int) -> Fraction:
+    """RCTab's winning threshold for `active` ballots in round 1 (reached at >=)."""
+    places = decimals if rounding == "fractional" else 0
+    scale = 10**places
+    if quota == "hare":
+        return Fraction(-((-active * scale) // seats), scale)  # rounded up
+    return Fraction(active * scale // (seats + 1) + 1, scale)  # rounded down, plus one unit
+
+
+def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outcome:
+    """Count multi-seat STV with RCTab's rounds, thresholds and truncations."""
+    from hustings.counting.irv import codes_for
+
+    codes, labels, uwi = codes_for(profile, opts)
+    n = len(labels)
+    decimals = int(opts["decimals"])
+    counts = profile.counts
+    cursor = Cursor(codes, n, profile.overvote_sets)
+    state = np.full(n, HOPEFUL, dtype=np.int64)
+    cursor.start(state == HOPEFUL)
+    weights = Weights(codes.shape[0], decimals)
+    ties = breaker(labels, opts)
+    scale = 10**decimals
+    shown: dict[int, Fraction] = {}  # winners' tallies as shown after their surplus moved
+    moved_from: dict[int, Fraction] = {}  # winner -> value sent on, for the residual
+    votes_at: dict[int, Fraction] = {}  # winner -> votes when elected
+    order: list[int] = []
+    rounds: list[Round] = []
+    history: list[dict[int, Number]] = []
+    residual = Fraction(0)
+    residuals: list[str] = []
+    threshold = Fraction(0)
+    number = 0
+    while True:
+        number += 1
+        votes, exhausted = weights.sums(cursor.top, counts, n)
+        hopeful = [c for c in range(n) if state[c] == HOPEFUL]
+        for c, sent in list(moved_from.items()):  # winners of the previous round
+            kept = votes_at[c] - sent
+            shown[c] = threshold if kept > threshold else kept
+            residual += max(kept - threshold, Fraction(0))
+            del moved_from[c]
+        if number == 1:
+            active = sum(votes[c] for c in hopeful)
+            threshold = rctab_threshold(int(active), seats, opts["quota"],
+                                        opts["quota_rounding"], decimals)
+        figures: dict[int, Number] = {
+            c: votes[c] if state[c] == HOPEFUL else shown[c]
+            for c in range(n) if state[c] != DEFEATED
+        }
+        tallies: dict[str, Number] = {labels[c]: v for c, v in figures.items()}
+        residuals.append(num(residual, decimals))
+        notes = [_opening(number, tallies, exhausted, residual, threshold, decimals)]
+        left = seats - len(order)
+        winners: list[int] = []
+        if left > 0 and not (uwi in hopeful and votes[uwi] > 0):
+            if len(hopeful) == left:
+                winners = [c for c in hopeful if c != uwi]
+            else:
+                winners = [c for c in hopeful if c != uwi and votes[c] >= threshold]
+            if len(winners) > left:  # only when nobody is active (a threshold of 0)
+                winners, said = top_n(votes, left, ties, round=number, eligible=winners)
+                notes.extend(said)
+            winners.sort(key=lambda c: -votes[c])
+        transfers: dict[str, dict[str, Number]] = {}
+        gone: list[int] = []
+        if winners:
+            for c in winners:
+                state[c] = ELECTED
+                order.append(c)
+            for c in winners:
+                votes_at[c] = votes[c]
+                surplus = votes[c] - threshold
+                fraction = _truncate(surplus / votes[c], scale) if surplus > 0 else Fraction(0)
+                rows = np.flatnonzero(cursor.top == c)
+                weights.scale_rows(rows, fraction)
+                cursor.advance(rows, state == HOPEFUL)
+                dest, lost = weights.sums(cursor.top, counts, n, rows)
+                sent = sum(dest, Fraction(0)) + lost
+                moved_from[c] = sent
+                to: dict[str, Number] = {labels[d]: dest[d] for d in range(n) if dest[d]}
+                if lost:
+                    to["exhausted"] = lost
+                transfers[labels[c]] = to
+                how = ("reaches the threshold" if votes[c] >= threshold else
+                       "is one of no more continuing candidates than seats left")
+                notes.append(
+                    f"{labels[c]} {how} with {num(votes[c], decimals)} and is elected"
+                    + (f"; surplus {num(surplus, decimals)}: its ballots go on at "
+                       f"{num(fraction, decimals)} of their value (truncated), counted next "
+                       f"round: {listing(to, decimals) or 'nothing'}." if surplus > 0 else
+                       "; no surplus.")
+                )
+        elif left > 0:
+            gone = [_loser(votes, hopeful, uwi, ties, number, history, notes, labels,
+                           decimals)]
+            for c in gone:
+                state[c] = DEFEATED
+                rows = np.flatnonzero(cursor.top == c)
+                cursor.advance(rows, state == HOPEFUL)
+                dest, lost = weights.sums(cursor.top, counts, n, rows)
+                to = {labels[d]: dest[d] for d in range(n) if dest[d]}
+                if lost:
+                    to["exhausted"] = lost
+                transfers[labels[c]] = to
+                notes.append(f"{labels[c]}'s ballots move on at their current value: "
+                             f"{listing(to, decimals) if to else 'none'}.")
+        history.append(figures)
+        rounds.append(Round(number, tallies, tuple(labels[c] for c in winners),
+                            tuple(labels[c] for c in gone), exhausted, threshold, transfers,
+                            tuple(notes)))
+        if not (len(order) < seats or (seats > 1 and winners)):
+            break
+        if not winners and not gone:
+            break  # nothing left to do (fewer candidates than seats)
+    winners_named = tuple(labels[c] for c in order)
+    summary = (
+        f"{names(winners_named)} {'are' if len(order) > 1 else 'is'} elected to {seats} "
+        f"seat{'s' if seats > 1 else ''} by STV with RCTab's rules in {len(rounds)} "
+        f"round{'s' if len(rounds) != 1 else ''}, with a threshold of "
+        f"{num(threshold, decimals)}.",
+    )
+    extras: dict[str, Any] = {"quota": num(threshold, decimals), "variant": "rctab",
+                              "residual": residuals}
+    return Outcome("stv", seats, tuple(labels), winners_named, tuple(rounds),
+                   tuple(ties.ties), decimals, extras, summary)
+
+
+def _truncate(value: Fraction, scale: int) -> Fraction:
+    """`value` rounded down to a multiple of 1/scale (Java's RoundingMode.DOWN, value >= 0)."""
+    return Fraction(value.numerator * scale // value.denominator, scale)
+
+
+def _opening(
+    number: int, tallies: dict[str, Number], exhausted: Fraction, residual: Fraction,
+    threshold: Fraction, d: int,
+) -> str:
+    if number == 1:
+        text = f"The threshold is {num(threshold, d)}. First choices: {listing(tallies, d)}."
+    else:
+        text = f"Votes: {listing(tallies, d)}."
+    if exhausted:
+        text += f" Inactive: {num(exhausted, d)}."
+    if residual:
+        text += f" Residual surplus: {num(residual, d)}."
+    return text
+
+
+def _loser(
+    votes: list[Fraction], hopeful: list[int], uwi: int, ties: TieBreaker, number: int,
+    history: list[dict[int, Number]], notes: list[str], labels: list[str], d: int,
+) -> int:
+    if uwi in hopeful and votes[uwi] > 0:
+        notes.append(f"Undeclared write-ins ({num(votes[uwi], d)}) are eliminated first.")
+        return uwi
+    low = min(votes[c] for c in hopeful)
+    lowest = [c for c in hopeful if votes[c] == low]
+    loser = lowest[0]
+    if len(lowest) > 1:
+        loser = ties.pick(lowest, round=number, purpose="elimination", history=history)
+        notes.append(ties.sentence())
+    notes.append(f"No one reaches the threshold, so {labels[loser]}, with the fewest votes "
+                 f"({num(low, d)}), is eliminated.")
+    return loser
