@@ -10,18 +10,10 @@ from typing import Any
 
 import pytest
 
-from hustings.cli.app import main
+from tests.cli_runner import run_cli
 from tests.conftest import DEMO_DIR
 
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture

@@ -8,20 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from hustings.cli.app import main
 from hustings.formats import article, wikitext
+from tests.cli_runner import run_cli
 
 S2002 = "2002-israeli-labor-party-leadership-election"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def seeds(seed_files: dict[int, Path]) -> list[str]:

@@ -10,6 +10,15 @@ from typing import Any
 
 from hustings.domain.audit import GENESIS, AuditEntry, sha256_hex, utc_iso
 from hustings.domain.errors import HustingsError
+from hustings.services import (  # noqa: F401 - replay needs every command's handler registered
+    disputes,
+    elections,
+    lifecycle,
+    members,
+    record_store,
+    tallies,
+    users,
+)
 from hustings.services.commands import HANDLERS, Context, append_audit
 from hustings.services.ports import ScratchDatabase, UnitOfWorkFactory
 
@@ -120,12 +129,7 @@ def compare(live: dict[str, list[tuple[Any, ...]]],
 
 
 def _show(row: tuple[Any, ...]) -> str:
-    parts = []
-    for name, value in row:
-        if isinstance(value, tuple):
-            value = "→" + ",".join(str(v) for _, v in value[:2])
-        parts.append(f"{name}={value}")
-    text = ", ".join(parts)
+    text = ", ".join(f"{name}={value}" for name, value in row)
     return text if len(text) < 300 else text[:297] + "..."
 
 
