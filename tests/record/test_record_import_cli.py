@@ -47,6 +47,15 @@ def test_import_the_seeds_then_leaders_json_and_log_verify(
     ]}
     code, out, _ = run(capsys, *db, "record", "leaders", "--office", "leader")
     assert code == 0 and "(vacant)" in out and "Shimon Peres" in out
+    on = ("record", "leaders", "--office", "Leader", "--format", "json", "--on")
+    for day, holder in (("2001-10-01", "Avraham Burg"), ("2001-12-26", "Binyamin Ben-Eliezer"),
+                        ("2004-01-01", "Shimon Peres")):
+        code, out, err = run(capsys, *db, *on, day)
+        assert code == 0, err
+        assert [t["holder"] for t in json.loads(out)["tenures"]] == [holder]
+    assert run(capsys, *db, *on, "1999-01-01")[0] == 3  # Barak's start is not in the record
+    code, _, err = run(capsys, *db, *on, "2001-02-30")
+    assert code == 2 and "--on" in err
     code, out, err = run(capsys, *db, "log", "verify")
     assert code == 0, out + err
     assert "matches the database" in out

@@ -11,7 +11,9 @@ from rich.table import Table
 
 from hustings.cli import record_check
 from hustings.cli.context import console, read_file, uow
-from hustings.domain.record import Tenure
+from hustings.cli.options import parse_day
+from hustings.domain.errors import NotFound
+from hustings.domain.record import Tenure, holder_on
 from hustings.services import record_store
 from hustings.services.commands import Context
 
@@ -57,13 +59,22 @@ def leaders_command(
     organisation: str = typer.Option(None, "--organisation",
                                      help="Organisation slug, when the office name is shared."),
     format: Format = typer.Option(Format.TABLE, "--format", "-f", help="Output format."),
+    on: str = typer.Option(None, "--on", metavar="YYYY-MM-DD",
+                           help="Only the tenure that certainly covers this day."),
 ) -> None:
     """The holders of an office in order, vacancies included, from run and imported elections.
 
     Example: hustings record leaders --office Leader --format json
+    Example: hustings record leaders --office Leader --on 2002-01-01
     """
+    day = parse_day(on, "--on")
     tenures = record_store.leaders(uow(ctx), organisation, office)
     name = tenures[0].office if tenures else office
+    if day is not None:
+        found = holder_on(tenures, name, day)
+        if found is None:
+            raise NotFound(f"the record does not say who held {name} on {day.isoformat()}")
+        tenures = [found]
     if format is Format.JSON:
         print(json.dumps(record_store.leaders_json(name, tenures), ensure_ascii=False,
                          indent=2))
