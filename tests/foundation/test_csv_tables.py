@@ -76,3 +76,17 @@ def test_tally_sheet_problems(data: bytes, line: int, field: str | None, words: 
     problems = fails(read_tally_sheets, data, "t.csv", "initial", CANDS)
     assert any(p.line == line and p.field == field and words in p.message for p in problems), \
         problems
+
+
+def test_lone_carriage_returns_end_lines() -> None:
+    assert [p.code for p in read_precincts(b"code,name\rA,Alpha\rB,Beta\r", "p.csv")] == [
+        "A", "B"]
+    [problem] = fails(read_members, b"\r0", "m.csv")  # found by schemathesis: was a 500
+    assert problem.line == 1 and "missing column" in problem.message
+
+
+def test_a_field_over_the_csv_limit_is_located() -> None:
+    huge = b"code,name\nA,Alpha\nB," + b"x" * 200_000 + b"\n"
+    [problem] = fails(read_precincts, huge, "p.csv")
+    assert (problem.source, problem.line) == ("p.csv", 3)
+    assert "malformed CSV" in problem.message

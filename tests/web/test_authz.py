@@ -20,7 +20,13 @@ API_CALLS = [
     ("POST", f"/api/elections/{UPCOMING}/roll/freeze", ADMIN, "none"),
     ("POST", f"/api/elections/{SLUG}/tally-sheets", TALLY, "json"),
     ("POST", f"/api/elections/{SLUG}/tally-sheets/import", TALLY, "upload"),
+    ("POST", f"/api/elections/{SLUG}/disputes", ADMIN, "dispute"),
+    ("POST", f"/api/elections/{SLUG}/disputes/1/ruling", ADMIN, "ruling"),
+    ("POST", f"/api/elections/{SLUG}/status", ADMIN, "status"),
 ]
+BODIES = {"json": SHEET, "dispute": {"poll": "initial", "precincts": ["N"], "complaint": "x"},
+          "ruling": {"decision": "dismiss", "reasons": "No case."},
+          "status": {"status": "provisional"}}
 FORM_POSTS = [
     ("/admin/elections-new", ADMIN),
     ("/admin/members", ADMIN),
@@ -28,10 +34,22 @@ FORM_POSTS = [
     (f"/admin/elections/{UPCOMING}/roll", ADMIN),
     (f"/admin/elections/{SLUG}/tally/import", TALLY),
     (f"/admin/elections/{SLUG}/tally/enter", TALLY),
+    (f"/admin/elections/{SLUG}/disputes", ADMIN),
+    (f"/admin/elections/{SLUG}/disputes/1/ruling", ADMIN),
+    (f"/admin/elections/{SLUG}/status", ADMIN),
 ]
 ADMIN_PAGES = [("/admin", None), (f"/admin/elections/{SLUG}", None)] + [
     (path, allowed) for path, allowed in FORM_POSTS]
 WHO = ["administrator", "clerk", "observer", None]
+
+
+def _dispute(web: Web) -> None:
+    """Dispute 1 on union-2024, so that its ruling routes exist for every role."""
+    from hustings.services.commands import Context
+    from hustings.services.disputes import file_dispute
+
+    file_dispute(web.uow_factory, SLUG, "initial", ["N"], "A complaint.",  # type: ignore[arg-type]
+                 Context(actor="seed"))
 
 
 def _expected(role: str | None, allowed: tuple[str, ...]) -> set[int]:
@@ -51,8 +69,8 @@ def test_api_matrix(web: Web, role: str | None) -> None:
         if how == "upload":
             r = web.client.request(method, path, headers=headers,
                                    files={"file": ("x.csv", b"nonsense\n")})
-        elif how == "json":
-            r = web.client.request(method, path, headers=headers, json=SHEET)
+        elif how in BODIES:
+            r = web.client.request(method, path, headers=headers, json=BODIES[how])
         else:
             r = web.client.request(method, path, headers=headers)
         if r.status_code not in _expected(role, allowed):
@@ -64,6 +82,7 @@ def test_api_matrix(web: Web, role: str | None) -> None:
 
 @pytest.mark.parametrize("role", WHO, ids=lambda r: r or "anonymous")
 def test_form_matrix(web: Web, role: str | None) -> None:
+    _dispute(web)
     token = web.sign_in(role) if role else web.csrf()
     wrong = []
     for path, allowed in FORM_POSTS:
@@ -76,6 +95,7 @@ def test_form_matrix(web: Web, role: str | None) -> None:
 
 @pytest.mark.parametrize("role", WHO, ids=lambda r: r or "anonymous")
 def test_admin_pages_matrix(web: Web, role: str | None) -> None:
+    _dispute(web)
     if role:
         web.sign_in(role)
     for path, allowed in ADMIN_PAGES:

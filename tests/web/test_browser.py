@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI, ROOT
-from tests.web.seed import PASSWORD, SLUG, seed
+from tests.web.seed import DATA, PASSWORD, SLUG, open_voting, seed
+
+DOUBLE = "union-2025"  # every sheet needs two clerks' matching entries
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -48,6 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("browser") / "web.db"
     container = Container(Settings(f"sqlite:///{path}"))
     seed(container.uow_factory)
+    seed_double_entry(container.uow_factory)
     app = create_app(container.settings, WebConfig(secret_key="browser-test", live_poll_seconds=1),
                      container=container)
     port = _free_port()
@@ -63,6 +66,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.should_exit = True
     thread.join(timeout=10)
     container.close()
+
+
+def seed_double_entry(uow_factory: object) -> None:
+    """union-2025: like union-2024 but with two-clerk entry; N and S entered by both clerks."""
+    from hustings.services import elections, tallies
+    from hustings.services.commands import Context
+    from hustings.services.users import create_user
+
+    ctx = Context(actor="seed")
+    text = (DATA / "union-2024.toml").read_text("utf-8").replace(
+        'slug = "union-2024"', f'slug = "{DOUBLE}"').replace(
+        "sheet_entries = 1", "sheet_entries = 2").replace("2024 Example", "2025 Example")
+    elections.create_election(uow_factory, text, "union-2025.toml", ctx)  # type: ignore[arg-type]
+    elections.freeze_roll(uow_factory, DOUBLE, ctx)  # type: ignore[arg-type]
+    open_voting(uow_factory, DOUBLE)  # type: ignore[arg-type]
+    create_user(uow_factory, "clerk-2", PASSWORD, "clerk", ctx)  # type: ignore[arg-type]
+    for clerk in ("clerk", "clerk-2"):
+        tallies.import_tallies(uow_factory, DOUBLE,  # type: ignore[arg-type]
+                               (DATA / "tally-2024.csv").read_bytes(), "tally-2024.csv",
+                               Context(actor=clerk))
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +179,62 @@ def test_clerk_enters_a_sheet_and_live_page_updates(server: str, browser: object
     assert not errors, errors
     clerk.context.close()
     viewer.close()
+
+
+def _enter_sheet_as(browser: object, server: str, username: str, slug: str) -> object:
+    """Sign in as `username` in a fresh context and enter precinct E's sheet through the form."""
+    clerk = browser.new_context().new_page()  # type: ignore[attr-defined]
+    clerk.goto(f"{server}/signin?next=/admin/elections/{slug}/tally/enter")
+    clerk.fill("#username", username)
+    clerk.fill("#password", PASSWORD)
+    clerk.click("button[type=submit]")
+    clerk.wait_for_url(f"**/admin/elections/{slug}/tally/enter")
+    clerk.select_option("#precinct", "E")
+    for field, value in (("registered", "6"), ("ballots_cast", "5"), ("votes_adler", "1"),
+                         ("votes_baptiste", "3"), ("votes_chen", "0"), ("blank", "0"),
+                         ("invalid", "1")):
+        clerk.fill(f"#{field}", value)
+    clerk.click("form.tally-form button[type=submit]")
+    clerk.wait_for_load_state()
+    assert "Accepted the tally sheet of E." in clerk.inner_text("main")
+    return clerk
+
+
+def test_two_clerks_match_and_the_live_page_is_pushed(server: str, browser: object) -> None:
+    """Server-Sent Events: the live page changes only once both clerks' entries match."""
+    from playwright.sync_api import expect
+
+    viewer = browser.new_page(viewport={"width": 1000, "height": 900})  # type: ignore[attr-defined]
+    errors = _watch_csp(viewer)
+    viewer.goto(f"{server}/elections/{DOUBLE}/live")
+    expect(viewer.locator("#live-panel")).to_have_attribute("data-mode", "push")
+    viewer.evaluate("window.__notReloaded = true")
+    first = _enter_sheet_as(browser, server, "clerk", DOUBLE)
+    viewer.wait_for_timeout(1500)
+    assert "Precincts reporting: 2 of 3" in viewer.inner_text("#live-panel")  # one entry only
+    second = _enter_sheet_as(browser, server, "clerk-2", DOUBLE)
+    expect(viewer.locator("#live-panel")).to_contain_text("Precincts reporting: 3 of 3",
+                                                          timeout=5_000)
+    assert viewer.evaluate("window.__notReloaded === true")
+    assert viewer.get_attribute("#live-panel", "data-mode") == "push"
+    _shot(viewer, "live-pushed")
+    assert not errors, errors
+    for page in (first, second):
+        page.context.close()  # type: ignore[attr-defined]
+    viewer.close()
+
+
+def test_record_pages(server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
+    errors = _watch_csp(page)
+    page.goto(f"{server}/history")
+    assert page.locator("h1").inner_text() == "Leadership history"
+    _shot(page, "history")
+    page.goto(f"{server}/people/Ruth%20Adler")
+    assert page.locator("h1").inner_text() == "Ruth Adler"
+    _shot(page, "person")
+    assert not errors, errors
+    page.close()
 
 
 def test_forms_are_keyboard_usable(server: str, browser: object) -> None:

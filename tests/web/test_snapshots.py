@@ -1,7 +1,8 @@
 """Snapshots of what people read: the main pages' HTML and the API's JSON.
 
-Compared exactly (asset version hashes aside) with the reviewed files in snapshots/; both
-databases must give the same bytes. `UPDATE_SNAPSHOTS=1` rewrites them: review the diff.
+Compared exactly (asset version hashes and recording times aside) with the reviewed files in
+snapshots/; both databases must give the same bytes. `UPDATE_SNAPSHOTS=1` rewrites them:
+review the diff.
 """
 
 from __future__ import annotations
@@ -23,7 +24,12 @@ API = {"elections.json": "/api/elections", "election.json": f"/api/elections/{SL
        "results.json": f"/api/elections/{SLUG}/results"}
 
 
+STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+
+
 def _compare(name: str, text: str) -> None:
+    """Times of day (when a result version was recorded) are replaced by TIMESTAMP."""
+    text = STAMP.sub("TIMESTAMP", text)
     path = SNAPSHOTS / name
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         SNAPSHOTS.mkdir(exist_ok=True)

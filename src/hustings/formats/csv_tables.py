@@ -6,7 +6,6 @@ file, line and column; nothing is returned from a file that fails.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import pyarrow.csv as pacsv
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.domain.organisation import Standing
 from hustings.domain.polling import Precinct, TallySheet
+from hustings.formats.csv_text import csv_header, csv_rows
 
 MEMBER_COLUMNS = ("member_id", "name", "joined", "standing", "precinct")
 MAX_PROBLEMS = 50
@@ -50,8 +50,7 @@ def read_members(data: bytes, source: str) -> MemberTable:
     """Read a member roll CSV (member_id,name,joined,standing,precinct). Vectorised with pyarrow."""
     if not data.strip():
         raise InvalidInput(Problem("the file is empty", source, 1))
-    header = next(csv.reader(io.StringIO(data.split(b"\n", 1)[0].decode("utf-8", "replace"))))
-    header = [h.strip() for h in header]
+    header = csv_header(data.split(b"\n", 1)[0].decode("utf-8-sig", "replace"), source)
     problems = _header_problems(header, MEMBER_COLUMNS[:4], source)
     extra = [h for h in header if h not in MEMBER_COLUMNS]
     if extra:
@@ -125,8 +124,8 @@ def _rows(data: bytes, source: str) -> tuple[list[str], list[tuple[int, list[str
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput(Problem(f"not UTF-8 text ({exc.reason})", source)) from None
-    reader = csv.reader(io.StringIO(text))
-    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    rows = [(line, row) for line, row in csv_rows(text, source)
+            if any(cell.strip() for cell in row)]
     if not rows:
         raise InvalidInput(Problem("the file is empty", source, 1))
     header = [h.strip() for h in rows[0][1]]

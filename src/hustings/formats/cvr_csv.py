@@ -11,7 +11,6 @@ to candidate indices once per distinct value; the rankings array is built with n
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -23,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from hustings.formats.csv_text import csv_header, csv_rows
 from hustings.formats.cvr_common import (
     EMPTY,
     OVERVOTE,
@@ -119,10 +119,10 @@ def _header(data: bytes | Path, source: str) -> list[str]:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
         fail("not UTF-8 text", source, 1)
-    rows = list(csv.reader([text]))
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    header = csv_header(text, source)
+    if not any(header):
         fail("empty file: expected a header line naming the rank columns", source, 1)
-    return [cell.strip() for cell in rows[0]]
+    return header
 
 
 def _columns(header: list[str], source: str) -> tuple[list[int], int | None]:
@@ -245,9 +245,7 @@ def _locate_csv_error(data: bytes | Path, source: str, width: int, message: str)
     """Find the line pyarrow rejected (error path only: a plain Python scan is fine here)."""
     raw = data.read_bytes() if isinstance(data, Path) else data
     text = raw.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text))
-    for row in reader:
+    for line, row in csv_rows(text, source):
         if row and len(row) != width:
-            fail(f"expected {width} columns as in the header, found {len(row)}",
-                 source, reader.line_num)
+            fail(f"expected {width} columns as in the header, found {len(row)}", source, line)
     fail(f"malformed CSV: {message.splitlines()[0]}", source)

@@ -9,11 +9,10 @@ rank are an overvote of them. The write-in column, if named, stands for undeclar
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from pathlib import Path
 
+from hustings.formats.csv_text import csv_rows
 from hustings.formats.cvr_common import (
     EMPTY,
     OVERVOTE,
@@ -39,7 +38,7 @@ def read_wide_csv(
     """Read a candidate-column CSV; `candidates` maps each accepted header name to an index."""
     path = Path(path)
     source = str(path)
-    rows = list(csv.reader(io.StringIO(read_text(path))))
+    rows = [row for _, row in csv_rows(read_text(path), source)]
     if len(rows) < first_row - 1 or first_row < 2:
         fail("expected a header row naming the candidate columns", source, 1)
     header = rows[first_row - 2]

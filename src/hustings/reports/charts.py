@@ -23,7 +23,7 @@ TOP = 8
 LABEL_GAP = 20  # from a row's top to the baseline of its name
 BAR_Y = 28  # from a row's top to its bar
 BAR_HEIGHT = 16
-VALUE_SPACE = 130  # room kept right of the longest bar for its figures
+VALUE_SPACE = 150  # room kept right of the longest bar for its figures
 
 
 @dataclass(frozen=True)

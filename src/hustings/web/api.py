@@ -5,12 +5,13 @@ Handlers only translate HTTP to service calls; errors go through `web.errors`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from hustings.domain.polling import TallySheet
+from hustings.formats.published_result import result_json
 from hustings.services import elections as election_service
 from hustings.services import members as member_service
 from hustings.services import results as results_service
@@ -18,6 +19,7 @@ from hustings.services import tallies as tally_service
 from hustings.services.queries import list_elections
 from hustings.services.web_queries import election_facts
 from hustings.web import deps
+from hustings.web.cache import serve_cached
 from hustings.web.errors import WebError
 from hustings.web.schemas import (
     Accepted,
@@ -26,10 +28,11 @@ from hustings.web.schemas import (
     ErrorOut,
     FrozenRollOut,
     Imported,
-    ResultOut,
+    PublishedResultOut,
     SessionOut,
     SignIn,
     TallySheetIn,
+    VersionOut,
 )
 from hustings.web.uploads import as_text, read_upload
 
@@ -58,10 +61,22 @@ def get_election(request: Request, slug: str) -> ElectionDetail:
     return ElectionDetail.of_facts(election_facts(deps.uow(request), slug))
 
 
-@router.get("/elections/{slug}/results", response_model=ResultOut, tags=["results"])
-def get_results(request: Request, slug: str) -> dict[str, object]:
-    """The result of the initial poll: exactly `hustings results SLUG --format json`."""
-    return results_service.election_result(deps.uow(request), slug).to_dict()
+@router.get("/elections/{slug}/results", response_model=PublishedResultOut, tags=["results"])
+async def get_results(request: Request, slug: str,
+                      version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None
+                      ) -> Response:
+    """The published result (the newest version, or `version`): exactly
+    `hustings results SLUG [--version N] --format json`."""
+    def make() -> Response:
+        data = results_service.published_result(deps.uow(request), slug, version)
+        return Response(result_json(data), media_type="application/json")
+    return await serve_cached(request, f"api-results|{slug}|{version}", make)
+
+
+@router.get("/elections/{slug}/versions", response_model=list[VersionOut], tags=["results"])
+def get_versions(request: Request, slug: str) -> list[VersionOut]:
+    """Every result version of the election with the reason it was recorded, oldest first."""
+    return [VersionOut(**v) for v in results_service.versions(deps.uow(request), slug)]
 
 
 @router.post("/elections", response_model=ElectionDetail, status_code=201, tags=["administration"],
@@ -121,6 +136,7 @@ def post_tally_sheet(request: Request, slug: str, sheet: TallySheetIn) -> Accept
         poll=sheet.poll, precinct=sheet.precinct, registered=sheet.registered,
         ballots_cast=sheet.ballots_cast, votes=dict(sheet.votes), blank=sheet.blank,
         invalid=sheet.invalid), deps.actor(user))
+    deps.changed(request, slug)
     return Accepted(accepted=1)
 
 
@@ -133,6 +149,7 @@ async def post_tally_import(request: Request, slug: str, poll: str = "initial") 
     data, source = await read_upload(request, deps.config(request), "tally.csv")
     n = await run_in_threadpool(tally_service.import_tallies, deps.uow(request), slug, data,
                                 source, deps.actor(user), poll)
+    deps.changed(request, slug)
     return Accepted(accepted=n)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,8 +10,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from hustings.bootstrap import Container, Settings
-from hustings.web import api, errors, routes_admin, routes_public
+from hustings.services.web_queries import last_change
+from hustings.web import api, api_outcome, errors, routes_admin, routes_disputes, routes_public
+from hustings.web.cache import ChangeStamp, InvalidateOnWrite, PageCache
 from hustings.web.config import WebConfig
+from hustings.web.live import Broadcaster
 from hustings.web.security import RateLimiter, SecurityMiddleware, SessionCodec
 from hustings.web.templating import STATIC_DIR
 
@@ -37,6 +41,7 @@ def create_app(settings: Settings, config: WebConfig | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.broadcaster.bind(asyncio.get_running_loop())
         yield
         if own:
             box.close()
@@ -48,11 +53,18 @@ def create_app(settings: Settings, config: WebConfig | None = None,
     app.state.web_config = web_config
     app.state.signin_limiter = RateLimiter(web_config.signin_failures, web_config.signin_window)
     app.state.names_cache = {}
+    app.state.page_cache = PageCache()
+    app.state.change_stamp = ChangeStamp(lambda: last_change(box.uow_factory),
+                                         web_config.change_check_seconds)
+    app.state.broadcaster = Broadcaster()
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(api_outcome.router)
     app.include_router(routes_public.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_disputes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(InvalidateOnWrite, stamp=app.state.change_stamp)
     app.add_middleware(SecurityMiddleware,
                        codec=SessionCodec(web_config.secret_key, web_config.session_max_age))
     return app

@@ -12,6 +12,7 @@ from hustings.domain.errors import PermissionDenied
 from hustings.domain.users import Role, User
 from hustings.services.commands import Context
 from hustings.services.ports import UnitOfWorkFactory
+from hustings.services.queries import get_election
 from hustings.services.users import authenticate, require_role
 from hustings.services.web_queries import find_user
 from hustings.web.config import WebConfig
@@ -84,3 +85,13 @@ def sign_in_checked(request: Request, username: str, password: str) -> User:
         raise
     limiter.succeeded(key)
     return user
+
+
+def changed(request: Request, slug: str) -> None:
+    """Tell the live pages' watchers (SSE) that an election's figures may have changed."""
+    request.app.state.broadcaster.notify(slug)
+
+
+def election_exists(request: Request, slug: str) -> None:
+    """NotFound (404) unless the election exists."""
+    get_election(uow(request), slug)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -226,6 +227,7 @@ def _import_tallies(request: Request, user: User, data: bytes, source: str,
 
 def _imported(what: str) -> Callable[[Request, Any, dict[str, str]], tuple[str, str]]:
     def done(request: Request, n: Any, values: dict[str, str]) -> tuple[str, str]:
+        deps.changed(request, values["slug"])
         _ = gettext_for(request)
         messages = {"precincts": _("Imported %(n)s precincts."),
                     "tallies": _("Accepted %(n)s tally sheets.")}
@@ -304,19 +306,29 @@ async def roll_freeze(request: Request, slug: str) -> Response:
 # --- entering one tally sheet -------------------------------------------------------------
 
 
-def _tally_context(request: Request, slug: str, state: FormState) -> dict[str, Any]:
+def _tally_context(request: Request, slug: str, state: FormState,
+                   poll_key: str) -> dict[str, Any]:
+    """The form of one poll's sheet: its precincts and the candidates on its ballot."""
     user = deps.authorise(request, deps.VIEW_ADMIN)
     factory = deps.uow(request)
     facts = election_facts(factory, slug)
     result = results_service.election_result(factory, slug)
-    return {"facts": facts, "e": facts.election, "form": state,
+    poll = next((p for p in facts.polls if p.key == poll_key), None)
+    if poll is None:
+        raise WebError(404, "not_found", f"no poll {poll_key!r} in election {slug!r}")
+    return {"facts": facts, "e": facts.election, "form": state, "poll": poll,
+            "candidates": [c for c in facts.election.candidates
+                           if poll.candidates is None or c.key in poll.candidates],
+            "precincts": [p for p in facts.precincts if p.code in poll.precincts],
             "waiting": views.waiting(facts, result),
             "can_change": _can(user, deps.ENTER_TALLIES)}
 
 
 @router.get("/admin/elections/{slug}/tally/enter")
-def tally_enter_page(request: Request, slug: str) -> Response:
-    return render(request, "admin/tally_enter.html", _tally_context(request, slug, FormState()))
+def tally_enter_page(request: Request, slug: str,
+                     poll: str = election_service.INITIAL_POLL) -> Response:
+    return render(request, "admin/tally_enter.html",
+                  _tally_context(request, slug, FormState(), poll))
 
 
 @router.post("/admin/elections/{slug}/tally/enter")
@@ -325,8 +337,9 @@ async def tally_enter(request: Request, slug: str) -> Response:
     form = await request.form()
     deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
-    facts = await run_in_threadpool(election_facts, deps.uow(request), slug)
-    keys = [c.key for c in facts.election.candidates]
+    poll_key = values.get("poll") or election_service.INITIAL_POLL
+    context = await run_in_threadpool(_tally_context, request, slug, FormState(), poll_key)
+    keys = [c.key for c in context["candidates"]]
     numbers = {name: name for name in TALLY_NUMBERS} | {f"votes_{k}": k for k in keys}
     fields = {v: k for k, v in numbers.items()} | {"precinct": "precinct"}
     parsed, problems = whole_numbers(values, numbers)
@@ -335,7 +348,7 @@ async def tally_enter(request: Request, slug: str) -> Response:
         problems.append(Problem("choose a precinct", "form", None, "precinct"))
     status = 422
     if not problems:
-        sheet = TallySheet(election_service.INITIAL_POLL, precinct, parsed["registered"],
+        sheet = TallySheet(poll_key, precinct, parsed["registered"],
                            parsed["ballots_cast"], {k: parsed[f"votes_{k}"] for k in keys},
                            parsed["blank"], parsed["invalid"])
         try:
@@ -347,12 +360,14 @@ async def tally_enter(request: Request, slug: str) -> Response:
             status, _code = classify(exc, request)
             problems = exc.problems if isinstance(exc, InvalidInput) else [Problem(str(exc))]
         else:
+            deps.changed(request, slug)
             _ = gettext_for(request)
             deps.session(request).set_flash(
                 _("Accepted the tally sheet of %(precinct)s.") % {"precinct": precinct})
-            return RedirectResponse(f"/admin/elections/{slug}/tally/enter", status_code=303)
+            return RedirectResponse(f"/admin/elections/{slug}/tally/enter?poll="
+                                    f"{quote(poll_key, safe='')}", status_code=303)
     state = FormState.of(values, problems, fields)
-    context = await run_in_threadpool(_tally_context, request, slug, state)
+    context = await run_in_threadpool(_tally_context, request, slug, state, poll_key)
     return render(request, "admin/tally_enter.html", context, status=status)
 
 

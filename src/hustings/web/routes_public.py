@@ -1,19 +1,37 @@
-"""Public pages: home, election, live results (polled panel), downloads, API docs."""
+"""Public pages: home, election, live results (SSE, polled panel as fallback), history,
+people, downloads, API docs.
+
+Anonymous answers of the busiest pages are kept in `app.state.page_cache`, keyed by the
+database's last change (see `web.cache`).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import time
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from hustings.formats.published_result import result_csv, result_json
 from hustings.reports.precinct_csv import precinct_results_csv
+from hustings.reports.timeline import timeline_chart
 from hustings.services import results as results_service
 from hustings.services.queries import list_elections
-from hustings.services.web_queries import election_facts
-from hustings.web import deps, views
+from hustings.services.web_queries import (
+    election_facts,
+    election_story,
+    last_change,
+    office_holders,
+    offices,
+    person_record,
+)
+from hustings.web import deps, downloads, views
+from hustings.web.cache import serve_cached
+from hustings.web.live import Broadcaster, stream
 from hustings.web.templating import gettext_for, locale_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -21,75 +39,197 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def home(request: Request) -> Response:
+    """Each organisation's current office holders and its elections, coming and past."""
     deps.current_user(request)
-    elections = list_elections(deps.uow(request))
-    named = views.names(request, [e.slug for e in elections])
-    return render(request, "home.html", {"listings": views.listings(elections, named)})
-
-
-def _election_context(request: Request, slug: str, chart_id: str) -> dict[str, Any]:
     factory = deps.uow(request)
-    facts = election_facts(factory, slug)
-    result = results_service.election_result(factory, slug)
-    named = views.names(request, [slug]).get(slug)
-    waiting = views.waiting(facts, result)
+    elections = list_elections(factory)
+    named = views.names(request, [e.slug for e in elections])
+    labels = {(e.organisation, e.office): named[e.slug] for e in elections if e.slug in named}
+    holders: dict[str, list[tuple[str, Any]]] = {}
+    for organisation, office in offices(factory):
+        label = labels.get((organisation, office))
+        current = [t for t in office_holders(factory, organisation, office)
+                   if t.end is None and t.holder]
+        if current:
+            holders.setdefault(label.organisation if label else organisation, []).append(
+                (label.office if label else office, current[-1]))
+    return render(request, "home.html", {"listings": views.listings(elections, named),
+                                         "holders": holders})
+
+
+def _live_context(request: Request, slug: str, chart_id: str) -> dict[str, Any]:
+    """What the live panel needs: the published result and the precincts still out."""
+    factory = deps.uow(request)
+    story = election_story(factory, slug)
+    published = views.Published.of(results_service.published_result(factory, slug))
     return {
-        "facts": facts, "e": facts.election, "result": result, "names": named,
-        "waiting": waiting,
-        "chart": views.chart(result, locale_of(request), gettext_for(request), chart_id)
-        if result.precincts_reporting else None,
-        "decided": result.status in {s.value for s in views.DECIDED},
+        "facts": story.facts, "e": story.facts.election, "result": published,
+        "names": views.names(request, [slug]).get(slug),
+        "waiting": views.waiting(story.facts, story.live), "story": story,
+        "chart": views.chart(published, locale_of(request), gettext_for(request), chart_id)
+        if published.precincts_reporting else None,
+        "decided": published.decided,
         "poll_seconds": deps.config(request).live_poll_seconds,
     }
 
 
+def _election_context(request: Request, slug: str) -> dict[str, Any]:
+    context = _live_context(request, slug, "result-chart")
+    story = context["story"]
+    locale, _ = locale_of(request), gettext_for(request)
+    multi = len(story.rounds) > 1 or any(r.runoff for r in story.rounds)
+    precinct_names = {p.code: p.name for p in story.facts.precincts}
+    return {
+        **context,
+        "versions": results_service.versions(deps.uow(request), slug),
+        "rounds": story.rounds if multi else (),
+        "flow": views.round_flow(story.rounds, locale, _, "round-flow")
+        if multi and story.rounds[-1].result.precincts_reporting else None,
+        "precinct_names": precinct_names,
+        "downloads": downloads.FORMATS,
+    }
+
+
 @router.get("/elections/{slug}")
-def election(request: Request, slug: str) -> Response:
-    deps.current_user(request)
-    return render(request, "election.html", _election_context(request, slug, "result-chart"))
+async def election(request: Request, slug: str) -> Response:
+    return await serve_cached(request, f"election|{slug}", lambda: render(
+        request, "election.html", _election_context(request, slug)))
 
 
 @router.get("/elections/{slug}/live")
 def live(request: Request, slug: str) -> Response:
     deps.current_user(request)
-    return render(request, "live.html", _election_context(request, slug, "live-chart"))
+    context = _live_context(request, slug, "live-chart")
+    context["stamp"] = last_change(deps.uow(request))
+    return render(request, "live.html", context)
 
 
-@router.get("/elections/{slug}/live/panel")
-def live_panel(request: Request, slug: str) -> Response:
-    """The live page's results panel, for its script to swap in; 304 when nothing changed."""
-    response = render(request, "_live_panel.html", _election_context(request, slug, "live-chart"))
-    etag = '"' + hashlib.sha256(bytes(response.body)).hexdigest()[:20] + '"'
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers={"etag": etag, "cache-control": "no-cache"})
-    response.headers["etag"] = etag
+def _panel(request: Request, slug: str) -> Response:
+    response = render(request, "_live_panel.html", _live_context(request, slug, "live-chart"))
+    response.headers["etag"] = '"' + hashlib.sha256(bytes(response.body)).hexdigest()[:20] + '"'
     response.headers["cache-control"] = "no-cache"
     return response
 
 
-@router.get("/elections/{slug}/results.json")
-def download_json(request: Request, slug: str) -> Response:
-    data = results_service.election_result(deps.uow(request), slug).to_dict()
-    return _download(result_json(data) + "\n", "application/json", f"{slug}-results.json")
+@router.get("/elections/{slug}/live/panel")
+async def live_panel(request: Request, slug: str) -> Response:
+    """The live page's results panel, for its script to swap in; 304 when nothing changed."""
+    response = await serve_cached(request, f"panel|{slug}", lambda: _panel(request, slug))
+    etag = response.headers.get("etag", "")
+    if etag and request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"etag": etag, "cache-control": "no-cache"})
+    return response
 
 
-@router.get("/elections/{slug}/results.csv")
-def download_csv(request: Request, slug: str) -> Response:
-    data = results_service.election_result(deps.uow(request), slug).to_dict()
-    return _download(result_csv(data), "text/csv", f"{slug}-results.csv")
-
-
-@router.get("/elections/{slug}/precincts.csv")
-def download_precincts(request: Request, slug: str) -> Response:
+@router.get("/elections/{slug}/live/events")
+async def live_events(request: Request, slug: str, since: int | None = None) -> Response:
+    """Server-Sent Events: `panel` events carry the new results panel; ids are change stamps."""
+    await run_in_threadpool(election_facts, deps.uow(request), slug)  # 404 for unknown slugs
+    last_id = request.headers.get("last-event-id", "")
+    if last_id.isdigit():
+        since = int(last_id)
+    broadcaster: Broadcaster = request.app.state.broadcaster
+    config = deps.config(request)
     factory = deps.uow(request)
-    keys = [c.key for c in election_facts(factory, slug).election.candidates]
-    text = precinct_results_csv(results_service.election_result(factory, slug), keys)
-    return _download(text, "text/csv", f"{slug}-precincts.csv")
+
+    def render_panel() -> tuple[int, str]:
+        stamp = last_change(factory)
+        html = render(request, "_live_panel.html", _live_context(request, slug, "live-chart"))
+        return stamp, bytes(html.body).decode("utf-8")
+
+    events = stream(broadcaster, slug, locale_of(request), since, render_panel,
+                    config.live_heartbeat_seconds, config.live_stream_seconds, time.monotonic)
+    return StreamingResponse(events, media_type="text/event-stream", headers={
+        "cache-control": "no-cache", "x-accel-buffering": "no"})
+
+
+# --- downloads ----------------------------------------------------------------------------
 
 
 def _download(text: str, media_type: str, filename: str) -> Response:
     return PlainTextResponse(text, media_type=f"{media_type}; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/elections/{slug}/results.json")
+async def download_json(request: Request, slug: str) -> Response:
+    def make() -> Response:
+        data = results_service.published_result(deps.uow(request), slug)
+        return _download(result_json(data) + "\n", "application/json", f"{slug}-results.json")
+    return await serve_cached(request, f"json|{slug}", make)
+
+
+@router.get("/elections/{slug}/results.csv")
+def download_csv(request: Request, slug: str) -> Response:
+    data = results_service.published_result(deps.uow(request), slug)
+    return _download(result_csv(data), "text/csv", f"{slug}-results.csv")
+
+
+@router.get("/elections/{slug}/precincts.csv")
+def download_precincts(request: Request, slug: str) -> Response:
+    story = election_story(deps.uow(request), slug)
+    keys = [c.key for c in story.facts.election.candidates]
+    return _download(precinct_results_csv(story.live, keys), "text/csv",
+                     f"{slug}-precincts.csv")
+
+
+@router.get("/elections/{slug}/results.nist.json")
+def download_nist(request: Request, slug: str) -> Response:
+    """NIST SP 1500-100 (version 2) election results report of the published result."""
+    text = downloads.nist(deps.uow(request), slug, views.names(request, [slug]).get(slug))
+    return _download(text, "application/json", f"{slug}-results.nist.json")
+
+
+@router.get("/elections/{slug}/article.txt")
+def download_article(request: Request, slug: str) -> Response:
+    """The encyclopedia article format of the published result."""
+    text = downloads.article(deps.uow(request), slug, views.names(request, [slug]).get(slug))
+    return _download(text, "text/plain", f"{slug}-article.txt")
+
+
+@router.get("/elections/{slug}/wikitext.txt")
+def download_wikitext(request: Request, slug: str) -> Response:
+    """MediaWiki wikitext of the published result."""
+    text = downloads.wikitext(deps.uow(request), slug, views.names(request, [slug]).get(slug))
+    return _download(text, "text/plain", f"{slug}-wikitext.txt")
+
+
+# --- the record: office holders and people ------------------------------------------------
+
+
+@router.get("/history")
+def history(request: Request) -> Response:
+    """Every office's holders: a timeline with interim tenures and vacancies, and a list."""
+    deps.current_user(request)
+    factory = deps.uow(request)
+    locale, _ = locale_of(request), gettext_for(request)
+    elections = list_elections(factory)
+    named = views.names(request, [e.slug for e in elections])
+    labels = {(e.organisation, e.office): named[e.slug] for e in elections if e.slug in named}
+    today = date.today()
+    sections = []
+    for i, (organisation, office) in enumerate(offices(factory)):
+        tenures = office_holders(factory, organisation, office)
+        spans = views.history_spans(tenures, locale, _, today)
+        label = labels.get((organisation, office))
+        office_name = label.office if label else office
+        org_name = label.organisation if label else organisation
+        chart = timeline_chart(
+            spans, today, _("Holders of the office of %(office)s") % {"office": office_name},
+            _("One row per holder, oldest first; interim holders have a dashed outline and "
+              "vacancies a dotted one."), f"timeline-{i}") if spans else None
+        linked = list(dict.fromkeys(t.election for t in tenures if t.election))
+        sections.append({"organisation": org_name, "office": office_name, "spans": spans,
+                         "elections": linked, "chart": chart, "id": f"office-{i}"})
+    return render(request, "history.html", {"sections": sections})
+
+
+@router.get("/people/{name}")
+def person(request: Request, name: str) -> Response:
+    """A person: the elections they ran in, with their votes and the outcome, offices held."""
+    deps.current_user(request)
+    record = person_record(deps.uow(request), name)
+    return render(request, "person.html", {"person": record})
 
 
 @router.get("/api/docs")

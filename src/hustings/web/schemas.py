@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from hustings.domain.election import Election
+from hustings.domain.disputes import Decision, Dispute, Ruling
+from hustings.domain.election import Election, ElectionStatus
 from hustings.domain.polling import Poll
+from hustings.domain.record import Tenure
 from hustings.services.web_queries import ElectionFacts
 
 
@@ -178,3 +180,137 @@ class FrozenRollOut(BaseModel):
     election: str
     size: int
     by_precinct: dict[str, int]
+
+
+class RoundOut(BaseModel):
+    round: int
+    poll: str
+    day: date
+    registered: int
+    ballots_cast: int
+    valid: int
+    blank: int
+    invalid: int
+    turnout: str
+    percentage_base: str
+    precincts: PrecinctsReporting
+    candidates: list[CandidateResultOut]
+    winner: str | None
+    margin: int
+    runoff: list[str] | None = None
+
+
+class PublishedResultOut(ResultOut):
+    """A published result version: `hustings results SLUG --format json`."""
+
+    version: int = Field(description="0 before any precinct reports")
+    reason: str = Field(description="why this version was recorded")
+    created_at: str | None = Field(None, description="UTC, ISO 8601; absent for version 0")
+    rounds: list[RoundOut] | None = Field(None, description="every round, when several")
+
+
+class VersionOut(BaseModel):
+    version: int
+    created_at: str
+    reason: str
+    winner: str | None
+
+
+class EvidenceOut(BaseModel):
+    name: str
+    sha256: str
+
+
+class RulingOut(BaseModel):
+    dispute: int
+    ruled_by: str
+    ruled_at: datetime
+    decision: str
+    precincts: list[str]
+    reasons: str
+    revote_poll: str | None
+
+    @classmethod
+    def of(cls, r: Ruling) -> RulingOut:
+        return cls(dispute=r.dispute, ruled_by=r.ruled_by, ruled_at=r.ruled_at,
+                   decision=r.decision.value, precincts=list(r.precincts), reasons=r.reasons,
+                   revote_poll=r.revote_poll)
+
+
+class DisputeOut(BaseModel):
+    number: int
+    filed_by: str
+    filed_at: datetime
+    poll: str
+    precincts: list[str] = Field(description="empty: the whole poll")
+    complaint: str
+    evidence: list[EvidenceOut]
+    ruling: RulingOut | None
+
+    @classmethod
+    def of(cls, d: Dispute, r: Ruling | None) -> DisputeOut:
+        return cls(number=d.number, filed_by=d.filed_by, filed_at=d.filed_at, poll=d.poll,
+                   precincts=list(d.precincts), complaint=d.complaint,
+                   evidence=[EvidenceOut(name=e.name, sha256=e.sha256) for e in d.evidence],
+                   ruling=RulingOut.of(r) if r else None)
+
+
+class DisputeIn(BaseModel):
+    """A dispute without evidence; send multipart/form-data to attach evidence files."""
+
+    poll: str = Field("initial", min_length=1, max_length=100)
+    precincts: list[str] = Field(default_factory=list, description="empty: the whole poll")
+    complaint: str = Field(min_length=1, max_length=20_000)
+
+
+class RulingIn(BaseModel):
+    decision: Decision
+    reasons: str = Field(min_length=1, max_length=20_000)
+    precincts: list[str] | None = Field(None, description="default: the dispute's precincts")
+    revote_day: date | None = Field(None, description="required to void and re-vote")
+    on: date | None = Field(None, description="the day of the ruling; default today")
+
+
+class StatusIn(BaseModel):
+    status: ElectionStatus = Field(description="the next step; `certified` certifies")
+    on: date | None = Field(None, description="day of certification; default today")
+
+
+class StatusOut(BaseModel):
+    election: str
+    status: str
+
+
+class TenureOut(BaseModel):
+    office: str
+    holder: str | None = Field(description="null for a vacancy")
+    kind: str
+    start: date | None
+    end: date | None = Field(description="null while in office")
+    election: str | None
+
+    @classmethod
+    def of(cls, t: Tenure) -> TenureOut:
+        return cls(office=t.office, holder=t.holder, kind=t.kind.value, start=t.start,
+                   end=t.end, election=t.election)
+
+
+class OfficeHistoryOut(BaseModel):
+    organisation: str
+    office: str
+    tenures: list[TenureOut]
+
+
+class CandidacyOut(BaseModel):
+    election: str
+    title: str
+    run: bool = Field(description="true: hustings ran it; false: imported from the record")
+    votes: str | None = Field(description="as published (imported records keep '35,945')")
+    percentage: str | None
+    outcome: str = Field(description="won, lost or pending")
+
+
+class PersonOut(BaseModel):
+    name: str
+    elections: list[CandidacyOut]
+    offices: list[TenureOut]

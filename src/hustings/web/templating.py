@@ -7,6 +7,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -37,6 +38,7 @@ def environment(locale: str) -> Environment:
     env.filters["day"] = lambda d: format_date(d, format="long", locale=locale) \
         if isinstance(d, date) else ""
     env.globals["static"] = static_url
+    env.globals["person_url"] = lambda name: "/people/" + quote(name, safe="")
     return env
 
 

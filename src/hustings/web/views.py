@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from fastapi import Request
 from markupsafe import Markup
 
 from hustings.domain.election import Election, ElectionStatus
 from hustings.domain.polling import Precinct
+from hustings.domain.record import Tenure
 from hustings.domain.results import Result
 from hustings.reports.charts import Bar, bar_chart
-from hustings.services.web_queries import DefinitionNames, ElectionFacts, definition_names
+from hustings.reports.flow import FlowRound, flow_chart
+from hustings.reports.timeline import Span
+from hustings.services.web_queries import (
+    DefinitionNames,
+    ElectionFacts,
+    RoundFigures,
+    definition_names,
+)
 from hustings.web import deps
 
 UPCOMING = (ElectionStatus.DRAFT, ElectionStatus.NOMINATIONS, ElectionStatus.VOTING)
@@ -52,7 +62,8 @@ def listings(elections: list[Election], named: dict[str, DefinitionNames]) -> li
             for org, group in sorted(groups.items())]
 
 
-def chart(result: Result, locale: str, _: Callable[[str], str], id_prefix: str) -> Markup:
+def chart(result: Published, locale: str, _: Callable[[str], str],
+          id_prefix: str) -> Markup:
     """The result's bar chart; the leader is marked 'winner' once decided, else 'leading'."""
     decided = result.status in {s.value for s in DECIDED}
     bars = []
@@ -61,7 +72,7 @@ def chart(result: Result, locale: str, _: Callable[[str], str], id_prefix: str) 
         note = (_("winner") if decided else _("leading")) if lead else ""
         figures = f"{format_decimal(c.votes, locale=locale)} ({c.percentage}%)"
         bars.append(Bar(c.name, c.votes, figures, lead, note))
-    base = _("valid votes") if result.percentage_base.value == "valid" else _("ballots cast")
+    base = _("valid votes") if result.percentage_base == "valid" else _("ballots cast")
     description = _("Horizontal bars, longest first; percentages of %(base)s.") % {"base": base}
     return bar_chart(bars, _("Votes by candidate"), description, id_prefix)
 
@@ -70,3 +81,94 @@ def waiting(facts: ElectionFacts, result: Result) -> list[Precinct]:
     """The precincts that have not reported to `result` yet, in the election's order."""
     reported = {p.code for p in result.precincts}
     return [p for p in facts.precincts if p.code not in reported]
+
+
+@dataclass(frozen=True)
+class PublishedCandidate:
+    name: str
+    votes: int
+    percentage: str
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published result version (`services.results.published_result`) shaped for templates."""
+
+    election: str
+    status: str
+    registered: int
+    ballots_cast: int
+    valid: int
+    blank: int
+    invalid: int
+    turnout: str
+    percentage_base: str
+    precincts_reporting: int
+    precincts_total: int
+    candidates: tuple[PublishedCandidate, ...]
+    winner: str | None
+    margin: int
+    version: int
+    reason: str
+    created_at: str | None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Published:
+        return cls(
+            election=data["election"], status=data["status"], registered=data["registered"],
+            ballots_cast=data["ballots_cast"], valid=data["valid"], blank=data["blank"],
+            invalid=data["invalid"], turnout=data["turnout"],
+            percentage_base=data["percentage_base"],
+            precincts_reporting=data["precincts"]["reporting"],
+            precincts_total=data["precincts"]["total"],
+            candidates=tuple(PublishedCandidate(c["name"], c["votes"], c["percentage"])
+                             for c in data["candidates"]),
+            winner=data.get("winner"), margin=data.get("margin", 0),
+            version=data.get("version", 0), reason=data.get("reason", ""),
+            created_at=data.get("created_at"))
+
+    @property
+    def decided(self) -> bool:
+        return self.status in {s.value for s in DECIDED}
+
+
+def round_flow(rounds: Sequence[RoundFigures], locale: str, _: Callable[[str], str],
+               id_prefix: str) -> Markup:
+    """The rounds of a poll-based count (initial vote, runoff) as a flow chart."""
+    flow = [FlowRound(_("Round %(n)s: %(poll)s") % {"n": r.number, "poll": r.poll.key},
+                      {c.name: c.votes for c in r.result.candidates}) for r in rounds]
+    return flow_chart(
+        flow, _("Votes by candidate, round by round"),
+        _("Each column is a round; a band joins a candidate's votes in one round to the next. "
+          "A runoff is a new vote, so individual ballots are not traced between rounds."),
+        lambda n: format_decimal(n if isinstance(n, int) else float(n), locale=locale),
+        _("exhausted"), id_prefix)
+
+
+def history_spans(tenures: Sequence[Tenure], locale: str, _: Callable[[str], str],
+                  today: date) -> list[Span]:
+    """Tenures and the vacancies between them as timeline rows, oldest first."""
+    kinds = {"elected": _("elected"), "interim": _("interim"), "acting": _("acting"),
+             "vacant": _("vacant")}
+
+    def day(d: date | None) -> str:
+        return format_date(d, format="medium", locale=locale) if d else _("in office")
+
+    spans: list[Span] = []
+    previous_end: date | None = None
+    for t in tenures:
+        if t.start is None:
+            continue
+        if previous_end is not None and t.start > previous_end:
+            spans.append(Span(_("Vacant"), previous_end, t.start, "vacant",
+                              f"{day(previous_end)} – {day(t.start)}"))
+        if t.holder is None or t.kind.value == "vacant":
+            label = _("Vacant")
+        elif t.kind.value == "elected":
+            label = t.holder
+        else:
+            label = f"{t.holder} ({kinds[t.kind.value]})"
+        spans.append(Span(label, t.start, t.end, t.kind.value, f"{day(t.start)} – {day(t.end)}",
+                          t.holder))
+        previous_end = t.end
+    return spans
