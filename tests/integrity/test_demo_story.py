@@ -42,6 +42,7 @@ def test_the_2001_story(demo: Any) -> None:
     [(dispute, ruling)] = list_disputes(factory, SLUG)
     evidence = (DEMO_DIR / "evidence-2001-dispute.txt").read_bytes()
     assert dispute.evidence[0].sha256 == hashlib.sha256(evidence).hexdigest()
+    assert dispute.filed_at.date() == date(2001, 9, 6)  # the day given, not the day entered
     assert ruling is not None and ruling.decision.value == "void-and-revote"
     assert ruling.precincts == ("NZR", "KSH", "DMN", "AKO")
     with factory() as uow:

@@ -68,14 +68,16 @@ def file(ctx: typer.Context, election: str,
                                             "means the whole poll."),
          evidence: list[Path] = typer.Option(None, help="An evidence file (repeat); stored "
                                              "with its SHA-256."),
-         by: str = typer.Option("cli", help="Who files it.")) -> None:
+         by: str = typer.Option("cli", help="Who files it."),
+         on: str = typer.Option(None, help="Day it was filed, YYYY-MM-DD (default: now).")
+         ) -> None:
     """File a dispute about a poll or some of its precincts.
 
     Example: hustings dispute file labor-2001 --precinct NZR --complaint "..." --evidence a.pdf
     """
     files = [(p.name, read_file(p)) for p in evidence or []]
     number = disputes.file_dispute(uow(ctx), election, poll, list(precinct or []), complaint,
-                                   Context(actor=by), files)
+                                   Context(actor=by), files, on=parse_day(on, "--on"))
     console.print(f"filed dispute {number} in {election}")
 
 

@@ -58,7 +58,8 @@ def build_demo(uow_factory: UnitOfWorkFactory, folder: Path, actor: str = "demo"
         uow_factory, "labor-2001", "initial", VOIDED_2001,
         "Alleged irregularities in the vote of 4 September in these precincts.",
         Context(actor="ben-eliezer-campaign"),
-        [("evidence-2001-dispute.txt", read("evidence-2001-dispute.txt"))])
+        [("evidence-2001-dispute.txt", read("evidence-2001-dispute.txt"))],
+        on=date(2001, 9, 6))  # illustrative: the seed gives no filing date
     disputes.rule(uow_factory, "labor-2001", number, "void-and-revote",
                   "Irregularities established; the vote in these precincts is void and is held "
                   "again.", Context(actor="party-tribunal"), revote_day=date(2001, 12, 26),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from hustings.domain.audit import sha256_hex
@@ -17,13 +17,17 @@ from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
 def file_dispute(uow_factory: UnitOfWorkFactory, slug: str, poll: str, precincts: list[str],
                  complaint: str, ctx: Context,
-                 evidence: list[tuple[str, bytes]] | None = None) -> int:
-    """File a dispute (by ctx.actor); evidence files are stored with their SHA-256."""
+                 evidence: list[tuple[str, bytes]] | None = None, on: date | None = None) -> int:
+    """File a dispute (by ctx.actor); evidence files are stored with their SHA-256.
+
+    `on` is the day it was filed when that is not today (entering a paper record later).
+    """
     if not complaint.strip():
         raise InvalidInput(Problem("the complaint is empty", "dispute", None, "complaint"))
     files = evidence or []
     payload = {"election": slug, "poll": poll, "precincts": precincts, "complaint": complaint,
-               "evidence": [{"name": n, "sha256": sha256_hex(b)} for n, b in files]}
+               "evidence": [{"name": n, "sha256": sha256_hex(b)} for n, b in files],
+               "on": on.isoformat() if on else None}
     return run(uow_factory, "dispute.file", payload, ctx,  # type: ignore[no-any-return]
                blobs=tuple(b for _, b in files))
 
@@ -37,8 +41,10 @@ def _file(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> int:
         raise InvalidInput([Problem(f"precinct {p!r} is not part of poll {poll.key!r}",
                                     "dispute", None, "precincts") for p in unknown])
     number = uow.disputes.next_number(slug)
+    filed = payload.get("on")
+    filed_at = datetime.combine(date.fromisoformat(filed), time()) if filed else ctx.time
     uow.disputes.add(slug, Dispute(
-        number, ctx.actor, ctx.time, poll.key, tuple(payload["precincts"]), payload["complaint"],
+        number, ctx.actor, filed_at, poll.key, tuple(payload["precincts"]), payload["complaint"],
         tuple(Evidence(e["name"], e["sha256"]) for e in payload["evidence"])))
     return number
 
