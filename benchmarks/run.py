@@ -21,9 +21,10 @@ BENCH_VENV = ROOT / ".venv-bench"
 SECTIONS = {  # name: (script and arguments, quick arguments, section file)
     "roll": (["import_roll.py"], ["--members", "200000"], "benchmarks-roll.md"),
     "engine": (["engine/run.py"], ["--ballots", "200000"], "benchmarks-engine.md"),
-    "counting": (["counting/run.py"], ["--sizes", "1000000", "--limit", "120"],
+    "counting": (["counting/run.py", "--limit", "120"], ["--sizes", "1000000"],
                  "benchmarks-counting.md"),
-    "web": (["web/load.py"], [], "benchmarks-web.md"),
+    "web": (["web/load.py", "--markdown", str(DOCS / "benchmarks-web.md")],
+            ["--requests", "1000", "--watchers", "200"], "benchmarks-web.md"),
 }
 
 
