@@ -197,8 +197,14 @@ def _choose_losers(
                 "candidate, so cannot win, and are eliminated together."
             )
             return batch
-    low = min(int(t[c]) for c in declared)
-    lowest = [c for c in declared if t[c] == low]
+    return eliminate_lowest(t, declared, ties, number, history, notes)
+
+
+def eliminate_lowest(t: np.ndarray, among: list[int], ties: Any, number: int,
+                     history: list[dict[int, Number]], notes: list[str]) -> list[int]:
+    """The candidate with the fewest votes (a tie broken by the rule's tie-break), explained."""
+    low = min(int(t[c]) for c in among)
+    lowest = [c for c in among if t[c] == low]
     loser = lowest[0]
     if len(lowest) > 1:
         loser = ties.pick(lowest, round=number, purpose="elimination", history=history)

@@ -22,6 +22,7 @@ import numpy as np
 
 from hustings.counting.ballots import Cursor, tally
 from hustings.counting.explain import names, num, share
+from hustings.counting.irv import eliminate_lowest
 from hustings.counting.outcome import Number, Outcome, Round
 from hustings.counting.profile import Profile
 from hustings.counting.ties import TieBreaker, breaker
@@ -133,14 +134,7 @@ def _losers(
         return [uwi]
     if batch and (group := _batch(t, alive, until_two, remaining, ties.names, notes)):
         return group
-    low = min(int(t[c]) for c in alive)
-    lowest = [c for c in alive if t[c] == low]
-    loser = lowest[0]
-    if len(lowest) > 1:
-        loser = ties.pick(lowest, round=number, purpose="elimination", history=history)
-        notes.append(ties.sentence())
-    notes.append(f"{ties.names[loser]} has the fewest votes ({num(low)}) and is eliminated.")
-    return [loser]
+    return eliminate_lowest(t, alive, ties, number, history, notes)
 
 
 def _batch(
