@@ -21,6 +21,11 @@ def demo_db(database_url: str, capsys: pytest.CaptureFixture[str]) -> str:
     code, out, err = run(capsys, "--db", database_url, "demo")
     assert code == 0, err
     assert "labor-2002" in out and "Amram Mitzna" in out
+    # the 2001 story, version by version: September's winner, then the reversal
+    assert ("version 3: certified on 2001-09-04: Avraham Burg elected — Avraham Burg ahead by "
+            "1,088") in out
+    assert ("version 6: certified on 2001-12-26: Binyamin Ben-Eliezer elected — Binyamin "
+            "Ben-Eliezer ahead by 2,543") in out
     return database_url
 
 

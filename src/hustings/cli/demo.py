@@ -10,8 +10,9 @@ from hustings.cli.context import console, uow
 from hustings.cli.results import show_table
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.services.demo import build_demo
+from hustings.services.ports import UnitOfWorkFactory
 from hustings.services.queries import tenures
-from hustings.services.results import published_result
+from hustings.services.results import published_result, versions
 
 DEFAULT_FOLDER = Path(__file__).resolve().parents[3] / "examples" / "israeli-labor"
 
@@ -28,11 +29,24 @@ def demo(ctx: typer.Context,
     slugs = build_demo(factory, folder)
     for slug in slugs:
         show_table(published_result(factory, slug))
+        _history(factory, slug)
         console.print()
     console.print("Leaders of the Israeli Labor Party, as the certified counts made them:")
     for t in tenures(factory, "israeli-labor", "leader"):
         console.print(f"  {t.holder} ({t.kind.value}) from {t.start} "
                       f"{'to ' + str(t.end) if t.end else '(in office)'} — {t.election}")
+
+
+def _history(factory: UnitOfWorkFactory, slug: str) -> None:
+    """How the count got there, when it changed: every result version, its reason and leader."""
+    listed = versions(factory, slug)
+    if len(listed) < 2:
+        return
+    console.print(f"How the count of {slug} got here (hustings results {slug} --version N):")
+    for v in listed:
+        shown = published_result(factory, slug, v["version"])
+        console.print(f"  version {v['version']}: {v['reason']} — {shown['winner'] or 'no one'}"
+                      f" ahead by {shown['margin']:,}", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
