@@ -48,7 +48,8 @@ def test_precincts() -> None:
         "A", "B"]
     [dup] = fails(read_precincts, b"code,name\nA,Alpha\nA,Again\n", "p.csv")
     assert dup.line == 3 and "duplicate" in dup.message
-    [missing] = fails(read_precincts, b"id,name\n", "p.csv")
+    missing, unknown = fails(read_precincts, b"id,name\n", "p.csv")
+    assert unknown.field == "id" and "unknown column" in unknown.message
     assert missing.field == "code"
 
 

@@ -41,6 +41,8 @@ name = "Ann Able"
 [[candidates]]
 key = "bob"
 name = "Bob Baker"
+[rules]
+seed = 1
 """
 MEMBERS = b"""member_id,name,joined,standing,precinct
 1,One,2020-01-01,good,N

@@ -53,7 +53,8 @@ def definition(slug: str = SLUG, candidates: tuple[str, ...] = ("ann", "bob"),
     precs = "\n".join(f'[[precincts]]\ncode = "{c}"\nname = "Precinct {c}"' for c in precincts)
     return DEFINITION.format(slug=slug, method=method, candidates=cands, precincts=precs,
                              runoff=f"runoff_day = {runoff_day}" if runoff_day else "",
-                             rules=f"[rules]\n{rules}" if rules else "")
+                             rules=f"[rules]\n{rules}" if "seed" in rules else
+                             f"[rules]\nseed = 1\n{rules}")
 
 
 def members_csv(per_precinct: Mapping[str, int]) -> bytes:

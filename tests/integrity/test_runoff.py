@@ -38,7 +38,7 @@ def test_nobody_over_the_threshold_opens_the_runoff(uow_factory: Any, container:
         ("runoff", "runoff", date(2024, 3, 15), ("N", "S", "E"), ("ann", "bob"))]
     pending = published_result(uow_factory, SLUG)
     assert pending["winner"] is None
-    assert pending["rounds"][0]["runoff"] == ["Ann ANN", "Bob BOB"]
+    assert pending["polls"][0]["runoff"] == ["Ann ANN", "Bob BOB"]
     with pytest.raises(InvalidInput, match="unknown candidate 'cat'"):
         tallies.enter_tally(uow_factory, SLUG,
                             sheet("N", {"ann": 4, "bob": 3, "cat": 3}, poll="runoff"),
@@ -55,7 +55,7 @@ def test_nobody_over_the_threshold_opens_the_runoff(uow_factory: Any, container:
     assert final["winner"] == "Bob BOB" and final["margin"] == 3
     assert [(c["name"], c["votes"]) for c in final["candidates"]] == [("Bob BOB", 15),
                                                                        ("Ann ANN", 12)]
-    rounds = final["rounds"]
+    rounds = final["polls"]
     assert [(r["round"], r["poll"], r["day"], r.get("runoff")) for r in rounds] == [
         (1, "initial", "2024-03-01", ["Ann ANN", "Bob BOB"]), (2, "runoff", "2024-03-15", None)]
     assert [(c["name"], c["votes"], c["percentage"]) for c in rounds[0]["candidates"]] == [

@@ -118,8 +118,8 @@ def _runoff_election(web: Web) -> None:
     ctx = Context(actor="seed")
     text = (DATA / "union-2024.toml").read_text("utf-8").replace(
         'slug = "union-2024"', f'slug = "{RUNOFF}"').replace(
-        'method = "irv"', 'method = "two-round"').replace("2024 Example", "2025 Example") + \
-        "\n[rules]\nthreshold = 50\n"
+        'method = "plurality"', 'method = "two-round"').replace(
+        "2024 Example", "2025 Example").replace("seed = 7", "seed = 7\nthreshold = 50")
     factory = web.uow_factory
     elections.create_election(factory, text, "union-2025.toml", ctx)  # type: ignore[arg-type]
     elections.freeze_roll(factory, RUNOFF, ctx)  # type: ignore[arg-type]
@@ -140,7 +140,7 @@ def test_round_by_round_with_flow_chart(web: Web) -> None:
     assert "a runoff between Jean Baptiste / Ruth Adler" in html
     assert "Runoff" in html  # the polls table
     body = web.client.get(f"/api/elections/{RUNOFF}/results").json()
-    assert [r["poll"] for r in body["rounds"]] == ["initial", "runoff"]
+    assert [r["poll"] for r in body["polls"]] == ["initial", "runoff"]
     nist = web.client.get(f"/elections/{RUNOFF}/results.nist.json").json()
     counts = nist["Election"][0]["Contest"][0]["ContestSelection"][0]["VoteCounts"]
     assert [c.get("OtherType", c["Type"]) for c in counts] == ["round-1", "round-2", "total"]

@@ -32,6 +32,7 @@ def root(
 
 def _register() -> None:
     from hustings.cli import (
+        ballots,
         count,
         elections,
         integrity,
@@ -47,6 +48,7 @@ def _register() -> None:
     elections.register(app)
     members.register(app)
     tally.register(app)
+    ballots.register(app)
     results.register(app)
     demo_cmd.register(app)
     users.register(app)

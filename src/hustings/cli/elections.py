@@ -39,6 +39,20 @@ def create(ctx: typer.Context, file: Path = typer.Argument(..., help="Election d
                   f"({len(election.candidates)} candidates, method {election.method})")
 
 
+@election_app.command("amend")
+def amend(ctx: typer.Context, file: Path = typer.Argument(..., help="Election definition TOML "
+                                                          "(the same slug).")) -> None:
+    """Replace an election's definition while it is in draft or nominations.
+
+    Its method, seats, rules, candidates and timetable change; new precincts are added.
+    Example: hustings election amend examples/israeli-labor/labor-2002.toml
+    """
+    text = read_file(file).decode("utf-8", errors="replace")
+    election = svc.amend_election(uow(ctx), text, str(file), Context())
+    console.print(f"amended election {election.slug}: {election.title} "
+                  f"({len(election.candidates)} candidates, method {election.method})")
+
+
 @election_app.command("list")
 def list_cmd(ctx: typer.Context) -> None:
     """List the elections in the database."""

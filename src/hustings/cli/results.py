@@ -93,17 +93,21 @@ def results(
 
 def show_table(data: dict[str, Any]) -> None:
     base = "valid votes" if data.get("percentage_base", "valid") == "valid" else "ballots cast"
-    for r in data.get("rounds", [])[:-1]:
+    for r in data.get("polls", [])[:-1]:
         console.print(f"Round {r['round']} ({r['poll']}, {r['day']}): " + "; ".join(
             f"{c['name']} {c['votes']:,} ({c['percentage']}%)" for c in r["candidates"])
-            + (f" — runoff: {' v '.join(r['runoff'])}" if r.get("runoff") else ""))
+            + (f" — runoff: {' v '.join(r['runoff'])}" if r.get("runoff") else "")
+            + (f" — next ballot: {', '.join(r['next_ballot'])}" if r.get("next_ballot")
+               else ""))
+    show_count(data)
     table = Table(title=f"{data['election']} — {data['status']} (version {data['version']}: "
                   f"{data['reason']})", title_justify="left")
     table.add_column("Candidate")
     table.add_column("Votes", justify="right")
     table.add_column(f"% of {base}", justify="right")
+    chosen = set(data.get("winners") or [data.get("winner")])
     for c in data["candidates"]:
-        mark = " ✔" if c["name"] == data["winner"] else ""
+        mark = " ✔" if c["name"] in chosen else ""
         table.add_row(c["name"] + mark, f"{c['votes']:,}", c["percentage"])
     table.add_section()
     table.add_row("Blank", f"{data['blank']:,}", "")
@@ -111,9 +115,40 @@ def show_table(data: dict[str, Any]) -> None:
     table.add_row("Ballots cast", f"{data['ballots_cast']:,}", "")
     table.add_row("Registered", f"{data['registered']:,}", f"turnout {data['turnout']}%")
     console.print(table)
-    winner = data["winner"] or "none yet (a tie, a runoff due, or no votes)"
+    winners = data.get("winners") or ([data["winner"]] if data.get("winner") else [])
+    winner = ", ".join(winners) or "none yet (a tie, a runoff due, or no votes)"
     console.print(f"Winner: {winner}; margin {data['margin']:,} votes; precincts reporting "
                   f"{data['precincts']['reporting']} of {data['precincts']['total']}.")
+
+
+def show_count(data: dict[str, Any]) -> None:
+    """The engine's rounds, when the rule counts more than one (ranked and multi-seat rules),
+    the sections of a college, and every tie with how it was broken."""
+    rounds = data.get("rounds") or []
+    if len(rounds) > 1 or data.get("seats", 1) > 1 or data.get("returns") == "ballots":
+        table = Table(title=f"The count by {data.get('method')} "
+                      f"({data.get('seats', 1)} seat{'s' if data.get('seats', 1) != 1 else ''})",
+                      title_justify="left")
+        names = list(dict.fromkeys(n for r in rounds for n in r["tallies"]))
+        table.add_column("Round", justify="right")
+        for name in names:
+            table.add_column(name, justify="right")
+        table.add_column("Exhausted", justify="right")
+        table.add_column("Quota", justify="right")
+        table.add_column("Outcome")
+        for r in rounds:
+            what = "; ".join([*(f"{n} elected" for n in r["elected"]),
+                              *(f"{n} eliminated" for n in r["eliminated"])])
+            table.add_row(str(r["round"]), *(r["tallies"].get(n, "") for n in names),
+                          r["exhausted"], r["threshold"] or "", what)
+        console.print(table)
+    for s in data.get("sections", []):
+        console.print(f"Section {s['name']} (weight {s['weight']}): {s['ballots_cast']:,} of "
+                      f"{s['registered']:,} voted; first round " + "; ".join(
+                          f"{n} {v:,}" for n, v in s["tallies"].items()))
+    for t in data.get("ties", []):
+        console.print(f"Tie in round {t['round']} between {', '.join(t['between'])}: broken by "
+                      f"{t['broken_by']}; {t['chosen']} chosen ({t['purpose']}).")
 
 
 def register(app: typer.Typer) -> None:

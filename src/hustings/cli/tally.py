@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from hustings.cli.context import console, read_file, uow
+from hustings.domain.double_entry import Reconciliation
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.domain.polling import TallySheet
 from hustings.services.commands import Context
@@ -81,6 +82,8 @@ def status_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slu
     table = Table("round", "poll", "precinct", "status", "clerks", "mismatch")
     for r, p in precinct_statuses(uow(ctx), election):
         rec = p.reconciliation
+        if not isinstance(rec, Reconciliation):
+            continue
         mismatch = "; ".join(f"{f}: {a} ≠ {b}" for f, (a, b) in rec.mismatches.items())
         table.add_row(str(r), p.poll, f"{p.code} {p.name}", rec.status, ", ".join(rec.clerks),
                       mismatch)

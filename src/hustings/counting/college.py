@@ -152,11 +152,14 @@ def _points(profile: Profile, seats: int, opts: dict[str, Any]) -> Outcome:
     if not isinstance(raw, Sequence) or not raw:
         raise fail("districts", "districts must be a non-empty list of (name, profile[, members])")
     items = []
+    own: list[Fraction | None] = []  # a district's own points, when it declares them
     for d in raw:
         if isinstance(d, Mapping):
             items.append((d.get("name"), d.get("members", 1), d.get("profile")))
+            own.append(None if d.get("points") is None else Fraction(d["points"]))
         elif isinstance(d, Sequence) and len(d) in (2, 3):
             items.append((d[0], d[2] if len(d) == 3 else 1, d[1]))
+            own.append(None)
         else:
             raise fail("districts", "each district must be (name, profile[, members])")
     sections = _sections(items, "districts", profile.candidates)
@@ -165,8 +168,9 @@ def _points(profile: Profile, seats: int, opts: dict[str, Any]) -> Outcome:
         mean = Fraction(sum(w for _, w, _ in sections), len(sections))
         weighted: list[Section] = [(n, Fraction(p * w) / mean, prof) for n, w, prof in sections]
     else:
-        weighted = [(n, p, prof) for n, _, prof in sections]
-    return _run(weighted, opts, "points", "points", p * len(sections))
+        weighted = [(n, p if mine is None else mine, prof)
+                    for (n, _, prof), mine in zip(sections, own, strict=True)]
+    return _run(weighted, opts, "points", "points", sum((w for _, w, _ in weighted), Fraction(0)))
 
 
 def _check(options: dict[str, Any], seats: int, candidates: tuple[str, ...]) -> None:
@@ -193,7 +197,7 @@ COLLEGE = Method(
     "more than 50% wins.",
     [OptionSpec("sections", "sections", None, (), "list of (name, weight, profile)"),
      *tiebreak_options()],
-    _college, check=_check_college,
+    _college, check=_check_college, supplied=("sections",),
 )
 POINTS = Method(
     "points", "Points per district shared by votes, IRV rounds, more than half the points wins.",
@@ -202,5 +206,5 @@ POINTS = Method(
      OptionSpec("scale_by_membership", "bool", False, (),
                 "scale each district's points by its members relative to the average"),
      *tiebreak_options()],
-    _points, check=_check_points,
+    _points, check=_check_points, supplied=("districts",),
 )

@@ -93,4 +93,5 @@ EXHAUSTIVE = Method(
     options=OPTIONS,
     counter=count_exhaustive,
     check=_check,
+    needs="totals",
 )

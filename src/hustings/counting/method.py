@@ -24,6 +24,11 @@ class Method:
     counter: Counter = field(repr=False)
     multi_winner: bool = False
     check: Checker | None = field(default=None, repr=False)
+    # what an election's precincts must return: "totals" (a tally sheet of per-candidate
+    # counts is enough) or "rankings" (the ballots themselves: cast vote records)
+    needs: str = "rankings"
+    # rule options an election supplies itself (from its sections or precincts), not [rules]
+    supplied: tuple[str, ...] = ()
 
     def validate(
         self,

@@ -85,4 +85,5 @@ PLURALITY = Method(
     counter=count_plurality,
     multi_winner=True,
     check=_check,
+    needs="totals",
 )

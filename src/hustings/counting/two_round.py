@@ -111,4 +111,5 @@ TWO_ROUND = Method(
     options=OPTIONS,
     counter=count_two_round,
     check=_check,
+    needs="totals",
 )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from hustings.domain.polling import TallySheet
+from hustings.domain.polling import BallotBatch, TallySheet, batch_differences
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,61 @@ def reconcile(entries: Sequence[SheetEntry], required: int = 2) -> Reconciliatio
     if diff:
         return Reconciliation(None, (first.clerk, second.clerk), diff)
     return Reconciliation(second.sheet, (first.clerk, second.clerk), {})
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    """One clerk's import of one precinct's ballots for one poll."""
+
+    id: int
+    batch: BallotBatch
+    clerk: str
+    at: datetime
+    reason: str | None = None
+    voided_by: int | None = None
+
+
+@dataclass(frozen=True)
+class BatchReconciliation:
+    """Where a precinct's ballots stand: the accepted batch, or how two imports differ."""
+
+    accepted: BallotBatch | None
+    clerks: tuple[str, ...]
+    differing: tuple[tuple[str, int, int], ...] = ()  # (ranking, first import, second import)
+    ballots: tuple[int, ...] = ()  # ballots in each considered import
+
+    @property
+    def status(self) -> str:
+        if self.accepted is not None:
+            return "accepted"
+        return "mismatch" if self.differing or len(set(self.ballots)) > 1 else \
+            "awaiting second entry"
+
+    @property
+    def ballots_differing(self) -> int:
+        """How many ballots would have to change for the two imports to agree."""
+        return sum(abs(a - b) for _, a, b in self.differing)
+
+
+def reconcile_batches(entries: Sequence[BatchEntry], required: int = 2) -> BatchReconciliation:
+    """Each clerk's latest live import; accepted when the latest `required` clerks' ballots are
+    identical (the same digest). A clerk's re-import (with a reason) replaces their earlier one.
+    """
+    live = [e for e in entries if e.voided_by is None]
+    latest: dict[str, BatchEntry] = {}
+    for entry in sorted(live, key=lambda e: (e.at, e.id)):
+        latest[entry.clerk] = entry
+    ordered = sorted(latest.values(), key=lambda e: (e.at, e.id), reverse=True)
+    if required <= 1 and ordered:
+        return BatchReconciliation(ordered[0].batch, (ordered[0].clerk,),
+                                   ballots=(ordered[0].batch.ballots,))
+    if len(ordered) < required:
+        return BatchReconciliation(None, tuple(e.clerk for e in ordered),
+                                   ballots=tuple(e.batch.ballots for e in ordered))
+    first, second = ordered[1], ordered[0]
+    clerks = (first.clerk, second.clerk)
+    counts = (first.batch.ballots, second.batch.ballots)
+    if first.batch.digest == second.batch.digest:
+        return BatchReconciliation(second.batch, clerks, ballots=counts)
+    return BatchReconciliation(None, clerks, tuple(batch_differences(first.batch, second.batch)),
+                               counts)

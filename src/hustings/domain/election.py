@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 
 from hustings.domain.eligibility import EligibilityRule
 
@@ -35,6 +36,24 @@ class PercentageBase(enum.StrEnum):
 
     VALID = "valid"
     BALLOTS_CAST = "ballots_cast"
+
+
+class Returns(enum.StrEnum):
+    """What a precinct returns for a poll: a tally sheet of counts, or its ballots (CVRs)."""
+
+    SHEETS = "sheets"
+    BALLOTS = "ballots"
+
+
+@dataclass(frozen=True)
+class Section:
+    """An electoral college's section: its own electorate (a body and its frozen roll), its
+    precincts and its weight in the combined count (UK Labour 2010: a third each)."""
+
+    key: str
+    name: str
+    body: str  # body slug
+    weight: Fraction
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,16 @@ class Election:
     percentage_base: PercentageBase = PercentageBase.VALID
     status: ElectionStatus = ElectionStatus.DRAFT
     rules: dict[str, object] = field(default_factory=dict)
+    returns: Returns = Returns.SHEETS
+    sections: tuple[Section, ...] = ()
+
+    @property
+    def on_ballot(self) -> tuple[Candidate, ...]:
+        """Candidates still standing (withdrawn and disqualified ones leave the count)."""
+        return tuple(c for c in self.candidates if c.status is CandidateStatus.NOMINATED)
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
 
     def candidate(self, key_or_name: str) -> Candidate | None:
         for c in self.candidates:

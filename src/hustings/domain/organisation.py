@@ -38,7 +38,8 @@ class Member:
 
 @dataclass(frozen=True)
 class Office:
-    """An office an election fills, e.g. the Leader."""
+    """An office an election fills, e.g. the Leader (1 seat) or an executive committee (9)."""
 
     slug: str
     name: str
+    seats: int = 1

@@ -133,12 +133,19 @@ def _rows(data: bytes, source: str) -> tuple[list[str], list[tuple[int, list[str
 
 
 def read_precincts(data: bytes, source: str) -> list[Precinct]:
-    """Read a precinct list CSV (code,name)."""
+    """Read a precinct list CSV: code,name and, optionally, section (an electoral college's
+    section key) and points (a points election's district points, a whole number >= 1)."""
     header, rows = _rows(data, source)
     problems = _header_problems(header, ("code", "name"), source)
+    extra = [h for h in header if h not in PRECINCT_COLUMNS]
+    if extra:
+        problems.append(Problem(f"unknown column(s) {', '.join(extra)}; known: "
+                                + ", ".join(PRECINCT_COLUMNS), source, 1, extra[0]))
     if problems:
         raise InvalidInput(problems)
     ci, ni = header.index("code"), header.index("name")
+    si = header.index("section") if "section" in header else None
+    pi = header.index("points") if "points" in header else None
     out: list[Precinct] = []
     seen: dict[str, int] = {}
     for line, row in rows:
@@ -154,13 +161,23 @@ def read_precincts(data: bytes, source: str) -> list[Precinct]:
                                     source, line, "code"))
         if not name:
             problems.append(Problem("empty precinct name", source, line, "name"))
+        section = row[si].strip() or None if si is not None else None
+        points: int | None = None
+        if pi is not None and row[pi].strip():
+            text = row[pi].strip()
+            if not (text.isascii() and text.isdigit()) or int(text) < 1:
+                problems.append(Problem(f"points must be a whole number of at least 1, "
+                                        f"not {text!r}", source, line, "points"))
+            else:
+                points = int(text)
         seen.setdefault(code, line)
-        out.append(Precinct(code, name))
+        out.append(Precinct(code, name, section, points))
     if problems:
         raise InvalidInput(problems)
     return out
 
 
+PRECINCT_COLUMNS = ("code", "name", "section", "points")
 SHEET_FIXED = ("precinct", "registered", "ballots_cast", "blank", "invalid")
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from hustings.domain.election import (
@@ -14,6 +15,8 @@ from hustings.domain.election import (
     Election,
     ElectionKind,
     PercentageBase,
+    Returns,
+    Section,
     Timetable,
 )
 from hustings.domain.eligibility import EligibilityRule
@@ -29,7 +32,7 @@ TIMETABLE_ORDER = (  # (earlier, later) pairs that must not be reversed
     ("polling_day", "runoff_day"),
 )
 KNOWN_SECTIONS = {"organisation", "office", "body", "election", "eligibility", "timetable",
-                  "candidates", "precincts", "rules"}
+                  "candidates", "precincts", "rules", "sections"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,11 @@ class ElectionDefinition:
     body: Body
     election: Election
     precincts: tuple[Precinct, ...]
+    returns_given: bool = True  # False: `returns` defaults from the method (services decide)
+    section_bodies: tuple[Body, ...] = ()  # bodies [[sections]] name, created on first use
+
+    def with_returns(self, returns: Returns) -> ElectionDefinition:
+        return replace(self, election=replace(self.election, returns=returns))
 
 
 class _Reader:
@@ -137,15 +145,16 @@ def parse_election_toml(text: str, source: str = "<definition>",
     r.unknown_keys(org_t, "organisation", {"slug", "name"})
     office_t = r.table(doc, "office")
     office = Office(r.text(office_t, "office", "slug", slug=True),
-                    r.text(office_t, "office", "name"))
-    r.unknown_keys(office_t, "office", {"slug", "name"})
+                    r.text(office_t, "office", "name"),
+                    r.integer(office_t, "office", "seats", 1, minimum=1))
+    r.unknown_keys(office_t, "office", {"slug", "name", "seats"})
     body_t = r.table(doc, "body")
     body = Body(r.text(body_t, "body", "slug", slug=True), r.text(body_t, "body", "name"))
     r.unknown_keys(body_t, "body", {"slug", "name"})
 
     el = r.table(doc, "election")
     r.unknown_keys(el, "election", {"slug", "title", "kind", "method", "seats",
-                                    "percentage_base", "sheet_entries"})
+                                    "percentage_base", "sheet_entries", "returns"})
     tt_t = r.table(doc, "timetable")
     r.unknown_keys(tt_t, "timetable", {"nominations_open", "nominations_close", "roll_cutoff",
                                        "polling_day", "runoff_day"})
@@ -181,6 +190,10 @@ def parse_election_toml(text: str, source: str = "<definition>",
                + ", ".join(sorted(known_methods)))
     candidates = _candidates(r, doc.get("candidates"))
     precincts = _precincts(r, doc.get("precincts", []))
+    sections, section_bodies = _sections(r, doc.get("sections", []))
+    _check_precinct_sections(r, precincts, sections)
+    returns_given = "returns" in el
+    returns = r.choice(el, "election", "returns", Returns, Returns.SHEETS)
     rules = doc.get("rules", {})
     if not isinstance(rules, dict):
         r.fail("rules", "must be a table of counting-rule options")
@@ -202,12 +215,79 @@ def parse_election_toml(text: str, source: str = "<definition>",
         percentage_base=r.choice(el, "election", "percentage_base", PercentageBase,
                                  PercentageBase.VALID),
         rules=rules,
+        returns=returns,
+        sections=sections,
     )
     if candidates and election.seats > len(candidates):
         r.fail("election.seats", f"{election.seats} seats for {len(candidates)} candidates")
+    if election.seats > office.seats:
+        r.fail("election.seats", f"{election.seats} seats, but the office {office.slug!r} has "
+               f"{office.seats} (set office.seats)")
     if r.problems:
         raise InvalidInput(r.problems)
-    return ElectionDefinition(organisation, office, body, election, precincts)
+    return ElectionDefinition(organisation, office, body, election, precincts, returns_given,
+                              section_bodies)
+
+
+def parse_weight(value: Any) -> Fraction | None:
+    """A section weight: a decimal or fraction string such as "1/3" or "0.5" (or a number)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        return Fraction(str(value))
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?(\s*/\s*\d+)?\s*", value):
+        try:
+            return Fraction(value.replace(" ", ""))
+        except (ValueError, ZeroDivisionError):
+            return None
+    return None
+
+
+def _sections(r: _Reader, raw: Any) -> tuple[tuple[Section, ...], tuple[Body, ...]]:
+    if not isinstance(raw, list):
+        r.fail("sections", "must be an array of [[sections]] tables")
+        return (), ()
+    out: list[Section] = []
+    bodies: dict[str, Body] = {}
+    for i, item in enumerate(raw):
+        path = f"sections[{i}]"
+        if not isinstance(item, dict):
+            r.fail(path, "must be a table")
+            continue
+        r.unknown_keys(item, path, {"key", "name", "body", "body_name", "weight"})
+        key = r.text(item, path, "key", slug=True)
+        name = r.text(item, path, "name")
+        body = r.text(item, path, "body", slug=True)
+        weight = parse_weight(item.get("weight"))
+        if weight is None or weight <= 0:
+            r.fail(f"{path}.weight", f"{item.get('weight')!r} is not a positive weight (a "
+                   'decimal or fraction string such as "1/3")')
+            weight = Fraction(0)
+        if any(s.key == key for s in out):
+            r.fail(f"{path}.key", f"duplicate section {key!r}")
+        if body:
+            bodies.setdefault(body, Body(body, r.text(item, path, "body_name", required=False,
+                                                      default=name)))
+        out.append(Section(key, name, body, weight))
+    if out and all(s.weight > 0 for s in out) and sum(s.weight for s in out) != 1:
+        total = sum(s.weight for s in out)
+        r.fail("sections", f"the sections' weights add up to {total} "
+               f"({float(total):.6g}), not 1")
+    return tuple(out), tuple(bodies.values())
+
+
+def _check_precinct_sections(r: _Reader, precincts: tuple[Precinct, ...],
+                             sections: tuple[Section, ...]) -> None:
+    keys = {s.key for s in sections}
+    for i, p in enumerate(precincts):
+        if p.section is not None and p.section not in keys:
+            r.fail(f"precincts[{i}].section", f"no section {p.section!r} (sections: "
+                   + (", ".join(sorted(keys)) or "none") + ")")
+        elif sections and p.section is None:
+            r.fail(f"precincts[{i}].section", "an electoral college's precincts each belong "
+                   "to a section")
 
 
 def _candidates(r: _Reader, raw: Any) -> tuple[Candidate, ...]:
@@ -250,10 +330,14 @@ def _precincts(r: _Reader, raw: Any) -> tuple[Precinct, ...]:
         if not isinstance(item, dict):
             r.fail(path, "must be a table")
             continue
-        r.unknown_keys(item, path, {"code", "name"})
+        r.unknown_keys(item, path, {"code", "name", "section", "points"})
         code = r.text(item, path, "code")
         if code in seen:
             r.fail(f"{path}.code", f"duplicate precinct {code!r}")
         seen.add(code)
-        out.append(Precinct(code, r.text(item, path, "name")))
+        section = r.text(item, path, "section", required=False) or None
+        points = None
+        if "points" in item:
+            points = r.integer(item, path, "points", 1, minimum=1)
+        out.append(Precinct(code, r.text(item, path, "name"), section, points))
     return tuple(out)

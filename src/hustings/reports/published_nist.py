@@ -21,15 +21,22 @@ def nist_report(result: dict[str, Any], *, title: str, contest: str, day: date |
                 generated: datetime, issuer: str = "hustings") -> dict[str, Any]:
     """The ElectionReport of `result` (the published JSON contract) as a dict."""
     names = [c["name"] for c in result["candidates"]]
-    for r in result.get("rounds", []):
+    polls = result.get("polls", [])
+    for r in polls:
         names.extend(c["name"] for c in r["candidates"] if c["name"] not in names)
     ids = {n: f"cand-{i + 1}-{_slug(n)}" for i, n in enumerate(names)}
-    rounds = result.get("rounds", [])
     final = {c["name"]: c["votes"] for c in result["candidates"]}
+    # each poll's figures (two-round, exhaustive), else each round of a ranked count
+    per_round: list[tuple[int, dict[str, Any]]] = [
+        (r["round"], {c["name"]: c["votes"] for c in r["candidates"]}) for r in polls]
+    engine = result.get("rounds", [])
+    if not per_round and len(engine) > 1:
+        per_round = [(r["round"], r["tallies"]) for r in engine]
+        final = dict(per_round[-1][1])
     selections = []
     for i, name in enumerate(names):
-        counts = [_count(c["votes"], "other", f"round-{r['round']}")
-                  for r in rounds for c in r["candidates"] if c["name"] == name]
+        counts = [_count(tallies[name], "other", f"round-{number}")
+                  for number, tallies in per_round if name in tallies]
         if name in final:
             counts.append(_count(final[name], "total"))
         selections.append({"@type": "ElectionResults.CandidateSelection", "@id": f"sel-{i + 1}",
@@ -39,7 +46,8 @@ def nist_report(result: dict[str, Any], *, title: str, contest: str, day: date |
     for name in names:
         entry: dict[str, Any] = {"@type": "ElectionResults.Candidate", "@id": ids[name],
                                  "BallotName": _text(name)}
-        if result.get("winner") == name and result.get("status") in ("provisional", "certified"):
+        won = name in (result.get("winners") or [result.get("winner")])
+        if won and result.get("status") in ("provisional", "certified"):
             entry["PostElectionStatus"] = "winner"
         candidates.append(entry)
     complete = result["precincts"]["reporting"] == result["precincts"]["total"]
@@ -79,8 +87,8 @@ def nist_report(result: dict[str, Any], *, title: str, contest: str, day: date |
                 "Name": contest,
                 "ElectoralDistrictId": SCOPE,
                 "VotesAllowed": 1,
-                "NumberElected": 1,
-                "VoteVariation": "plurality" if not rounds else "2-round",
+                "NumberElected": result.get("seats", 1),
+                "VoteVariation": _variation(result, bool(polls)),
                 "OtherCounts": [{"@type": "ElectionResults.OtherCounts", "GpUnitId": SCOPE,
                                  "Undervotes": result["blank"]}],
                 "ContestSelection": selections,
@@ -94,8 +102,26 @@ def write_nist_report(result: dict[str, Any], **context: Any) -> str:
     return json.dumps(nist_report(result, **context), indent=2, ensure_ascii=False) + "\n"
 
 
-def _count(votes: int, kind: str, other: str | None = None) -> dict[str, Any]:
-    count: dict[str, Any] = {"@type": "ElectionResults.VoteCounts", "Count": votes,
+VARIATIONS = {"irv": "rcv", "stv": "rcv", "approval": "approval", "borda": "borda",
+              "college": "other", "points": "other"}
+
+
+def _variation(result: dict[str, Any], several_polls: bool) -> str:
+    method = result.get("method", "plurality")
+    if method == "plurality":
+        return "n-of-m" if result.get("seats", 1) > 1 else (
+            "2-round" if several_polls else "plurality")
+    if method in ("two-round", "exhaustive"):
+        return "2-round" if several_polls else "plurality"
+    return VARIATIONS.get(method, "other")
+
+
+def _count(votes: int | str, kind: str, other: str | None = None) -> dict[str, Any]:
+    """A VoteCounts; a ranked count's decimal string tallies become numbers (exact integers,
+    or fractional transfers at the rule's published precision)."""
+    number: int | float = votes if isinstance(votes, int) else (
+        int(votes) if str(votes).lstrip("-").isdigit() else float(votes))
+    count: dict[str, Any] = {"@type": "ElectionResults.VoteCounts", "Count": number,
                              "GpUnitId": SCOPE, "Type": kind}
     if other:
         count["OtherType"] = other

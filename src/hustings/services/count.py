@@ -1,21 +1,36 @@
-"""The effective count of a poll-based election and its immutable result versions.
+"""The effective count of an election, by its own rule, and its immutable result versions.
 
-Each round is a base poll (the initial vote, a runoff). A precinct counts the sheet of the
-latest poll that re-voted it (a re-vote ordered by a ruling), else the base poll's; a sheet
-counts once two clerks' entries match (see domain.double_entry).
+Each round is a base poll (the initial vote, a runoff, the next ballot of an exhaustive
+election). A precinct counts the return of the latest poll that re-voted it (a re-vote ordered
+by a ruling), else the base poll's. A return is a tally sheet (two clerks' matching entries, see
+domain.double_entry) or a ballot batch (two clerks' identical imports). The round's profile is
+every accepted return of its polls, and the outcome is the registered counting method's, with
+the election's seats and rules: rounds, transfers, exhausted ballots, quota and ties as the
+engine reports them. Per-precinct tables show first preferences.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
+from hustings.counting import batches as batch_profiles
+from hustings.counting.method import Method
+from hustings.counting.outcome import Outcome
 from hustings.counting.profile import EMPTY, Profile
 from hustings.counting.registry import get_method
-from hustings.domain.double_entry import Reconciliation, SheetEntry, reconcile
-from hustings.domain.election import Election
-from hustings.domain.polling import Poll, PollKind, TallySheet
+from hustings.domain.double_entry import (
+    BatchEntry,
+    BatchReconciliation,
+    Reconciliation,
+    SheetEntry,
+    reconcile,
+    reconcile_batches,
+)
+from hustings.domain.election import Candidate, Election, Returns
+from hustings.domain.polling import BallotBatch, Poll, PollKind, Precinct, TallySheet
 from hustings.domain.results import Result, summarise
 from hustings.services.ports import UnitOfWork
 
@@ -26,8 +41,33 @@ VERSION_KEYS_IGNORED = ("status",)
 class PrecinctCount:
     code: str
     name: str
-    poll: str  # the poll whose sheet counts here
-    reconciliation: Reconciliation
+    poll: str  # the poll whose return counts here
+    reconciliation: Reconciliation | BatchReconciliation
+
+    @property
+    def accepted(self) -> bool:
+        return self.reconciliation.accepted is not None
+
+    @property
+    def status(self) -> str:
+        return self.reconciliation.status
+
+
+@dataclass(frozen=True)
+class SectionFigures:
+    """An electoral college section's turnout and first-round figures within one round."""
+
+    key: str
+    name: str
+    weight: Fraction
+    registered: int
+    ballots_cast: int
+    tallies: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "name": self.name, "weight": str(self.weight),
+                "registered": self.registered, "ballots_cast": self.ballots_cast,
+                "tallies": dict(self.tallies)}
 
 
 @dataclass(frozen=True)
@@ -35,34 +75,82 @@ class RoundCount:
     number: int
     poll: Poll
     precincts: tuple[PrecinctCount, ...]
-    result: Result
+    result: Result  # first-preference figures: sums of sheets, or of batches' first marks
+    outcome: Outcome | None = None  # the engine's count of this poll's returns
     runoff_pair: tuple[str, ...] = ()  # named by a two-round rule when no one passes
+    next_ballot: tuple[str, ...] = ()  # an exhaustive election's: who stands on the next poll
+    sections: tuple[SectionFigures, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return all(p.accepted for p in self.precincts)
 
 
 @dataclass(frozen=True)
 class ElectionCount:
     election: Election
     rounds: tuple[RoundCount, ...]
+    method: Method = field(repr=False, default=None)  # type: ignore[assignment]
 
     @property
     def final(self) -> RoundCount:
         return self.rounds[-1]
 
+    @property
+    def pending(self) -> bool:
+        """A runoff or a next ballot is due: no one is elected yet."""
+        return bool(self.final.runoff_pair or self.final.next_ballot)
+
+    @property
+    def winners(self) -> tuple[str, ...]:
+        outcome = self.final.outcome
+        if outcome is None or self.pending or self.final.result.valid == 0:
+            return ()
+        return tuple(outcome.winners)
+
     def unreported(self) -> list[str]:
-        return [p.code for p in self.final.precincts if p.reconciliation.accepted is None]
+        return [p.code for p in self.final.precincts if not p.accepted]
+
+    def engine_rounds(self) -> list[dict[str, Any]]:
+        """Every round the engine counted, over all polls, numbered on."""
+        out: list[dict[str, Any]] = []
+        for r in self.rounds:
+            if r.outcome is None:
+                continue
+            for item in r.outcome.to_dict()["rounds"]:
+                out.append({**item, "round": len(out) + 1})
+        return out
 
     def to_dict(self) -> dict[str, Any]:
-        """The published result: the final round's figures, and every round when several."""
-        data = self.final.result.to_dict()
-        if len(self.rounds) > 1 or self.final.runoff_pair:
-            data["rounds"] = [
+        """The published result (the JSON contract): the final round's figures, the engine's
+        rounds and ties, every poll when several, and sections for a college."""
+        final = self.final
+        data = final.result.to_dict()
+        winners = self.winners
+        data["winner"] = winners[0] if len(winners) == 1 else None
+        if final.outcome is not None and self.election.returns is Returns.BALLOTS \
+                and final.outcome.rounds:
+            last = sorted((Fraction(v) for v in final.outcome.rounds[-1].tallies.values()),
+                          reverse=True)
+            if len(last) > 1 and all(v.denominator == 1 for v in last[:2]):
+                data["margin"] = int(last[0] - last[1])
+        data["method"] = self.election.method
+        data["seats"] = self.election.seats
+        data["returns"] = self.election.returns.value
+        data["winners"] = list(winners)
+        data["rounds"] = self.engine_rounds()
+        data["ties"] = [t for r in self.rounds if r.outcome is not None
+                        for t in r.outcome.to_dict()["ties"]]
+        if len(self.rounds) > 1 or self.pending:
+            data["polls"] = [
                 {"round": r.number, "poll": r.poll.key, "day": r.poll.day.isoformat(),
                  **{k: v for k, v in r.result.to_dict().items() if k != "status"},
-                 **({"runoff": list(r.runoff_pair)} if r.runoff_pair else {})}
+                 **({"runoff": list(r.runoff_pair)} if r.runoff_pair else {}),
+                 **({"next_ballot": list(r.next_ballot)} if r.next_ballot else {})}
                 for r in self.rounds
             ]
-        if self.final.runoff_pair:
-            data["winner"] = None
+        if self.election.sections:
+            data["sections"] = [s.to_dict() for s in final.sections]
         return data
 
 
@@ -80,41 +168,154 @@ def _revotes_of(base: Poll, polls: list[Poll]) -> list[Poll]:
     return found
 
 
+class _Returns:
+    """Each poll's entries, read once and grouped by precinct (linear in the entries)."""
+
+    def __init__(self, uow: UnitOfWork, slug: str):
+        self.uow, self.slug = uow, slug
+        self.sheets: dict[str, dict[str, list[SheetEntry]]] = {}
+        self.batches: dict[str, dict[str, list[BatchEntry]]] = {}
+
+    def sheet_entries(self, poll: str, code: str) -> list[SheetEntry]:
+        if poll not in self.sheets:
+            grouped: dict[str, list[SheetEntry]] = {}
+            for e in self.uow.sheets.entries(self.slug, poll):
+                grouped.setdefault(e.sheet.precinct, []).append(e)
+            self.sheets[poll] = grouped
+        return self.sheets[poll].get(code, [])
+
+    def batch_entries(self, poll: str, code: str) -> list[BatchEntry]:
+        if poll not in self.batches:
+            grouped: dict[str, list[BatchEntry]] = {}
+            for e in self.uow.batches.entries(self.slug, poll):
+                grouped.setdefault(e.batch.precinct, []).append(e)
+            self.batches[poll] = grouped
+        return self.batches[poll].get(code, [])
+
+
 def count_election(uow: UnitOfWork, slug: str) -> ElectionCount:
     election = uow.elections.get(slug)
     polls = uow.polls.all(slug)
-    names = {p.code: p.name for p in uow.precincts.all(slug)}
+    precincts = {p.code: p for p in uow.precincts.all(slug)}
     roll = uow.roll.counts(slug)
-    entries_by_poll: dict[str, list[SheetEntry]] = {}
-
-    def entries(poll: str, code: str) -> list[SheetEntry]:
-        if poll not in entries_by_poll:
-            entries_by_poll[poll] = uow.sheets.entries(slug, poll)
-        return [e for e in entries_by_poll[poll] if e.sheet.precinct == code]
-
+    returns = _Returns(uow, slug)
+    method = get_method(election.method)
+    by_ballots = election.returns is Returns.BALLOTS
     rounds: list[RoundCount] = []
     for number, base in enumerate(base_polls(polls), start=1):
         revotes = _revotes_of(base, polls)
         counted: list[PrecinctCount] = []
         for code in base.precincts:
             poll = ([base] + [r for r in revotes if code in r.precincts])[-1]
-            counted.append(PrecinctCount(code, names[code], poll.key,
-                                         reconcile(entries(poll.key, code),
-                                                   election.sheet_entries)))
-        on_ballot = [c for c in election.candidates
-                     if base.candidates is None or c.key in base.candidates]
-        accepted = [(p.reconciliation.accepted, p.name) for p in counted
-                    if p.reconciliation.accepted is not None]
-        result = summarise(
-            election=slug, status=election.status.value, candidates=on_ballot,
-            sheets=[(_as_poll(s, base.key), n) for s, n in accepted if s is not None],
-            registered=sum(roll.get(code, 0) for code in base.precincts),
-            precincts_total=len(base.precincts), base=election.percentage_base)
-        pair: tuple[str, ...] = ()
-        if election.method == "two-round" and len(accepted) == len(counted):
-            pair = runoff_pair(election, result)
-        rounds.append(RoundCount(number, base, tuple(counted), result, pair))
-    return ElectionCount(election, tuple(rounds))
+            rec: Reconciliation | BatchReconciliation
+            if by_ballots:
+                rec = reconcile_batches(returns.batch_entries(poll.key, code),
+                                        election.sheet_entries)
+            else:
+                rec = reconcile(returns.sheet_entries(poll.key, code), election.sheet_entries)
+            counted.append(PrecinctCount(code, precincts[code].name, poll.key, rec))
+        rounds.append(_count_round(election, method, number, base, counted, precincts, roll))
+    return ElectionCount(election, tuple(rounds), method)
+
+
+def on_ballot(election: Election, poll: Poll) -> tuple[Candidate, ...]:
+    """The candidates a poll's ballot carries: all standing ones, or the poll's own list."""
+    if poll.candidates is not None:
+        return tuple(c for c in election.candidates if c.key in poll.candidates)
+    return election.on_ballot
+
+
+def _count_round(election: Election, method: Method, number: int, base: Poll,
+                 counted: list[PrecinctCount], precincts: dict[str, Precinct],
+                 roll: dict[str, int]) -> RoundCount:
+    standing = on_ballot(election, base)
+    sheets: list[tuple[TallySheet, str]] = []
+    batches: list[tuple[str, BallotBatch]] = []
+    for p in counted:
+        accepted = p.reconciliation.accepted
+        if isinstance(accepted, TallySheet):
+            sheets.append((_as_poll(accepted, base.key), p.name))
+        elif isinstance(accepted, BallotBatch):
+            batches.append((p.code, accepted))
+            sheets.append((_first_preference_sheet(accepted, base.key, roll.get(p.code, 0),
+                                                   standing), p.name))
+    result = summarise(
+        election=election.slug, status=election.status.value, candidates=standing,
+        sheets=sheets, registered=sum(roll.get(code, 0) for code in base.precincts),
+        precincts_total=len(base.precincts), base=election.percentage_base)
+    if not sheets:
+        return RoundCount(number, base, tuple(counted), result)
+    keys = [c.key for c in standing]
+    labels = [c.name for c in standing]
+    rules = dict(election.rules)
+    sections: tuple[SectionFigures, ...] = ()
+    if election.sections:
+        groups = {s.key: [b for code, b in batches if precincts[code].section == s.key]
+                  for s in election.sections}
+        rules["sections"] = [(s.name, s.weight, batch_profiles.profile_of(groups[s.key], keys,
+                                                                            labels))
+                             for s in election.sections]
+        profile = batch_profiles.profile_of([b for _, b in batches], keys, labels)
+    elif "districts" in method.supplied:
+        rules["districts"] = [
+            {"name": precincts[code].name, "profile": batch_profiles.profile_of([b], keys, labels),
+             "points": precincts[code].points}
+            for code, b in batches]
+        profile = batch_profiles.profile_of([b for _, b in batches], keys, labels)
+    elif batches:
+        profile = batch_profiles.profile_of([b for _, b in batches], keys, labels)
+    else:
+        profile = totals_profile(labels, result)
+    outcome = method.count(profile, election.seats, rules)
+    complete = all(p.accepted for p in counted)
+    pair: tuple[str, ...] = ()
+    next_ballot: tuple[str, ...] = ()
+    if method.name == "two-round" and not outcome.winners and complete:
+        pair = tuple(outcome.extras.get("runoff", ()))
+    if method.name == "exhaustive" and not batches and outcome.rounds:
+        # each ballot of an exhaustive election is a poll of its own: this poll decides only
+        # its first round (someone elected, or who drops out before the next ballot)
+        first = outcome.rounds[0]
+        outcome = replace(outcome, rounds=(first,), winners=first.elected,
+                          ties=tuple(t for t in outcome.ties if t.round == 1))
+        if not first.elected and complete:
+            next_ballot = tuple(c.name for c in standing if c.name not in first.eliminated)
+    if election.sections:
+        sections = _section_figures(election, outcome, batches, precincts, roll)
+    return RoundCount(number, base, tuple(counted), result, outcome, pair, next_ballot,
+                      sections)
+
+
+def _section_figures(election: Election, outcome: Outcome, batches: list[tuple[str, BallotBatch]],
+                     precincts: dict[str, Precinct],
+                     roll: dict[str, int]) -> tuple[SectionFigures, ...]:
+    first = (outcome.extras.get("section_tallies") or [{}])[0]
+    out = []
+    for s in election.sections:
+        codes = [c for c, p in precincts.items() if p.section == s.key]
+        cast = sum(b.ballots for code, b in batches if precincts[code].section == s.key)
+        out.append(SectionFigures(s.key, s.name, s.weight, sum(roll.get(c, 0) for c in codes),
+                                  cast, dict(first.get(s.name, {}))))
+    return tuple(out)
+
+
+def totals_profile(labels: list[str], result: Result) -> Profile:
+    """A sheet-based count as ballots: one single-mark ballot per vote, blank and invalid
+    ballots marking no one. Exact for rules that need only totals."""
+    by_name = {c.name: c.votes for c in result.candidates}
+    ballots = [[i] for i in range(len(labels))] + [[EMPTY]]
+    counts = [by_name.get(name, 0) for name in labels] + [result.blank + result.invalid]
+    return Profile.from_ballots(labels, ballots, counts)
+
+
+def _first_preference_sheet(batch: BallotBatch, poll: str, registered: int,
+                            standing: tuple[Candidate, ...]) -> TallySheet:
+    votes, blank, invalid = batch_profiles.first_preferences(batch)
+    keys = {c.key for c in standing}
+    shown = {k: v for k, v in votes.items() if k in keys}
+    lost = sum(v for k, v in votes.items() if k not in keys)  # marks for withdrawn candidates
+    return TallySheet(poll, batch.precinct, registered, batch.ballots,
+                      {c.key: shown.get(c.key, 0) for c in standing}, blank, invalid + lost)
 
 
 def _as_poll(sheet: TallySheet, poll: str) -> TallySheet:
@@ -124,26 +325,14 @@ def _as_poll(sheet: TallySheet, poll: str) -> TallySheet:
         sheet.invalid)
 
 
-def runoff_pair(election: Election, result: Result) -> tuple[str, ...]:
-    """Ask the two-round rule (the counting engine) whether someone passed; else the pair."""
-    names = [c.name for c in result.candidates]
-    ballots = [[i] for i in range(len(names))] + [[EMPTY]]
-    counts = [c.votes for c in result.candidates] + [result.blank + result.invalid]
-    profile = Profile.from_ballots(names, ballots, counts)
-    outcome = get_method("two-round").count(profile, 1, dict(election.rules))
-    if outcome.winners:
-        return ()
-    return tuple(outcome.extras.get("runoff", ()))
-
-
 def current_result(uow: UnitOfWork, slug: str) -> dict[str, Any]:
     return count_election(uow, slug).to_dict()
 
 
 def record_version(uow: UnitOfWork, slug: str, reason: str, at: datetime,
-                   force: bool = False) -> int | None:
+                   force: bool = False, count: ElectionCount | None = None) -> int | None:
     """Store a new immutable version when the figures changed (or when forced)."""
-    result = current_result(uow, slug)
+    result = (count or count_election(uow, slug)).to_dict()
     versions = uow.versions.all(slug)
     if versions and not force:
         last = versions[-1][3]
@@ -151,6 +340,10 @@ def record_version(uow: UnitOfWork, slug: str, reason: str, at: datetime,
             return None
     if not versions and not force and result["precincts"]["reporting"] == 0:
         return None
+    lots = [t for t in result.get("ties", []) if "lot" in str(t.get("broken_by", ""))]
+    if lots:
+        reason += "; " + "; ".join(f"tie between {', '.join(t['between'])} broken by "
+                                   f"{t['broken_by']}" for t in lots)
     number = (versions[-1][0] if versions else 0) + 1
     uow.versions.add(slug, number, at, reason, result)
     return number

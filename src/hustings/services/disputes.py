@@ -100,6 +100,7 @@ def _rule(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Ruling:
     ruling_id = uow.disputes.add_ruling(slug, ruling)
     if decision in (Decision.RECOUNT, Decision.VOID_AND_REVOTE, Decision.VOID_POLL):
         uow.sheets.void(slug, poll.key, list(precincts), ruling_id)
+        uow.batches.void(slug, poll.key, list(precincts), ruling_id)
     if needs_revote and revote_key and revote_day:
         uow.polls.add(slug, Poll(revote_key, revote_day, PollKind.REVOTE, precincts,
                                  poll.candidates, poll.key))

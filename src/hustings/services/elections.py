@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
+from hustings.counting.profile import Profile
 from hustings.domain.audit import sha256_hex
-from hustings.domain.election import Election, ElectionStatus
+from hustings.domain.election import Election, ElectionStatus, Returns
 from hustings.domain.errors import AlreadyExists, InvalidInput, Problem, RuleViolation
 from hustings.domain.polling import Poll, PollKind
 from hustings.formats.csv_tables import read_precincts
-from hustings.formats.election_toml import parse_election_toml
+from hustings.formats.election_toml import ElectionDefinition, parse_election_toml
 from hustings.services.commands import Context, command, run
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -24,25 +27,97 @@ def known_methods() -> set[str]:
     return {m.name for m in registry.all_methods()}
 
 
+def read_definition(text: str, source: str) -> ElectionDefinition:
+    """Parse a TOML definition and check its counting rules against its method (the TOML path
+    of each bad key named); `returns` defaults from what the method needs."""
+    definition = parse_election_toml(text, source, known_methods())
+    return check_rules(definition, source)
+
+
+def check_rules(definition: ElectionDefinition, source: str) -> ElectionDefinition:
+    from hustings.counting.registry import get_method
+
+    election = definition.election
+    method = get_method(election.method)
+    problems: list[Problem] = []
+
+    def bad(path: str, message: str) -> None:
+        problems.append(Problem(message, source, None, path))
+
+    wants = Returns.SHEETS if method.needs == "totals" else Returns.BALLOTS
+    if not definition.returns_given:
+        definition = definition.with_returns(wants)
+        election = definition.election
+    elif method.needs == "rankings" and election.returns is Returns.SHEETS:
+        bad("election.returns", f"{method.name} counts the ballots themselves (rankings or "
+            'marks), not tally sheets: returns must be "ballots"')
+    rules = dict(election.rules)
+    for key in method.supplied:
+        if key in rules:
+            bad(f"rules.{key}", f"{key} come from the election itself ([[sections]] or the "
+                "precincts' points), not from [rules]")
+            rules.pop(key)
+    if method.name == "college" and not election.sections:
+        bad("sections", "an electoral college needs [[sections]] (key, name, body, weight)")
+    if election.sections and method.name != "college":
+        bad("sections", f"[[sections]] belong to an electoral college (method = \"college\"), "
+            f"not {method.name}")
+    labels = tuple(c.name for c in election.candidates)
+    given = dict(rules)
+    empty = Profile(labels, np.zeros((0, 1), dtype=np.int32), np.zeros(0, dtype=np.int64))
+    if method.name == "college" and election.sections:
+        rules["sections"] = [(s.name, s.weight, empty) for s in election.sections]
+    if "districts" in method.supplied:
+        rules["districts"] = [{"name": p.code, "profile": empty, "points": p.points}
+                              for p in definition.precincts] or [{"name": "-", "profile": empty}]
+    try:
+        normal = method.validate(rules, election.seats, labels)
+    except InvalidInput as error:
+        for p in error.problems:
+            path = "election.seats" if p.field == "seats" else f"rules.{p.field}"
+            bad(path, p.message)
+        normal = None
+    if normal is not None and "tiebreak" in normal and normal["tiebreak"] != "permutation" \
+            and "seed" not in given:
+        bad("rules.seed", f"{method.name} may have to break a tie by lot "
+            f"(tiebreak = \"{normal['tiebreak']}\"): declare the lot's seed before voting "
+            "(rules.seed = a whole number), or a tie-break order (rules.tiebreak = "
+            '"permutation" and rules.order = [every candidate]); a lot is never silent')
+    if problems:
+        raise InvalidInput(problems)
+    return definition
+
+
 def create_election(uow_factory: UnitOfWorkFactory, text: str, source: str,
                     ctx: Context) -> Election:
     """Create an election from a TOML definition (validated whole before anything is written)."""
     content = text.encode("utf-8")
-    parse_election_toml(text, source, known_methods())
+    read_definition(text, source)
     return run(uow_factory, "election.create", {"source": source, "sha256": sha256_hex(content)},
                ctx, blobs=(content,))  # type: ignore[no-any-return]
+
+
+def _ensure(uow: UnitOfWork, definition: ElectionDefinition) -> None:
+    uow.organisations.ensure_organisation(definition.organisation)
+    uow.organisations.ensure_body(definition.organisation.slug, definition.body)
+    for body in definition.section_bodies:
+        uow.organisations.ensure_body(definition.organisation.slug, body)
+    uow.organisations.ensure_office(definition.organisation.slug, definition.office)
+    office = uow.organisations.office(definition.organisation.slug, definition.office.slug)
+    if definition.election.seats > office.seats:
+        raise InvalidInput(Problem(
+            f"{definition.election.seats} seats, but the office {office.slug!r} has "
+            f"{office.seats}", None, None, "election.seats"))
 
 
 @command("election.create")
 def _create(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Election:
     text = uow.blobs.get(payload["sha256"]).decode("utf-8")
-    definition = parse_election_toml(text, payload["source"], known_methods())
+    definition = read_definition(text, payload["source"])
     election = definition.election
     if uow.elections.exists(election.slug):
         raise AlreadyExists(f"an election {election.slug!r} exists already")
-    uow.organisations.ensure_organisation(definition.organisation)
-    uow.organisations.ensure_body(definition.organisation.slug, definition.body)
-    uow.organisations.ensure_office(definition.organisation.slug, definition.office)
+    _ensure(uow, definition)
     uow.elections.add(election)
     for precinct in definition.precincts:
         uow.precincts.add(election.slug, precinct)
@@ -61,23 +136,77 @@ def import_precincts(uow_factory: UnitOfWorkFactory, election: str, data: bytes,
                blobs=(data,))
 
 
+def amend_election(uow_factory: UnitOfWorkFactory, text: str, source: str,
+                   ctx: Context) -> Election:
+    """Replace an election's definition while it is in draft or nominations (the same slug):
+    its method, seats, rules, candidates and timetable; precincts are added or renamed."""
+    content = text.encode("utf-8")
+    read_definition(text, source)
+    return run(uow_factory, "election.amend", {"source": source, "sha256": sha256_hex(content)},
+               ctx, blobs=(content,))  # type: ignore[no-any-return]
+
+
+@command("election.amend")
+def _amend(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Election:
+    text = uow.blobs.get(payload["sha256"]).decode("utf-8")
+    definition = read_definition(text, payload["source"])
+    new = definition.election
+    old = uow.elections.get(new.slug)
+    if old.status not in (ElectionStatus.DRAFT, ElectionStatus.NOMINATIONS):
+        raise RuleViolation(f"{old.slug!r} is {old.status.value}: a definition can be amended "
+                            "only in draft or nominations")
+    if (new.organisation, new.office) != (old.organisation, old.office):
+        raise InvalidInput(Problem("an amendment cannot move the election to another "
+                                   "organisation or office", payload["source"], None, "office"))
+    frozen = uow.roll.is_frozen(old.slug)
+    if frozen and (new.body, new.eligibility, new.sections) != (old.body, old.eligibility,
+                                                                old.sections):
+        raise RuleViolation(f"the roll of {old.slug!r} is frozen: its electorate (body, "
+                            "eligibility, sections) can no longer change")
+    _ensure(uow, definition)
+    uow.elections.replace(replace(new, status=old.status))
+    existing = {p.code: p for p in uow.precincts.all(old.slug)}
+    for precinct in definition.precincts:
+        if precinct.code not in existing:
+            if frozen:
+                raise RuleViolation(f"the roll of {old.slug!r} is frozen: precincts can no "
+                                    "longer be added")
+            uow.precincts.add(old.slug, precinct)
+            for poll in uow.polls.all(old.slug):
+                if poll.kind is PollKind.INITIAL:
+                    uow.polls.add_precinct(old.slug, poll.key, precinct.code)
+        elif existing[precinct.code] != precinct:
+            uow.precincts.update(old.slug, precinct)
+    return uow.elections.get(old.slug)
+
+
 @command("precincts.import")
 def _import_precincts(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> int:
     election, source = payload["election"], payload["source"]
     precincts = read_precincts(uow.blobs.get(payload["sha256"]), source)
-    uow.elections.get(election)
+    found = uow.elections.get(election)
     if uow.roll.is_frozen(election):
         raise RuleViolation(f"the roll of {election!r} is frozen: precincts can no longer change")
     existing = {p.code for p in uow.precincts.all(election)}
-    clashes = [p.code for p in precincts if p.code in existing]
-    if clashes:
-        raise InvalidInput([Problem(f"precinct {c!r} exists already in {election!r}", source,
-                                    None, "code") for c in clashes])
+    problems = [Problem(f"precinct {p.code!r} exists already in {election!r}", source, None,
+                        "code") for p in precincts if p.code in existing]
+    keys = {s.key for s in found.sections}
+    for p in precincts:
+        if p.section is not None and p.section not in keys:
+            problems.append(Problem(f"precinct {p.code!r}: no section {p.section!r} in "
+                                    f"{election!r} (sections: {', '.join(sorted(keys)) or 'none'})",
+                                    source, None, "section"))
+        elif keys and p.section is None:
+            problems.append(Problem(f"precinct {p.code!r} has no section: an electoral "
+                                    "college's precincts each belong to one", source, None,
+                                    "section"))
+    if problems:
+        raise InvalidInput(problems)
+    initial = [poll.key for poll in uow.polls.all(election) if poll.kind is PollKind.INITIAL]
     for precinct in precincts:
         uow.precincts.add(election, precinct)
-        for poll in uow.polls.all(election):
-            if poll.kind is PollKind.INITIAL:
-                uow.polls.add_precinct(election, poll.key, precinct.code)
+        for key in initial:
+            uow.polls.add_precinct(election, key, precinct.code)
     return len(precincts)
 
 
@@ -102,14 +231,24 @@ def _freeze(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> FrozenRol
                             f"{election.status.value}")
     if uow.roll.is_frozen(slug):
         raise RuleViolation(f"the roll of {slug!r} is frozen already")
-    if not uow.precincts.all(slug):
+    precincts = uow.precincts.all(slug)
+    if not precincts:
         raise RuleViolation(f"{slug!r} has no precincts: import them before freezing the roll")
-    unplaced = uow.roll.unplaced(slug, election.body, election.eligibility)
-    if unplaced:
-        listing = ", ".join(f"{code or '(none)'}: {n}" for code, n in sorted(unplaced.items()))
-        raise InvalidInput(Problem(
-            f"{sum(unplaced.values())} eligible member(s) of {election.body!r} vote in precincts "
-            f"that {slug!r} does not have ({listing})"))
-    uow.roll.freeze(slug, election.body, election.eligibility)
+    # each section of an electoral college freezes its own body into its own precincts
+    electorates: list[tuple[str, list[str] | None]] = [(election.body, None)]
+    if election.sections:
+        electorates = [(s.body, [p.code for p in precincts if p.section == s.key])
+                       for s in election.sections]
+    for body, codes in electorates:
+        unplaced = uow.roll.unplaced(slug, body, election.eligibility, codes)
+        if unplaced:
+            listing = ", ".join(f"{code or '(none)'}: {n}"
+                                for code, n in sorted(unplaced.items()))
+            where = "precincts" if codes is None else "precincts of its section"
+            raise InvalidInput(Problem(
+                f"{sum(unplaced.values())} eligible member(s) of {body!r} vote in {where} "
+                f"that {slug!r} does not have ({listing})"))
+    for body, codes in electorates:
+        uow.roll.freeze(slug, body, election.eligibility, codes)
     counts = uow.roll.counts(slug)
     return FrozenRoll(slug, sum(counts.values()), counts)

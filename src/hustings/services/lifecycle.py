@@ -58,27 +58,63 @@ def _advance(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Election
     uow.elections.set_status(slug, target)
     if target is ElectionStatus.CERTIFIED:
         day = date.fromisoformat(payload["on"]) if "on" in payload else ctx.time.date()
-        winner = count.to_dict()["winner"]
-        if winner is None:
+        winners = count.winners
+        if not winners:
             raise RuleViolation("no winner to certify (a tie, a runoff due, or no votes)")
-        _start_tenure(uow, slug, winner, day)
-        record_version(uow, slug, f"certified on {day.isoformat()}: {winner} elected", ctx.time,
+        _start_tenures(uow, slug, winners, day,
+                       ordered=any(r.decision is not Decision.DISMISS for r in rulings))
+        who = ", ".join(winners)
+        record_version(uow, slug, f"certified on {day.isoformat()}: {who} elected", ctx.time,
                        force=True)
     return target
 
 
-def _start_tenure(uow: UnitOfWork, slug: str, winner: str, day: date) -> None:
-    """End whoever holds the office and start the winner's tenure — unless they hold it already
-    by this very election (a re-certification that confirms the result changes nothing)."""
+def _start_tenures(uow: UnitOfWork, slug: str, winners: tuple[str, ...], day: date,
+                   ordered: bool) -> None:
+    """Start one tenure per seat won, keeping the record consistent.
+
+    A whole-office election (as many seats as the office) ends every open tenure on `day`; an
+    election for fewer seats fills vacant seats only. Nothing changes when the winners hold
+    the office already by this very election (a re-certification that confirms the result).
+    A tenure never ends before it starts, and an election older than a tenure the office has
+    since begun is certified only when a ruling ordered it (`ordered`): its tenures then end
+    where the later one starts.
+    """
     election = uow.elections.get(slug)
-    current = [t for t in uow.tenures.all(election.organisation, election.office)
-               if t.end is None]
-    if any(t.holder == winner and t.election == slug for t in current):
+    org, office_slug = election.organisation, election.office
+    office = uow.organisations.office(org, office_slug)
+    tenures = uow.tenures.all(org, office_slug)
+    current = [t for t in tenures if t.end is None]
+    if current and {t.holder for t in current if t.election == slug} == set(winners):
         return
-    reason = f"{winner} elected in {slug}, certified {day.isoformat()}"
-    uow.tenures.end_open(election.organisation, election.office, day, reason)
+    later = sorted(t.start for t in tenures
+                   if t.start is not None and t.start > day and t.election != slug)
+    if later and not ordered:
+        raise RuleViolation(
+            f"the office {office_slug!r} has a tenure starting {later[0].isoformat()}, after "
+            f"{day.isoformat()}: certifying an older election needs a ruling that orders it")
     kind = TenureKind.INTERIM if election.kind is ElectionKind.INTERIM else TenureKind.ELECTED
-    uow.tenures.add(election.organisation, Tenure(election.office, winner, kind, day, None, slug))
+    end = later[0] if later else None
+    if not later:
+        mine = [t for t in current if t.election == slug]
+        whole = election.seats >= office.seats
+        if whole or mine:
+            starts = [t.start for t in current if t.start is not None and t.start > day]
+            if starts:
+                raise RuleViolation(f"a tenure of {office_slug!r} started "
+                                    f"{starts[0].isoformat()}: it cannot end on "
+                                    f"{day.isoformat()}, before it starts")
+            reason = f"{', '.join(winners)} elected in {slug}, certified {day.isoformat()}"
+            if whole:
+                uow.tenures.end_open(org, office_slug, day, reason)
+            else:
+                uow.tenures.end_open_of(org, office_slug, slug, day, reason)
+        held = 0 if whole else len([t for t in current if t.election != slug])
+        if held + len(winners) > office.seats:
+            raise RuleViolation(f"the office {office_slug!r} has {office.seats} seat(s) and "
+                                f"{held} are held: {len(winners)} more cannot start")
+    for winner in winners:
+        uow.tenures.add(org, Tenure(office_slug, winner, kind, day, end, slug))
 
 
 def withdraw(uow_factory: UnitOfWorkFactory, slug: str, candidate: str, ctx: Context) -> None:

@@ -7,13 +7,13 @@ from datetime import timedelta
 from typing import Any
 
 from hustings.domain.audit import sha256_hex
-from hustings.domain.election import Election, ElectionStatus
+from hustings.domain.election import Election, ElectionStatus, Returns
 from hustings.domain.errors import InvalidInput, Problem, RuleViolation
 from hustings.domain.lifecycle import check_tally_allowed
 from hustings.domain.polling import Poll, PollKind, TallySheet
 from hustings.formats.csv_tables import read_tally_sheets
 from hustings.services.commands import Context, command, run
-from hustings.services.count import count_election, record_version
+from hustings.services.count import ElectionCount, count_election, on_ballot, record_version
 from hustings.services.elections import INITIAL_POLL
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -78,25 +78,39 @@ def _enter(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
     for r in count.rounds:
         for p in r.precincts:
             if p.poll == poll.key and p.code == sheet.precinct:
-                return p.reconciliation.status
+                return p.status
     return "stored"
 
 
 def _ballot_columns(election: Election, poll: Poll) -> dict[str, str]:
-    columns = candidate_columns(election)
-    if poll.candidates is None:
-        return columns
-    return {k: v for k, v in columns.items() if v in poll.candidates}
+    """Column spellings of the candidates on this poll's ballot (withdrawn ones have left)."""
+    standing = {c.key for c in on_ballot(election, poll)}
+    return {k: v for k, v in candidate_columns(election).items() if v in standing}
+
+
+def check_returns_open(uow: UnitOfWork, election: Election, kind: Returns) -> None:
+    """Returns of this kind may be entered now: the right kind, voting or counting, the roll
+    frozen."""
+    if election.returns is not kind:
+        if kind is Returns.SHEETS:
+            raise RuleViolation(
+                f"{election.slug!r} is counted by {election.method} from the ballots "
+                "themselves: a tally sheet cannot be counted; import each precinct's ballots "
+                f"with `hustings ballots import {election.slug} FILE`")
+        raise RuleViolation(
+            f"{election.slug!r} is counted from tally sheets (returns = \"sheets\"): enter them "
+            f"with `hustings tally import {election.slug} FILE`")
+    check_tally_allowed(election.status)
+    if not uow.roll.is_frozen(election.slug):
+        raise RuleViolation(f"the roll of {election.slug!r} is not frozen: "
+                            f"run `hustings roll freeze {election.slug}` first")
 
 
 def _accept(uow: UnitOfWork, election: Election, poll: Poll,
             sheets: list[tuple[int, TallySheet]], source: str, ctx: Context,
             reason: str | None) -> None:
     """Check each sheet against the poll and the frozen roll, store it, then recount."""
-    check_tally_allowed(election.status)
-    if not uow.roll.is_frozen(election.slug):
-        raise RuleViolation(f"the roll of {election.slug!r} is not frozen: "
-                            f"run `hustings roll freeze {election.slug}` first")
+    check_returns_open(uow, election, Returns.SHEETS)
     all_codes = {p.code for p in uow.precincts.all(election.slug)}
     roll = uow.roll.counts(election.slug)
     mine = {e.sheet.precinct for e in uow.sheets.entries(election.slug, poll.key)
@@ -122,41 +136,50 @@ def _accept(uow: UnitOfWork, election: Election, poll: Poll,
                 "registered"))
     if problems:
         raise InvalidInput(problems)
-    before = _accepted(uow, election.slug)
+    before = accepted_returns(count_election(uow, election.slug))
     for _, sheet in sheets:
         uow.sheets.add(election.slug, sheet, ctx.actor, ctx.time, reason)
-    after_count = count_election(uow, election.slug)
-    newly = sorted(_accepted(uow, election.slug, after_count) - before)
+    returns_changed(uow, election, poll, before, ctx, reason)
+
+
+def returns_changed(uow: UnitOfWork, election: Election, poll: Poll,
+                    before: set[tuple[str, str]], ctx: Context, reason: str | None) -> None:
+    """After returns were stored: settle the status (open a runoff or the next ballot when
+    due) and record a result version if the count changed."""
+    count = count_election(uow, election.slug)
+    newly = sorted(accepted_returns(count) - before)
     if reason:
         why = f"correction by {ctx.actor}: {reason}"
     elif poll.kind is PollKind.REVOTE:
         why = f"re-vote counted ({poll.key}): {', '.join(c for _, c in newly)}"
     else:
         why = f"precincts reported ({poll.key}): {', '.join(c for _, c in newly)}"
-    settle_status(uow, election.slug, ctx)
+    if settle_status(uow, election.slug, ctx, count):
+        count = count_election(uow, election.slug)
     if newly or reason:
-        record_version(uow, election.slug, why, ctx.time)
+        record_version(uow, election.slug, why, ctx.time, count=count)
 
 
-def _accepted(uow: UnitOfWork, slug: str, count: Any = None) -> set[tuple[str, str]]:
+def accepted_returns(count: ElectionCount) -> set[tuple[str, str]]:
+    return {(p.poll, p.code) for r in count.rounds for p in r.precincts if p.accepted}
+
+
+def settle_status(uow: UnitOfWork, slug: str, ctx: Context,
+                  count: ElectionCount | None = None) -> bool:
+    """Counting while precincts are out; provisional when all report; open a runoff or the
+    next ballot if due. True when anything changed (the count must then be read again)."""
     count = count or count_election(uow, slug)
-    return {(p.poll, p.code) for r in count.rounds for p in r.precincts
-            if p.reconciliation.accepted is not None}
-
-
-def settle_status(uow: UnitOfWork, slug: str, ctx: Context) -> None:
-    """Counting while precincts are out; provisional when all report; open a runoff if due."""
-    count = count_election(uow, slug)
     election = count.election
     if election.status in (ElectionStatus.DRAFT, ElectionStatus.NOMINATIONS,
                            ElectionStatus.CERTIFIED):
-        return
+        return False
     final = count.final
-    if final.runoff_pair:
-        open_runoff(uow, election, final.poll, final.runoff_pair)
+    if final.runoff_pair or final.next_ballot:
+        open_next_poll(uow, election, final.poll, final.runoff_pair or final.next_ballot,
+                       count.method.name == "exhaustive")
         uow.elections.set_status(slug, ElectionStatus.VOTING)
-        return
-    reported = sum(p.reconciliation.accepted is not None for p in final.precincts)
+        return True
+    reported = sum(p.accepted for p in final.precincts)
     if reported == 0:
         status = ElectionStatus.VOTING if election.status is ElectionStatus.VOTING \
             else ElectionStatus.COUNTING
@@ -166,14 +189,27 @@ def settle_status(uow: UnitOfWork, slug: str, ctx: Context) -> None:
         status = ElectionStatus.COUNTING
     if status is not election.status:
         uow.elections.set_status(slug, status)
+        return True
+    return False
+
+
+def open_next_poll(uow: UnitOfWork, election: Election, previous: Poll,
+                   names: tuple[str, ...], exhaustive: bool = False) -> Poll:
+    """The rule named a runoff (or, for an exhaustive ballot, who stands on the next ballot):
+    a new poll, every precinct, the same roll, those candidates."""
+    keys = tuple(c.key for name in names for c in election.candidates if c.name == name)
+    if exhaustive:
+        number = sum(p.kind is not PollKind.REVOTE for p in uow.polls.all(election.slug)) + 1
+        key = f"ballot-{number}"
+        day = previous.day + timedelta(days=7)
+    else:
+        key = RUNOFF_POLL if previous.kind is PollKind.INITIAL else f"{previous.key}-runoff"
+        day = election.timetable.runoff_day or (previous.day + timedelta(days=7))
+    poll = Poll(key, day, PollKind.RUNOFF, previous.precincts, keys)
+    uow.polls.add(election.slug, poll)
+    return poll
 
 
 def open_runoff(uow: UnitOfWork, election: Election, first: Poll,
                 pair: tuple[str, ...]) -> Poll:
-    """The rule named a runoff: a new poll, every precinct, the same roll, the named pair."""
-    keys = tuple(c.key for name in pair for c in election.candidates if c.name == name)
-    day = election.timetable.runoff_day or (first.day + timedelta(days=7))
-    poll = Poll(RUNOFF_POLL if first.kind is PollKind.INITIAL else f"{first.key}-runoff", day,
-                PollKind.RUNOFF, first.precincts, keys)
-    uow.polls.add(election.slug, poll)
-    return poll
+    return open_next_poll(uow, election, first, pair)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -14,6 +15,8 @@ from hustings.domain.election import (
     ElectionKind,
     ElectionStatus,
     PercentageBase,
+    Returns,
+    Section,
     Timetable,
 )
 from hustings.domain.eligibility import EligibilityRule
@@ -30,13 +33,13 @@ class SqlElectionRepo:
     def __init__(self, conn: Connection, ids: Ids):
         self.conn, self.ids = conn, ids
 
-    def add(self, election: Election) -> None:
+    def _values(self, election: Election) -> dict[str, Any]:
         oid = self.ids.organisation(election.organisation)
         office_id = self.conn.execute(select(t.offices.c.id).where(
             t.offices.c.organisation_id == oid, t.offices.c.slug == election.office)).scalar_one()
         rule = election.eligibility
         timetable = {name: d.isoformat() for name, d in election.timetable.ordered_dates()}
-        eid = self.conn.execute(t.elections.insert().values(
+        return dict(
             slug=election.slug, title=election.title, organisation_id=oid, office_id=office_id,
             body_id=self.ids.body(election.body), kind=election.kind.value,
             status=election.status.value, method=election.method, seats=election.seats,
@@ -44,8 +47,25 @@ class SqlElectionRepo:
             percentage_base=election.percentage_base.value,
             eligibility={"cutoff": rule.cutoff.isoformat(), "min_months": rule.min_months,
                          "require_good_standing": rule.require_good_standing},
-            timetable=timetable, rules=dict(election.rules),
-        )).inserted_primary_key[0]  # type: ignore[index]
+            timetable=timetable, rules=dict(election.rules), returns=election.returns.value,
+            sections=[{"key": s.key, "name": s.name, "body": s.body, "weight": str(s.weight)}
+                      for s in election.sections] or None,
+        )
+
+    def add(self, election: Election) -> None:
+        eid = self.conn.execute(t.elections.insert().values(
+            **self._values(election))).inserted_primary_key[0]  # type: ignore[index]
+        self._add_candidates(eid, election)
+
+    def replace(self, election: Election) -> None:
+        """An amended definition (draft or nominations only: the service checks)."""
+        eid = self.ids.election(election.slug)
+        self.conn.execute(t.elections.update().where(t.elections.c.id == eid)
+                          .values(**self._values(election)))
+        self.conn.execute(t.candidates.delete().where(t.candidates.c.election_id == eid))
+        self._add_candidates(eid, election)
+
+    def _add_candidates(self, eid: int, election: Election) -> None:
         self.conn.execute(t.candidates.insert(), [
             {"election_id": eid, "position": i, "key": c.key, "name": c.name,
              "ballot_name": c.ballot_name, "biography": c.biography, "portrait": c.portrait,
@@ -104,4 +124,7 @@ class SqlElectionRepo:
             seats=row["seats"], sheet_entries=row["sheet_entries"],
             percentage_base=PercentageBase(row["percentage_base"]),
             status=ElectionStatus(row["status"]), rules=dict(row["rules"]),
+            returns=Returns(row["returns"]),
+            sections=tuple(Section(s["key"], s["name"], s["body"], Fraction(s["weight"]))
+                           for s in row["sections"] or ()),
         )

@@ -113,6 +113,18 @@ class SqlTenureRepo:
                               .values(end=day, ended_by=reason))
         return [r.holder for r in open_rows]
 
+    def end_open_of(self, organisation: str, office: str, election: str, day: date,
+                    reason: str) -> list[str]:
+        """End the open tenures one election started (its result changed)."""
+        oid = self._office_id(organisation, office)
+        open_rows = self.conn.execute(select(t.tenures.c.id, t.tenures.c.holder).where(
+            t.tenures.c.office_id == oid, t.tenures.c.end.is_(None),
+            t.tenures.c.election == election)).all()
+        for row in open_rows:
+            self.conn.execute(t.tenures.update().where(t.tenures.c.id == row.id)
+                              .values(end=day, ended_by=reason))
+        return [r.holder for r in open_rows]
+
     def all(self, organisation: str, office: str) -> list[Tenure]:
         oid = self._office_id(organisation, office)
         rows = self.conn.execute(select(t.tenures).where(t.tenures.c.office_id == oid)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
+from hustings.domain.errors import NotFound
 from hustings.domain.organisation import Body, Office, Organisation
 from hustings.storage import tables as t
 from hustings.storage.ids import Ids
@@ -33,7 +34,15 @@ class SqlOrganisationRepo:
             t.offices.c.organisation_id == oid, t.offices.c.slug == office.slug)).first()
         if found is None:
             self.conn.execute(t.offices.insert().values(
-                organisation_id=oid, slug=office.slug, name=office.name))
+                organisation_id=oid, slug=office.slug, name=office.name, seats=office.seats))
+
+    def office(self, organisation: str, slug: str) -> Office:
+        oid = self.ids.organisation(organisation)
+        row = self.conn.execute(select(t.offices.c.name, t.offices.c.seats).where(
+            t.offices.c.organisation_id == oid, t.offices.c.slug == slug)).first()
+        if row is None:
+            raise NotFound(f"no office {slug!r} in {organisation!r}")
+        return Office(slug, row.name, row.seats)
 
     def body_exists(self, body: str) -> bool:
         return self.conn.execute(select(t.bodies.c.id).where(

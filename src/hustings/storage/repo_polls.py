@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import struct
 from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from hustings.domain.double_entry import SheetEntry
-from hustings.domain.polling import Poll, PollKind, Precinct, TallySheet
+from hustings.domain.double_entry import BatchEntry, SheetEntry
+from hustings.domain.polling import BallotBatch, Poll, PollKind, Precinct, TallySheet
 from hustings.storage import tables as t
 from hustings.storage.ids import Ids
 
@@ -18,12 +19,20 @@ class SqlPrecinctRepo:
 
     def add(self, election: str, precinct: Precinct) -> None:
         self.conn.execute(t.precincts.insert().values(
-            election_id=self.ids.election(election), code=precinct.code, name=precinct.name))
+            election_id=self.ids.election(election), code=precinct.code, name=precinct.name,
+            section=precinct.section, points=precinct.points))
+
+    def update(self, election: str, precinct: Precinct) -> None:
+        self.conn.execute(t.precincts.update().where(
+            t.precincts.c.election_id == self.ids.election(election),
+            t.precincts.c.code == precinct.code).values(
+            name=precinct.name, section=precinct.section, points=precinct.points))
 
     def all(self, election: str) -> list[Precinct]:
-        rows = self.conn.execute(select(t.precincts.c.code, t.precincts.c.name).where(
+        rows = self.conn.execute(select(t.precincts.c.code, t.precincts.c.name,
+                                        t.precincts.c.section, t.precincts.c.points).where(
             t.precincts.c.election_id == self.ids.election(election)).order_by(t.precincts.c.id))
-        return [Precinct(code, name) for code, name in rows]
+        return [Precinct(code, name, section, points) for code, name, section, points in rows]
 
 
 class SqlPollRepo:
@@ -91,5 +100,47 @@ class SqlSheetRepo:
         result = self.conn.execute(t.tally_sheets.update().where(
             t.tally_sheets.c.poll_id == self.ids.poll(election, poll),
             t.tally_sheets.c.precinct_id.in_(ids), t.tally_sheets.c.voided_by.is_(None))
+            .values(voided_by=ruling_id))
+        return int(result.rowcount or 0)
+
+
+class SqlBatchRepo:
+    """Clerks' ballot imports; never updated except to mark them voided by a ruling."""
+
+    def __init__(self, conn: Connection, ids: Ids):
+        self.conn, self.ids = conn, ids
+
+    def add(self, election: str, batch: BallotBatch, entered_by: str, at: datetime,
+            reason: str | None = None) -> None:
+        self.conn.execute(t.ballot_batches.insert().values(
+            poll_id=self.ids.poll(election, batch.poll),
+            precinct_id=self.ids.precinct(election, batch.precinct),
+            candidates=list(batch.candidates), width=batch.width, rankings=batch.rankings,
+            counts=struct.pack(f"<{len(batch.counts)}q", *batch.counts),
+            overvote_sets=[list(s) for s in batch.overvote_sets], ballots=batch.ballots,
+            digest=batch.digest, source_sha256=batch.source_sha256, entered_by=entered_by,
+            entered_at=at, reason=reason))
+
+    def entries(self, election: str, poll: str) -> list[BatchEntry]:
+        stmt = (select(t.ballot_batches, t.precincts.c.code)
+                .join(t.precincts, t.precincts.c.id == t.ballot_batches.c.precinct_id)
+                .where(t.ballot_batches.c.poll_id == self.ids.poll(election, poll))
+                .order_by(t.ballot_batches.c.id))
+        out = []
+        for r in self.conn.execute(stmt):
+            raw = bytes(r.counts)
+            counts = struct.unpack(f"<{len(raw) // 8}q", raw)
+            batch = BallotBatch(poll, r.code, tuple(r.candidates), r.width, bytes(r.rankings),
+                                counts, tuple(tuple(s) for s in r.overvote_sets),
+                                r.source_sha256)
+            out.append(BatchEntry(r.id, batch, r.entered_by, r.entered_at, r.reason,
+                                  r.voided_by))
+        return out
+
+    def void(self, election: str, poll: str, precincts: list[str], ruling_id: int) -> int:
+        ids = [self.ids.precinct(election, code) for code in precincts]
+        result = self.conn.execute(t.ballot_batches.update().where(
+            t.ballot_batches.c.poll_id == self.ids.poll(election, poll),
+            t.ballot_batches.c.precinct_id.in_(ids), t.ballot_batches.c.voided_by.is_(None))
             .values(voided_by=ruling_id))
         return int(result.rowcount or 0)

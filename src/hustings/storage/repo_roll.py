@@ -22,21 +22,31 @@ class SqlRollRepo:
             conditions.append(t.members.c.standing == "good")
         return and_(*conditions)
 
-    def freeze(self, election: str, body: str, rule: EligibilityRule) -> None:
+    def freeze(self, election: str, body: str, rule: EligibilityRule,
+               precincts: list[str] | None = None) -> None:
+        """Copy `body`'s eligible members onto the roll (only into `precincts` when given:
+        an electoral college's section)."""
         eid = self.ids.election(election)
+        conditions = [self._eligible(body, rule)]
+        if precincts is not None:
+            conditions.append(t.precincts.c.code.in_(precincts))
         source = (select(literal(eid, t.roll_entries.c.election_id.type), t.members.c.id,
                          t.precincts.c.id)
                   .select_from(t.members.join(t.precincts, and_(
                       t.precincts.c.election_id == eid,
                       t.precincts.c.code == t.members.c.precinct)))
-                  .where(self._eligible(body, rule)))
+                  .where(*conditions))
         self.conn.execute(insert(t.roll_entries).from_select(
             ["election_id", "member_row_id", "precinct_id"], source))
 
-    def unplaced(self, election: str, body: str, rule: EligibilityRule) -> dict[str, int]:
-        """Eligible members whose precinct is not one of the election's, by precinct code."""
+    def unplaced(self, election: str, body: str, rule: EligibilityRule,
+                 precincts: list[str] | None = None) -> dict[str, int]:
+        """Eligible members whose precinct is not one of the election's (or not one of
+        `precincts` when given), by precinct code."""
         eid = self.ids.election(election)
-        known = select(t.precincts.c.code).where(t.precincts.c.election_id == eid)
+        known: Any = select(t.precincts.c.code).where(t.precincts.c.election_id == eid)
+        if precincts is not None:
+            known = precincts
         precinct = func.coalesce(t.members.c.precinct, "")
         stmt = (select(precinct, func.count()).where(
             self._eligible(body, rule),

@@ -62,6 +62,7 @@ offices = Table(
     Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
     Column("slug", String(100), nullable=False),
     Column("name", String(300), nullable=False),
+    Column("seats", Integer, nullable=False, server_default="1"),
     UniqueConstraint("organisation_id", "slug"),
 )
 
@@ -82,6 +83,8 @@ elections = Table(
     Column("eligibility", JSON, nullable=False),
     Column("timetable", JSON, nullable=False),
     Column("rules", JSON, nullable=False),
+    Column("returns", String(20), nullable=False, server_default="sheets"),
+    Column("sections", JSON),  # an electoral college's sections: key, name, body, weight
 )
 
 candidates = Table(
@@ -104,6 +107,8 @@ precincts = Table(
     Column("election_id", ForeignKey("elections.id"), nullable=False),
     Column("code", String(64), nullable=False),
     Column("name", String(300), nullable=False),
+    Column("section", String(64)),  # an electoral college's section key
+    Column("points", Integer),  # a points election's district points
     UniqueConstraint("election_id", "code"),
 )
 
@@ -147,6 +152,26 @@ tally_sheets = Table(  # one row per clerk's entry; what counts is derived (two 
     Column("reason", Text),  # a correction's reason
     Column("voided_by", ForeignKey("rulings.id")),
     Index("ix_tally_sheets_poll_precinct", "poll_id", "precinct_id"),
+)
+
+ballot_batches = Table(  # one row per clerk's import of a precinct's ballots for a poll
+    "ballot_batches", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("poll_id", ForeignKey("polls.id"), nullable=False),
+    Column("precinct_id", ForeignKey("precincts.id"), nullable=False),
+    Column("candidates", JSON, nullable=False),  # candidate keys the codes index
+    Column("width", Integer, nullable=False),
+    Column("rankings", LargeBinary, nullable=False),  # unique rows, int32 little-endian
+    Column("counts", LargeBinary, nullable=False),  # int64 little-endian, one per row
+    Column("overvote_sets", JSON, nullable=False),
+    Column("ballots", BigInteger, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("source_sha256", String(64), nullable=False),
+    Column("entered_by", String(100), nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text),
+    Column("voided_by", ForeignKey("rulings.id")),
+    Index("ix_ballot_batches_poll_precinct", "poll_id", "precinct_id"),
 )
 
 disputes = Table(

@@ -13,7 +13,7 @@ from hustings.storage.repo_elections import SqlElectionRepo
 from hustings.storage.repo_integrity import SqlDisputeRepo, SqlTenureRepo, SqlVersionRepo
 from hustings.storage.repo_members import SqlMemberRepo
 from hustings.storage.repo_organisations import SqlOrganisationRepo
-from hustings.storage.repo_polls import SqlPollRepo, SqlPrecinctRepo, SqlSheetRepo
+from hustings.storage.repo_polls import SqlBatchRepo, SqlPollRepo, SqlPrecinctRepo, SqlSheetRepo
 from hustings.storage.repo_record import SqlRecordRepo
 from hustings.storage.repo_roll import SqlRollRepo
 from hustings.storage.repo_users import SqlUserRepo
@@ -37,6 +37,7 @@ class SqlUnitOfWork:
         self.roll = SqlRollRepo(conn, ids)
         self.polls = SqlPollRepo(conn, ids)
         self.sheets = SqlSheetRepo(conn, ids)
+        self.batches = SqlBatchRepo(conn, ids)
         self.blobs = SqlBlobRepo(conn)
         self.audit = SqlAuditRepo(conn)
         self.users = SqlUserRepo(conn)

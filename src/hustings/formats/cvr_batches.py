@@ -1,0 +1,163 @@
+"""Cast vote records for an election's precincts: read any ballot format from bytes, and split a
+CSV whose `Precinct` column says where each ballot was cast into one profile per precinct.
+
+Splitting is vectorised: the precinct column is read as if it were a first rank column, so the
+rankings array carries each ballot's precinct in column 0; identical rows are merged, and the
+sorted unique rows are cut into precincts where column 0 changes. No per-ballot Python loop.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from hustings.counting.profile import EMPTY, Profile, compress
+from hustings.formats.csv_text import csv_header
+from hustings.formats.cvr_abif import parse_abif
+from hustings.formats.cvr_blt import parse_blt
+from hustings.formats.cvr_common import BallotFile, fail
+from hustings.formats.cvr_csv import RANK_COLUMN, parse_csv_cvr
+from hustings.formats.cvr_nist import parse_nist_cvr
+from hustings.formats.cvr_preflib import parse_preflib
+from hustings.formats.detect import EXTENSIONS, sniff
+
+BALLOT_FORMATS = ("csv", "blt", "preflib", "abif", "nist")
+PRECINCT_COLUMNS = ("precinct", "precinct code", "precinct_code", "precinctportion")
+
+
+@dataclass(frozen=True)
+class PrecinctBallots:
+    """One precinct's ballots from a CVR file, and the first line they appear on."""
+
+    precinct: str
+    profile: Profile
+    line: int | None
+
+
+def ballot_format(data: bytes, source: str, fmt: str = "auto") -> str:
+    """The format of a ballot file given as bytes: as named, by extension, then by content."""
+    if fmt != "auto":
+        if fmt not in BALLOT_FORMATS:
+            fail(f"unknown ballot format {fmt!r}; known: auto, {', '.join(BALLOT_FORMATS)}",
+                 source, None, "format")
+        return fmt
+    suffix = re.search(r"\.[A-Za-z0-9]+$", source)
+    by_name = EXTENSIONS.get(suffix.group(0).lower()) if suffix else None
+    if by_name:
+        return by_name
+    found = sniff(data[:64 * 1024].decode("utf-8-sig", errors="replace"), source)
+    if found is None or found == "rctab":
+        fail(f"cannot tell the ballot format; give it ({', '.join(BALLOT_FORMATS)})", source, 1)
+    return found
+
+
+def _text(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        fail("not UTF-8 text", source, line)
+
+
+def read_ballot_bytes(data: bytes, source: str, fmt: str = "auto") -> BallotFile:
+    """Read a whole ballot file (one precinct's ballots, or ballots of unknown precinct)."""
+    kind = ballot_format(data, source, fmt)
+    if kind == "csv":
+        return parse_csv_cvr(data, source=source)
+    if kind == "nist":
+        return parse_nist_cvr(_text(data, source), source)  # type: ignore[arg-type]
+    parse = {"blt": parse_blt, "preflib": parse_preflib, "abif": parse_abif}[kind]
+    return parse(_text(data, source), source)
+
+
+def precinct_column(data: bytes, source: str) -> int | None:
+    """The index of a CSV header's precinct column, or None."""
+    first = data.split(b"\n", 1)[0]
+    try:
+        header = csv_header(first.decode("utf-8-sig"), source)
+    except UnicodeDecodeError:
+        fail("not UTF-8 text", source, 1)
+    found = [i for i, h in enumerate(header) if h.strip().lower() in PRECINCT_COLUMNS]
+    if len(found) > 1:
+        fail("two precinct columns", source, 1, header[found[1]])
+    return found[0] if found else None
+
+
+def split_by_precinct(data: bytes, source: str) -> list[PrecinctBallots]:
+    """A CSV CVR with a precinct column, one profile per precinct (in order of first line).
+
+    The profiles' candidates are the names found in the rank columns (every name is kept:
+    the caller checks them against the election's candidates)."""
+    column = precinct_column(data, source)
+    if column is None:
+        fail("no Precinct column: name the precinct these ballots were cast in", source, 1)
+    head, _, body = data.partition(b"\n")
+    header = csv_header(head.decode("utf-8-sig"), source)
+    if not any(RANK_COLUMN.match(n) for i, n in enumerate(header) if i != column):
+        fail("no rank columns: the header must name rank1, rank2, …", source, 1)
+    lines = _precinct_lines(data, column, source, header[column])
+    # read the precinct as a first rank column: each unique row then carries its precinct
+    renamed = []
+    for i, name in enumerate(header):
+        match = RANK_COLUMN.match(name)
+        renamed.append("rank1" if i == column else
+                       f"rank{int(match.group(1)) + 1}" if match else name)
+    quoted = ",".join('"' + n.replace('"', '""') + '"' for n in renamed)
+    profile = parse_csv_cvr(quoted.encode("utf-8") + b"\n" + body, source=source).profile
+    names, rankings = profile.candidates, profile.rankings
+    if rankings.shape[0] == 0:
+        return []
+    first = rankings[:, 0]
+    rest = rankings[:, 1:]
+    used = np.unique(rest[rest >= 0])
+    candidates = tuple(names[int(i)] for i in used)
+    mapping = np.full(len(names), EMPTY, dtype=np.int32)
+    mapping[used] = np.arange(len(used), dtype=np.int32)
+    recoded = rest.copy()
+    marked = rest >= 0
+    recoded[marked] = mapping[rest[marked]]
+    order = np.argsort(first, kind="stable")
+    first, recoded, counts = first[order], recoded[order], profile.counts[order]
+    starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]])
+    ends = np.r_[starts[1:], len(first)]
+    out = []
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        code = names[int(first[start])]
+        part = compress(candidates, recoded[start:end], counts[start:end],
+                        profile.overvote_sets)
+        out.append(PrecinctBallots(code, part, lines.get(code)))
+    return sorted(out, key=lambda p: (p.line or 0, p.precinct))
+
+
+def _precinct_lines(data: bytes, column: int, source: str, field: str) -> dict[str, int]:
+    """The first line each precinct code appears on; an empty code is an error there."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    name = f"f{column}"
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=[name],
+                column_types={name: pa.dictionary(pa.int32(), pa.string())},
+                strings_can_be_null=False))
+    except pa.ArrowInvalid as error:
+        fail(f"not a CSV table: {error}", source, None, field)
+    combined = table.column(0).combine_chunks()
+    if len(combined) == 0:
+        return {}
+    indices = np.asarray(combined.indices.to_numpy(zero_copy_only=False))
+    values = [str(v).strip() for v in combined.dictionary.to_pylist()]
+    found, first = np.unique(indices, return_index=True)
+    lines: dict[str, int] = {}
+    for index, row in zip(found.tolist(), first.tolist(), strict=True):
+        code = values[index]
+        line = int(row) + 2
+        if not code:
+            fail("a ballot without a precinct", source, line, field)
+        lines[code] = min(line, lines.get(code, line))
+    return lines

@@ -1,0 +1,169 @@
+"""Import a precinct's ballots (cast vote records) as one clerk's return for a poll.
+
+A CVR file that covers many precincts (a CSV `Precinct` column) is split by precinct; any
+other file is one precinct's, named by the caller. Each precinct's ballots are stored as a
+batch: unique rankings with counts, over the election's candidate keys, with the file kept as
+a blob. A batch counts once two different clerks have imported identical ballots for it (the
+same digest); until then it awaits its second import, and two imports that differ are a
+mismatch that shows which rankings differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from hustings.counting.batches import batch_of, remap
+from hustings.counting.profile import WRITE_IN, Profile
+from hustings.domain.audit import sha256_hex
+from hustings.domain.election import Election, Returns
+from hustings.domain.errors import InvalidInput, Problem
+from hustings.domain.polling import BallotBatch, Poll
+from hustings.formats.cvr_batches import (
+    PrecinctBallots,
+    precinct_column,
+    read_ballot_bytes,
+    split_by_precinct,
+)
+from hustings.services.commands import Context, command, run
+from hustings.services.count import count_election
+from hustings.services.elections import INITIAL_POLL
+from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
+from hustings.services.tallies import accepted_returns, check_returns_open, returns_changed
+
+WRITE_IN_NAMES = ("uwi", "write-in", "undeclared write-in", "undeclared write-ins")
+
+
+@dataclass(frozen=True)
+class BatchImport:
+    """What one import stored: ballots per precinct, and each precinct's status after it."""
+
+    poll: str
+    ballots: dict[str, int]
+    status: dict[str, str]
+
+
+def import_ballots(uow_factory: UnitOfWorkFactory, election: str, data: bytes, source: str,
+                   ctx: Context, poll: str = INITIAL_POLL, precinct: str | None = None,
+                   section: str | None = None, fmt: str = "auto",
+                   reason: str | None = None) -> BatchImport:
+    """Import a CVR file as the acting clerk's return (ctx.actor is the clerk)."""
+    return run(uow_factory, "ballots.import",  # type: ignore[no-any-return]
+               {"election": election, "poll": poll, "precinct": precinct, "section": section,
+                "format": fmt, "source": source, "reason": reason, "sha256": sha256_hex(data)},
+               ctx, blobs=(data,))
+
+
+@command("ballots.import")
+def _import(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> BatchImport:
+    slug, source = payload["election"], payload["source"]
+    election = uow.elections.get(slug)
+    poll = uow.polls.get(slug, payload["poll"])
+    check_returns_open(uow, election, Returns.BALLOTS)
+    data = uow.blobs.get(payload["sha256"])
+    parts = _read(data, source, payload["precinct"], payload.get("format", "auto"))
+    batches = _check(uow, election, poll, parts, source, ctx, payload["section"],
+                     payload.get("reason"), payload["sha256"])
+    before = accepted_returns(count_election(uow, slug))
+    for batch in batches:
+        uow.batches.add(slug, batch, ctx.actor, ctx.time, payload.get("reason"))
+    returns_changed(uow, election, poll, before, ctx, payload.get("reason"))
+    count = count_election(uow, slug)
+    status = {p.code: p.status for r in count.rounds for p in r.precincts
+              if p.poll == poll.key and p.code in {b.precinct for b in batches}}
+    return BatchImport(poll.key, {b.precinct: b.ballots for b in batches}, status)
+
+
+def _read(data: bytes, source: str, precinct: str | None, fmt: str) -> list[PrecinctBallots]:
+    if precinct is not None:
+        read = read_ballot_bytes(data, source, fmt)
+        return [PrecinctBallots(precinct, read.profile, None)]
+    if fmt in ("auto", "csv") and data.lstrip()[:1] not in (b"{", b"<") \
+            and precinct_column(data, source) is not None:
+        return split_by_precinct(data, source)
+    raise InvalidInput(Problem("the file does not say which precinct each ballot was cast in "
+                               "(no Precinct column): name the precinct (--precinct CODE)",
+                               source, 1, "Precinct"))
+
+
+def _spellings(election: Election) -> dict[str, int]:
+    """Every accepted spelling of a candidate (key, name, ballot name; any case) -> index."""
+    out: dict[str, int] = {}
+    for i, c in enumerate(election.candidates):
+        for spelling in (c.key, c.name, c.ballot_name):
+            out.setdefault(spelling.strip().casefold(), i)
+    return out
+
+
+def _check(uow: UnitOfWork, election: Election, poll: Poll, parts: list[PrecinctBallots],
+           source: str, ctx: Context, section: str | None, reason: str | None,
+           sha256: str) -> list[BallotBatch]:
+    """Every problem of the file at once; nothing is stored unless there are none."""
+    precincts = {p.code: p for p in uow.precincts.all(election.slug)}
+    roll = uow.roll.counts(election.slug)
+    mine = {e.batch.precinct for e in uow.batches.entries(election.slug, poll.key)
+            if e.clerk == ctx.actor and e.voided_by is None}
+    spellings = _spellings(election)
+    keys = tuple(c.key for c in election.candidates)
+    problems: list[Problem] = []
+    if section is not None and election.section(section) is None:
+        problems.append(Problem(f"no section {section!r} in {election.slug!r}", source, None,
+                                "--section"))
+    if not parts:
+        problems.append(Problem("the file holds no ballots", source, None))
+    seen: set[str] = set()
+    for part in parts:
+        code, at = part.precinct, part.line
+        for name in part.profile.candidates:
+            if name.strip().casefold() not in spellings \
+                    and name.strip().casefold() not in WRITE_IN_NAMES:
+                problems.append(Problem(
+                    f"unknown candidate {name!r} (the election's: "
+                    f"{', '.join(c.name for c in election.candidates)})", source, at,
+                    "candidate"))
+        if code in seen:
+            continue
+        seen.add(code)
+        if code not in precincts:
+            problems.append(Problem(f"unknown precinct {code!r}", source, at, "Precinct"))
+        elif code not in poll.precincts:
+            problems.append(Problem(f"precinct {code!r} is not part of poll {poll.key!r}",
+                                    source, at, "Precinct"))
+        elif section is not None and precincts[code].section != section:
+            problems.append(Problem(f"precinct {code!r} is not in section {section!r}", source,
+                                    at, "Precinct"))
+        elif code in mine and not reason:
+            problems.append(Problem(
+                f"{ctx.actor} already imported precinct {code!r}'s ballots for poll "
+                f"{poll.key!r}: a re-import needs a reason (--reason)", source, at, "Precinct"))
+        elif part.profile.total > roll.get(code, 0):
+            problems.append(Problem(
+                f"{part.profile.total} ballots, but the frozen roll has {roll.get(code, 0)} "
+                f"voters in {code!r}", source, at, "Precinct"))
+    if problems:
+        raise InvalidInput(_unique(problems))
+    return [_batch(part.profile, spellings, keys, poll.key, part.precinct, sha256)
+            for part in parts]
+
+
+def _batch(profile: Profile, spellings: dict[str, int], keys: tuple[str, ...], poll: str,
+           precinct: str, sha256: str) -> BallotBatch:
+    mapping = np.array([spellings.get(n.strip().casefold(), WRITE_IN)
+                        for n in profile.candidates] or [WRITE_IN], dtype=np.int32)
+    rankings = remap(np.asarray(profile.rankings, dtype=np.int32), mapping)
+    sets = tuple(tuple(sorted({int(mapping[c]) for c in s if mapping[c] >= 0}))
+                 for s in profile.overvote_sets)
+    mapped = Profile(keys, rankings, profile.counts, sets)
+    return batch_of(mapped, keys, poll, precinct, sha256)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return out
