@@ -103,7 +103,8 @@ def show_table(data: dict[str, Any]) -> None:
     table = Table(title=f"{data['election']} — {data['status']} (version {data['version']}: "
                   f"{data['reason']})", title_justify="left")
     table.add_column("Candidate")
-    table.add_column("Votes", justify="right")
+    table.add_column("First preferences" if data.get("returns") == "ballots" else "Votes",
+                     justify="right")
     table.add_column(f"% of {base}", justify="right")
     chosen = set(data.get("winners") or [data.get("winner")])
     for c in data["candidates"]:
@@ -126,22 +127,17 @@ def show_count(data: dict[str, Any]) -> None:
     the sections of a college, and every tie with how it was broken."""
     rounds = data.get("rounds") or []
     if len(rounds) > 1 or data.get("seats", 1) > 1 or data.get("returns") == "ballots":
-        table = Table(title=f"The count by {data.get('method')} "
-                      f"({data.get('seats', 1)} seat{'s' if data.get('seats', 1) != 1 else ''})",
-                      title_justify="left")
-        names = list(dict.fromkeys(n for r in rounds for n in r["tallies"]))
-        table.add_column("Round", justify="right")
-        for name in names:
-            table.add_column(name, justify="right")
-        table.add_column("Exhausted", justify="right")
-        table.add_column("Quota", justify="right")
-        table.add_column("Outcome")
+        seats = data.get("seats", 1)
+        console.print(f"The count by {data.get('method')} ({seats} seat"
+                      f"{'s' if seats != 1 else ''}):")
         for r in rounds:
             what = "; ".join([*(f"{n} elected" for n in r["elected"]),
                               *(f"{n} eliminated" for n in r["eliminated"])])
-            table.add_row(str(r["round"]), *(r["tallies"].get(n, "") for n in names),
-                          r["exhausted"], r["threshold"] or "", what)
-        console.print(table)
+            extra = [f"exhausted {r['exhausted']}"] + (
+                [f"quota {r['threshold']}"] if r["threshold"] else [])
+            console.print(f"  Round {r['round']}: " + ", ".join(
+                f"{n} {v}" for n, v in r["tallies"].items()) + f" ({'; '.join(extra)})"
+                + (f" — {what}" if what else ""))
     for s in data.get("sections", []):
         console.print(f"Section {s['name']} (weight {s['weight']}): {s['ballots_cast']:,} of "
                       f"{s['registered']:,} voted; first round " + "; ".join(

@@ -65,7 +65,7 @@ def _import(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> BatchImpo
     data = uow.blobs.get(payload["sha256"])
     parts = _read(data, source, payload["precinct"], payload.get("format", "auto"))
     batches = _check(uow, election, poll, parts, source, ctx, payload["section"],
-                     payload.get("reason"), payload["sha256"])
+                     payload.get("reason"), payload["sha256"], data)
     before = accepted_returns(count_election(uow, slug))
     for batch in batches:
         uow.batches.add(slug, batch, ctx.actor, ctx.time, payload.get("reason"))
@@ -99,7 +99,7 @@ def _spellings(election: Election) -> dict[str, int]:
 
 def _check(uow: UnitOfWork, election: Election, poll: Poll, parts: list[PrecinctBallots],
            source: str, ctx: Context, section: str | None, reason: str | None,
-           sha256: str) -> list[BallotBatch]:
+           sha256: str, data: bytes) -> list[BallotBatch]:
     """Every problem of the file at once; nothing is stored unless there are none."""
     precincts = {p.code: p for p in uow.precincts.all(election.slug)}
     roll = uow.roll.counts(election.slug)
@@ -113,16 +113,18 @@ def _check(uow: UnitOfWork, election: Election, poll: Poll, parts: list[Precinct
                                 "--section"))
     if not parts:
         problems.append(Problem("the file holds no ballots", source, None))
+    names = dict.fromkeys(n for part in parts for n in part.profile.candidates)
+    for name in names:
+        if name.strip().casefold() not in spellings \
+                and name.strip().casefold() not in WRITE_IN_NAMES:
+            at = data.find(name.encode("utf-8"))
+            problems.append(Problem(
+                f"unknown candidate {name!r} (the election's: "
+                f"{', '.join(c.name for c in election.candidates)})", source,
+                data[:at].count(b"\n") + 1 if at >= 0 else None, "candidate"))
     seen: set[str] = set()
     for part in parts:
         code, at = part.precinct, part.line
-        for name in part.profile.candidates:
-            if name.strip().casefold() not in spellings \
-                    and name.strip().casefold() not in WRITE_IN_NAMES:
-                problems.append(Problem(
-                    f"unknown candidate {name!r} (the election's: "
-                    f"{', '.join(c.name for c in election.candidates)})", source, at,
-                    "candidate"))
         if code in seen:
             continue
         seen.add(code)
