@@ -117,11 +117,11 @@ def _check(uow: UnitOfWork, election: Election, poll: Poll, parts: list[Precinct
     for name in names:
         if name.strip().casefold() not in spellings \
                 and name.strip().casefold() not in WRITE_IN_NAMES:
-            at = data.find(name.encode("utf-8"))
+            offset = data.find(name.encode("utf-8"))
             problems.append(Problem(
                 f"unknown candidate {name!r} (the election's: "
                 f"{', '.join(c.name for c in election.candidates)})", source,
-                data[:at].count(b"\n") + 1 if at >= 0 else None, "candidate"))
+                data[:offset].count(b"\n") + 1 if offset >= 0 else None, "candidate"))
     seen: set[str] = set()
     for part in parts:
         code, at = part.precinct, part.line
