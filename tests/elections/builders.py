@@ -15,7 +15,8 @@ CLERKS = (Context(actor="clerk-a"), Context(actor="clerk-b"))
 def toml(slug: str, method: str, candidates: Sequence[tuple[str, str]],
          precincts: Sequence[tuple[str, str] | tuple[str, str, str]], *, seats: int = 1,
          office_seats: int = 1, rules: str = "seed = 1", extra: str = "",
-         returns: str | None = None, kind: str = "regular") -> str:
+         returns: str | None = None, kind: str = "regular",
+         day: str = "2024-03-01") -> str:
     """A TOML definition (docs/election-definition.md)."""
     cands = "\n".join(f'[[candidates]]\nkey = "{k}"\nname = "{n}"' for k, n in candidates)
     precs = []
@@ -44,9 +45,9 @@ method = "{method}"
 seats = {seats}
 {returns_line}
 [eligibility]
-cutoff = 2024-01-01
+cutoff = {day[:4]}-01-01
 [timetable]
-polling_day = 2024-03-01
+polling_day = {day}
 {cands}
 {chr(10).join(precs)}
 {extra}
@@ -58,7 +59,7 @@ polling_day = 2024-03-01
 def members_csv(per_precinct: Mapping[str, int], prefix: str = "") -> bytes:
     lines = ["member_id,name,joined,standing,precinct"]
     for code, n in per_precinct.items():
-        lines += [f"{prefix}{code}-{i},Member {code} {i},2020-01-01,good,{code}"
+        lines += [f"{prefix}{code}-{i},Member {code} {i},2000-01-01,good,{code}"
                   for i in range(n)]
     return ("\n".join(lines) + "\n").encode()
 

@@ -233,11 +233,12 @@ def _count_round(election: Election, method: Method, number: int, base: Poll,
     batches: list[tuple[str, BallotBatch]] = []
     for p in counted:
         accepted = p.reconciliation.accepted
+        # each precinct's figures keep the poll they come from (a re-vote's, where voided)
         if isinstance(accepted, TallySheet):
-            sheets.append((_as_poll(accepted, base.key), p.name))
+            sheets.append((accepted, p.name))
         elif isinstance(accepted, BallotBatch):
             batches.append((p.code, accepted))
-            sheets.append((_first_preference_sheet(accepted, base.key, roll.get(p.code, 0),
+            sheets.append((_first_preference_sheet(accepted, p.poll, roll.get(p.code, 0),
                                                    standing), p.name))
     result = summarise(
         election=election.slug, status=election.status.value, candidates=standing,
@@ -316,13 +317,6 @@ def _first_preference_sheet(batch: BallotBatch, poll: str, registered: int,
     lost = sum(v for k, v in votes.items() if k not in keys)  # marks for withdrawn candidates
     return TallySheet(poll, batch.precinct, registered, batch.ballots,
                       {c.key: shown.get(c.key, 0) for c in standing}, blank, invalid + lost)
-
-
-def _as_poll(sheet: TallySheet, poll: str) -> TallySheet:
-    """A re-vote's sheet counted within its round (its poll key becomes the round's)."""
-    return sheet if sheet.poll == poll else TallySheet(
-        poll, sheet.precinct, sheet.registered, sheet.ballots_cast, sheet.votes, sheet.blank,
-        sheet.invalid)
 
 
 def current_result(uow: UnitOfWork, slug: str) -> dict[str, Any]:
