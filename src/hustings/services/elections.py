@@ -65,8 +65,9 @@ def check_rules(definition: ElectionDefinition, source: str) -> ElectionDefiniti
     labels = tuple(c.name for c in election.candidates)
     given = dict(rules)
     empty = Profile(labels, np.zeros((0, 1), dtype=np.int32), np.zeros(0, dtype=np.int64))
-    if method.name == "college" and election.sections:
-        rules["sections"] = [(s.name, s.weight, empty) for s in election.sections]
+    if method.name == "college":  # (a college without sections is refused above)
+        rules["sections"] = [(s.name, s.weight, empty) for s in election.sections] or [
+            ("-", 1, empty)]
     if "districts" in method.supplied:
         rules["districts"] = [{"name": p.code, "profile": empty, "points": p.points}
                               for p in definition.precincts] or [{"name": "-", "profile": empty}]
