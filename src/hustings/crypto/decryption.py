@@ -145,9 +145,10 @@ def _checked_shares(
     return list(shares)
 
 
-def _plaintext_points(tally: EncryptedTally,
+def combine(tally: EncryptedTally,
                       shares: Sequence[DecryptionShare]) -> list[list[Point]]:
-    """beta - sum_j lambda_j D_j = m*G for each tallied ciphertext."""
+    """beta - sum_j lambda_j D_j for each tallied ciphertext: m*G when the shares are at least
+    the threshold and honest (their proofs checked by the caller)."""
     lam = lagrange_at_zero([s.trustee for s in shares])
     out = []
     for q, row in enumerate(tally.choices):
@@ -192,7 +193,7 @@ def decrypt(election: Election, tally: EncryptedTally, shares: Sequence[Decrypti
     checked = _checked_shares(election, tally, shares, verification_keys, threshold)
     dlog = DiscreteLog(tally.weight)
     counts = []
-    for q, row in enumerate(_plaintext_points(tally, checked)):
+    for q, row in enumerate(combine(tally, checked)):
         found = []
         for i, point in enumerate(row):
             m = dlog.solve(point)
@@ -212,7 +213,7 @@ def verify_result(election: Election, tally: EncryptedTally, shares: Sequence[De
     if len(result.counts) != len(tally.choices) or any(
             len(r) != len(t) for r, t in zip(result.counts, tally.choices, strict=True)):
         raise VerificationError("the result does not match the tally's shape", "result")
-    for q, row in enumerate(_plaintext_points(tally, checked)):
+    for q, row in enumerate(combine(tally, checked)):
         for i, point in enumerate(row):
             m = result.counts[q][i]
             if m > tally.weight or small_multiple(m) != point:
