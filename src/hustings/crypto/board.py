@@ -9,7 +9,7 @@ ballot on the board is the one counted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,20 +61,29 @@ def head(election: Election, board: Board) -> bytes:
     return board[-1].link if board else genesis(election)
 
 
-def append(election: Election, credentials: CredentialList, board: Board,
-           ballot: Ballot) -> Board:
-    """The board with `ballot` accepted at its end, or an error and the board unchanged:
-    VerificationError for a malformed, foreign or replayed ballot or one whose proofs fail,
-    UnknownCredential when its credential is not on the list."""
+def admit(election: Election, credentials: CredentialList, ballot: Ballot, previous: bytes,
+          position: int, on_board: Callable[[str], bool]) -> BoardEntry:
+    """The entry `ballot` makes at `position` after the entry whose link is `previous`, or an
+    error: VerificationError for a malformed, foreign or replayed ballot or one whose proofs
+    fail, UnknownCredential when its credential is not on the list. `on_board(tracker)` says
+    whether a tracker is already on the board (a store answers it from an index)."""
     if credentials.weight(ballot.credential) is None:
         raise UnknownCredential("this credential is not on the election's list")
     verify_ballot(election, ballot)
     tracker = ballot.tracker
-    if any(entry.tracker == tracker for entry in board):
+    if on_board(tracker):
         raise VerificationError("this ballot is already on the board (a replay)", "ballot")
-    position = len(board) + 1
-    link = digest("board", head(election, board), position, tracker)
-    return (*board, BoardEntry(position, tracker, link, ballot))
+    return BoardEntry(position, tracker, digest("board", previous, position, tracker), ballot)
+
+
+def append(election: Election, credentials: CredentialList, board: Board,
+           ballot: Ballot) -> Board:
+    """The board with `ballot` accepted at its end, or an error and the board unchanged
+    (see `admit`)."""
+    trackers = {entry.tracker for entry in board}
+    entry = admit(election, credentials, ballot, head(election, board), len(board) + 1,
+                  trackers.__contains__)
+    return (*board, entry)
 
 
 def find(board: Board, tracker: str) -> BoardEntry | None:
