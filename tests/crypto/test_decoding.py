@@ -37,7 +37,7 @@ def _broken(change) -> dict:
     (lambda d: d["answers"][0]["choices"][0]["proof"][1].update(s="ff" * 32),
      "ballot.answers[0].choices[0].proof[1].s", "canonical"),
     (lambda d: d.update(answers={}), "ballot.answers", "array"),
-    (lambda d: d.update(election="zz" * 32), "ballot.election", "hex"),
+    (lambda d: d.update(election="zz" * 32), "ballot.election", "hexadecimal"),
 ])
 def test_malformed_ballots_name_the_field(change, field: str, message: str) -> None:
     with pytest.raises(VerificationError, match=message) as caught:

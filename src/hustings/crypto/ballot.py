@@ -65,15 +65,7 @@ class Ballot:
     @classmethod
     def from_json(cls, value: Any, where: str = "ballot") -> Ballot:
         obj = enc.mapping(value, where, ("election", "credential", "answers", "signature"))
-        election = obj["election"]
-        if not isinstance(election, str) or len(election) != 64 or election.lower() != election:
-            raise VerificationError("expected the election fingerprint, 64 lowercase hex digits",
-                                    f"{where}.election")
-        try:
-            fingerprint = bytes.fromhex(election)
-        except ValueError as exc:
-            raise VerificationError("expected 64 lowercase hex digits",
-                                    f"{where}.election") from exc
+        fingerprint = enc.bytes32(obj["election"], f"{where}.election")
         answers = tuple(_answer(a, f"{where}.answers[{i}]")
                         for i, a in enumerate(enc.array(obj["answers"], f"{where}.answers")))
         return cls(fingerprint, enc.point(obj["credential"], f"{where}.credential"), answers,

@@ -41,11 +41,9 @@ class BoardEntry:
     @classmethod
     def from_json(cls, value: Any, where: str) -> BoardEntry:
         obj = enc.mapping(value, where, ("position", "tracker", "link", "ballot"))
-        link = obj["link"]
-        if not isinstance(link, str) or len(link) != 64 or link.lower() != link:
-            raise VerificationError("expected 64 lowercase hex digits", f"{where}.link")
         return cls(enc.integer(obj["position"], f"{where}.position", 1, 2**62),
-                   enc.text(obj["tracker"], f"{where}.tracker"), bytes.fromhex(link),
+                   enc.text(obj["tracker"], f"{where}.tracker"),
+                   enc.bytes32(obj["link"], f"{where}.link"),
                    Ballot.from_json(obj["ballot"], f"{where}.ballot"))
 
 

@@ -17,7 +17,7 @@ def _raw(value: Any, field: str) -> bytes:
     return bytes.fromhex(value)
 
 
-def scalar_bytes(value: Any, field: str) -> bytes:
+def bytes32(value: Any, field: str) -> bytes:
     """32 bytes given as 64 lowercase hex digits (digests, box keys)."""
     return _raw(value, field)
 

@@ -51,7 +51,7 @@ class ElectionRecord:
         c = enc.mapping(obj["ceremony"], "ceremony", ("election_id", "threshold", "box_keys"))
         ceremony = Ceremony(enc.text(c["election_id"], "ceremony.election_id"),
                             enc.integer(c["threshold"], "ceremony.threshold", 1, 64),
-                            tuple(enc.scalar_bytes(k, f"ceremony.box_keys[{i}]") for i, k in
+                            tuple(enc.bytes32(k, f"ceremony.box_keys[{i}]") for i, k in
                                   enumerate(enc.array(c["box_keys"], "ceremony.box_keys"))))
         return cls(
             Election.from_json(obj["election"]),
@@ -61,7 +61,7 @@ class ElectionRecord:
                   for i, d in enumerate(enc.array(obj["dealings"], "dealings"))),
             tuple(BoardEntry.from_json(e, f"board[{i}]")
                   for i, e in enumerate(enc.array(obj["board"], "board"))),
-            enc.scalar_bytes(obj["board_head"], "board_head"),
+            enc.bytes32(obj["board_head"], "board_head"),
             EncryptedTally.from_json(obj["tally"]),
             tuple(DecryptionShare.from_json(s, f"shares[{i}]")
                   for i, s in enumerate(enc.array(obj["shares"], "shares"))),
