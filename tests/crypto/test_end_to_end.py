@@ -17,6 +17,7 @@ from hustings.crypto.decryption import DecryptionShare, Result, decrypt, decrypt
 from hustings.crypto.elgamal import Ciphertext
 from hustings.crypto.errors import VerificationError
 from hustings.crypto.group import GENERATOR, Scalar
+from hustings.crypto.hashing import digest
 from hustings.crypto.proofs import Proof
 from hustings.crypto.record import ElectionRecord, verify_record
 from hustings.crypto.tally import tally
@@ -100,7 +101,6 @@ def _rechained(election, entries) -> bb.Board:
     link, out = bb.genesis(election), []
     for position, entry in enumerate(entries, start=1):
         tracker = entry.ballot.tracker
-        from hustings.crypto.hashing import digest
         link = digest("board", link, position, tracker)
         out.append(bb.BoardEntry(position, tracker, link, entry.ballot))
     return tuple(out)
@@ -217,3 +217,26 @@ def test_the_last_ballot_of_each_credential_is_counted(poll) -> None:
     assert len(counted) == len(poll["last"]) == 120
     per_credential = Counter(e.ballot.credential for e in record.board)
     assert sorted(per_credential.values()).count(2) == BALLOTS - 120
+
+
+def test_the_record_read_back_from_json_is_checked_too(poll) -> None:
+    data = poll["record"].to_json()
+    data["result"]["counts"][0][0] += 1
+    with pytest.raises(VerificationError) as caught:
+        verify_record(ElectionRecord.from_json(data))
+    assert caught.value.field == "result.counts[0][0]"
+    data = poll["record"].to_json()
+    choices = [data["board"][i]["ballot"]["answers"][0]["choices"] for i in (3, 4)]
+    choices[0][1]["beta"] = choices[1][1]["beta"]
+    with pytest.raises(VerificationError) as caught:
+        verify_record(ElectionRecord.from_json(data))
+    assert caught.value.field == "board[3].tracker"
+    data = poll["record"].to_json()
+    data["dealings"] = data["dealings"][:2]
+    with pytest.raises(VerificationError, match="not the one the trustees generated"):
+        verify_record(ElectionRecord.from_json(data))
+    data = poll["record"].to_json()
+    data["shares"][1]["trustee"] = 2  # trustee 3's factors passed off as trustee 2's
+    with pytest.raises(VerificationError) as caught:
+        verify_record(ElectionRecord.from_json(data))
+    assert caught.value.field == "shares[1].factors[0][0]"
