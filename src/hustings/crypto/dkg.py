@@ -56,6 +56,18 @@ class Ceremony:
     def trustees(self) -> int:
         return len(self.box_keys)
 
+    def to_json(self) -> dict[str, Any]:
+        return {"election_id": self.election_id, "threshold": self.threshold,
+                "box_keys": [k.hex() for k in self.box_keys]}
+
+    @classmethod
+    def from_json(cls, value: Any, where: str = "ceremony") -> Ceremony:
+        obj = enc.mapping(value, where, ("election_id", "threshold", "box_keys"))
+        return cls(enc.text(obj["election_id"], f"{where}.election_id"),
+                   enc.integer(obj["threshold"], f"{where}.threshold", 1, MAX_TRUSTEES),
+                   tuple(enc.bytes32(k, f"{where}.box_keys[{i}]") for i, k in
+                         enumerate(enc.array(obj["box_keys"], f"{where}.box_keys"))))
+
 
 @dataclass(frozen=True)
 class Dealing:

@@ -35,9 +35,7 @@ class ElectionRecord:
 
     def to_json(self) -> dict[str, Any]:
         return {"election": self.election.to_json(), "credentials": self.credentials.to_json(),
-                "ceremony": {"election_id": self.ceremony.election_id,
-                             "threshold": self.ceremony.threshold,
-                             "box_keys": [k.hex() for k in self.ceremony.box_keys]},
+                "ceremony": self.ceremony.to_json(),
                 "dealings": [d.to_json() for d in self.dealings],
                 "board": [e.to_json() for e in self.board], "board_head": self.board_head.hex(),
                 "tally": self.tally.to_json(), "shares": [s.to_json() for s in self.shares],
@@ -48,15 +46,10 @@ class ElectionRecord:
         keys = ("election", "credentials", "ceremony", "dealings", "board", "board_head",
                 "tally", "shares", "result")
         obj = enc.mapping(value, "record", keys)
-        c = enc.mapping(obj["ceremony"], "ceremony", ("election_id", "threshold", "box_keys"))
-        ceremony = Ceremony(enc.text(c["election_id"], "ceremony.election_id"),
-                            enc.integer(c["threshold"], "ceremony.threshold", 1, 64),
-                            tuple(enc.bytes32(k, f"ceremony.box_keys[{i}]") for i, k in
-                                  enumerate(enc.array(c["box_keys"], "ceremony.box_keys"))))
         return cls(
             Election.from_json(obj["election"]),
             CredentialList.from_json(obj["credentials"]),
-            ceremony,
+            Ceremony.from_json(obj["ceremony"]),
             tuple(Dealing.from_json(d, f"dealings[{i}]")
                   for i, d in enumerate(enc.array(obj["dealings"], "dealings"))),
             tuple(BoardEntry.from_json(e, f"board[{i}]")
