@@ -1,6 +1,6 @@
 """Run every benchmark and assemble docs/benchmarks.md (`make bench`).
 
-    .venv/bin/python benchmarks/run.py [--quick] [--only roll counting engine web]
+    .venv/bin/python benchmarks/run.py [--quick] [--only roll counting engine web crypto]
 
 Peers live in `.venv-bench`, built here from `requirements-bench.lock` when absent. Each
 benchmark writes its own section (docs/benchmarks-*.md); this script runs them in turn (never
@@ -26,6 +26,8 @@ SECTIONS = {  # name: (script and arguments, quick arguments, section file)
                  "benchmarks-counting.md"),
     "web": (["web/load.py", "--markdown", str(DOCS / "benchmarks-web.md")],
             ["--requests", "1000", "--watchers", "200"], "benchmarks-web.md"),
+    "crypto": (["bench_crypto.py"], ["--sample", "100", "--ballots", "1000"],
+               "benchmarks-crypto.md"),
 }
 
 
