@@ -112,6 +112,16 @@ def main() -> None:
     cc = central_committee()
     sheets("tally-2003.csv", ["CC"], {"CC": cc}, {"peres": 631, "sneh": 359, "atar": 281}, 5, 9,
            [1])
+    # 2007, two rounds under the 40% rule (published): first round 28 May, Barak 23,887,
+    # Ayalon 20,514, Peretz 15,037, Paz-Pines 5,330, Yatom 1,806; runoff 12 June, Barak
+    # 34,542, Ayalon 32,117. The 2007 roll is every good-standing member (see labor-2007.toml).
+    roll_2007 = {code: rolls["2002"][code] + k
+                 for code, k in zip(codes, split(900, WEIGHTS), strict=True)}
+    sheets("tally-2007-first-round.csv", codes, roll_2007,
+           {"barak": 23_887, "ayalon": 20_514, "peretz": 15_037, "paz-pines": 5_330,
+            "yatom": 1_806}, 380, 295, [17, 15, 12, 9, 8, 7, 7, 6, 5, 5, 5, 4])
+    sheets("tally-2007-runoff.csv", codes, roll_2007,
+           {"barak": 34_542, "ayalon": 32_117}, 240, 205, [18, 14, 13, 9, 7, 7, 7, 6, 5, 5, 5, 4])
 
 
 if __name__ == "__main__":

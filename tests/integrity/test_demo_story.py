@@ -21,8 +21,29 @@ def test_leadership_follows_the_count(demo: Any) -> None:
         ("Binyamin Ben-Eliezer", "elected", date(2001, 12, 26), date(2002, 11, 19),
          "labor-2001"),
         ("Amram Mitzna", "elected", date(2002, 11, 19), date(2003, 6, 19), "labor-2002"),
-        ("Shimon Peres", "interim", date(2003, 6, 19), None, "labor-2003"),
+        ("Shimon Peres", "interim", date(2003, 6, 19), date(2007, 6, 12), "labor-2003"),
+        ("Ehud Barak", "elected", date(2007, 6, 12), None, "labor-2007"),
     ]
+
+
+def test_2007_opens_its_runoff_itself_and_reproduces_the_published_figures(demo: Any) -> None:
+    factory = demo.uow_factory
+    listed = versions(factory, "labor-2007")
+    first = published_result(factory, "labor-2007", listed[0]["version"])
+    assert first["winner"] is None and first["winners"] == []
+    [round1] = [p for p in first["polls"] if p["poll"] == "initial"]
+    assert [(c["name"], c["votes"]) for c in round1["candidates"]] == [
+        ("Ehud Barak", 23887), ("Ami Ayalon", 20514), ("Amir Peretz", 15037),
+        ("Ophir Paz-Pines", 5330), ("Danny Yatom", 1806)]
+    assert round1["runoff"] == ["Ehud Barak", "Ami Ayalon"]  # nobody reached 40% (35.88%)
+    final = published_result(factory, "labor-2007")
+    assert final["status"] == "certified" and final["winners"] == ["Ehud Barak"]
+    assert [(c["name"], c["votes"]) for c in final["candidates"]] == [
+        ("Ehud Barak", 34542), ("Ami Ayalon", 32117)]
+    assert [(p["poll"], p["day"]) for p in final["polls"]] == [
+        ("initial", "2007-05-28"), ("runoff", "2007-06-12")]
+    assert [r["tallies"] for r in final["rounds"]][1] == {"Ehud Barak": "34542",
+                                                         "Ami Ayalon": "32117"}
 
 
 def test_the_2001_story(demo: Any) -> None:

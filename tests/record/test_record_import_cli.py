@@ -129,7 +129,8 @@ def test_the_demo_with_the_seeds(database_url: str, seed_files: dict[int, Path],
     holders = [(x["holder"], x["election"]) for x in json.loads(out)["tenures"]]
     assert holders == [("Ehud Barak", None), ("Avraham Burg", "labor-2001"),
                        ("Binyamin Ben-Eliezer", "labor-2001"), ("Amram Mitzna", "labor-2002"),
-                       (None, None), ("Shimon Peres", "labor-2003")]
+                       (None, None), ("Shimon Peres", "labor-2003"),
+                       ("Ehud Barak", "labor-2007")]
     code, out, err = run(capsys, *db, "results", "labor-2002", "--format", "article")
     assert code == 0, err
     exported = article.parse(out)

@@ -45,8 +45,13 @@ def _history(factory: UnitOfWorkFactory, slug: str) -> None:
     console.print(f"How the count of {slug} got here (hustings results {slug} --version N):")
     for v in listed:
         shown = published_result(factory, slug, v["version"])
-        console.print(f"  version {v['version']}: {v['reason']} — {shown['winner'] or 'no one'}"
-                      f" ahead by {shown['margin']:,}", markup=False, highlight=False)
+        due = next((p for p in shown.get("polls", []) if p.get("runoff")), None)
+        if due is not None and shown["winner"] is None:
+            lead = f"runoff due: {' v '.join(due['runoff'])}"
+        else:
+            lead = f"{shown['winner'] or 'no one'} ahead by {shown['margin']:,}"
+        console.print(f"  version {v['version']}: {v['reason']} — {lead}", markup=False,
+                      highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -134,7 +134,8 @@ def show_count(data: dict[str, Any]) -> None:
             what = "; ".join([*(f"{n} elected" for n in r["elected"]),
                               *(f"{n} eliminated" for n in r["eliminated"])])
             extra = [f"exhausted {r['exhausted']}"] + (
-                [f"quota {r['threshold']}"] if r["threshold"] else [])
+                [f"{'quota' if data.get('method') == 'stv' else 'threshold'} "
+                 f"{r['threshold']}"] if r["threshold"] else [])
             console.print(f"  Round {r['round']}: " + ", ".join(
                 f"{n} {v}" for n, v in r["tallies"].items()) + f" ({'; '.join(extra)})"
                 + (f" — {what}" if what else ""))

@@ -326,13 +326,15 @@ def current_result(uow: UnitOfWork, slug: str) -> dict[str, Any]:
 def record_version(uow: UnitOfWork, slug: str, reason: str, at: datetime,
                    force: bool = False, count: ElectionCount | None = None) -> int | None:
     """Store a new immutable version when the figures changed (or when forced)."""
-    result = (count or count_election(uow, slug)).to_dict()
+    count = count or count_election(uow, slug)
+    result = count.to_dict()
     versions = uow.versions.all(slug)
     if versions and not force:
         last = versions[-1][3]
         if _figures(last) == _figures(result):
             return None
-    if not versions and not force and result["precincts"]["reporting"] == 0:
+    reported = any(p.accepted for r in count.rounds for p in r.precincts)
+    if not versions and not force and not reported:
         return None
     lots = [t for t in result.get("ties", []) if "lot" in str(t.get("broken_by", ""))]
     if lots:

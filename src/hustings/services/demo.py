@@ -1,7 +1,8 @@
 """The Israeli Labor demo: the three elections built through the same services users call.
 
 2001 plays the whole story: the September poll, a dispute, a ruling voiding four precincts, the
-re-vote of 26 December and the reversal of the winner; 2002 and 2003 follow. Every sheet is
+re-vote of 26 December and the reversal of the winner; 2002 and 2003 follow; 2007 is decided
+in a runoff that the two-round rule opens itself. Every sheet is
 entered by two clerks, as the rules require.
 """
 
@@ -14,7 +15,7 @@ from hustings.services import disputes, elections, lifecycle, members, tallies
 from hustings.services.commands import Context
 from hustings.services.ports import UnitOfWorkFactory
 
-DEMO_SLUGS = ("labor-2001", "labor-2002", "labor-2003")
+DEMO_SLUGS = ("labor-2001", "labor-2002", "labor-2003", "labor-2007")
 CLERKS = ("clerk-ana", "clerk-ben")
 VOIDED_2001 = ["NZR", "KSH", "DMN", "AKO"]  # illustrative: which precincts the ruling voided
 
@@ -41,7 +42,7 @@ def build_demo(uow_factory: UnitOfWorkFactory, folder: Path, actor: str = "demo"
     members.import_members(uow_factory, "members", read("members.csv"), src("members.csv"), ctx)
     members.import_members(uow_factory, "central-committee", read("central-committee.csv"),
                            src("central-committee.csv"), ctx)
-    for slug in ("labor-2001", "labor-2002"):
+    for slug in ("labor-2001", "labor-2002", "labor-2007"):
         elections.import_precincts(uow_factory, slug, read("precincts.csv"),
                                    src("precincts.csv"), committee)
     for slug in DEMO_SLUGS:
@@ -72,4 +73,9 @@ def build_demo(uow_factory: UnitOfWorkFactory, folder: Path, actor: str = "demo"
     lifecycle.certify(uow_factory, "labor-2002", committee, on=date(2002, 11, 19))
     sheets("labor-2003", "tally-2003.csv")
     lifecycle.certify(uow_factory, "labor-2003", committee, on=date(2003, 6, 19))
+
+    # 2007: nobody reaches 40% on 28 May; the rule opens the runoff of 12 June itself.
+    sheets("labor-2007", "tally-2007-first-round.csv")
+    sheets("labor-2007", "tally-2007-runoff.csv", poll="runoff")
+    lifecycle.certify(uow_factory, "labor-2007", committee, on=date(2007, 6, 12))
     return list(DEMO_SLUGS)
