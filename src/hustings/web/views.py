@@ -67,8 +67,8 @@ def chart(result: Published, locale: str, _: Callable[[str], str],
     """The result's bar chart; the leader is marked 'winner' once decided, else 'leading'."""
     decided = result.status in {s.value for s in DECIDED}
     bars = []
-    for i, c in enumerate(result.candidates):
-        lead = i == 0 and result.winner is not None
+    for c in result.candidates:
+        lead = c.name in result.winners  # the rule's winners, not the first-preference leader
         note = (_("winner") if decided else _("leading")) if lead else ""
         figures = f"{format_decimal(c.votes, locale=locale)} ({c.percentage}%)"
         bars.append(Bar(c.name, c.votes, figures, lead, note))
@@ -88,6 +88,29 @@ class PublishedCandidate:
     name: str
     votes: int
     percentage: str
+
+
+@dataclass(frozen=True)
+class CountRound:
+    """One round of the counting engine, as published (tallies are decimal strings)."""
+
+    number: int
+    tallies: dict[str, str]
+    elected: tuple[str, ...]
+    eliminated: tuple[str, ...]
+    exhausted: str
+    threshold: str | None
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CountSection:
+    key: str
+    name: str
+    weight: str
+    registered: int
+    ballots_cast: int
+    tallies: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -111,6 +134,20 @@ class Published:
     version: int
     reason: str
     created_at: str | None
+    method: str = "plurality"
+    seats: int = 1
+    returns: str = "sheets"
+    winners: tuple[str, ...] = ()
+    rounds: tuple[CountRound, ...] = ()
+    ties: tuple[dict[str, Any], ...] = ()
+    sections: tuple[CountSection, ...] = ()
+
+    @property
+    def by_rounds(self) -> bool:
+        """Whether the rule's own rounds tell more than the vote table (ranked or multi-seat
+        counts, colleges)."""
+        return len(self.rounds) > 1 or self.seats > 1 or self.returns == "ballots" \
+            or bool(self.sections)
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Published:
@@ -125,7 +162,18 @@ class Published:
                              for c in data["candidates"]),
             winner=data.get("winner"), margin=data.get("margin", 0),
             version=data.get("version", 0), reason=data.get("reason", ""),
-            created_at=data.get("created_at"))
+            created_at=data.get("created_at"), method=data.get("method", "plurality"),
+            seats=data.get("seats", 1), returns=data.get("returns", "sheets"),
+            winners=tuple(data.get("winners") or ([data["winner"]] if data.get("winner")
+                                                  else [])),
+            rounds=tuple(CountRound(r["round"], dict(r["tallies"]), tuple(r["elected"]),
+                                    tuple(r["eliminated"]), r["exhausted"], r["threshold"],
+                                    tuple(r.get("explanation", ())))
+                         for r in data.get("rounds", [])),
+            ties=tuple(data.get("ties", [])),
+            sections=tuple(CountSection(s["key"], s["name"], s["weight"], s["registered"],
+                                        s["ballots_cast"], dict(s["tallies"]))
+                           for s in data.get("sections", [])))
 
     @property
     def decided(self) -> bool:

@@ -1,0 +1,44 @@
+"""The web shows the engine's result: the rule's winner, every round, sections and exports."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import Any
+
+from hustings.services import ballots
+from tests.elections.builders import CLERKS, import_twice, open_election, toml
+from tests.elections.test_ballots import BALLOTS, CANDIDATES, PRECINCTS, cvr
+from tests.web.conftest import make_client
+
+
+def test_an_irv_page_marks_the_rules_winner_and_shows_every_round(container: Any,
+                                                                   uow_factory: Any) -> None:
+    slug = open_election(uow_factory, toml("pres-irv", "irv", CANDIDATES, PRECINCTS),
+                         {"N": 120, "S": 120})
+    import_twice(uow_factory, slug, cvr(BALLOTS))
+    with make_client(container) as client:
+        html = unescape(client.get(f"/elections/{slug}").text)
+        assert "The count by irv" in html and "First preferences" in html
+        lead = re.search(r'<tr class="lead">\s*<th scope="row"><a [^>]*>([^<]+)</a>', html)
+        assert lead is not None and lead.group(1) == "Bob Baker"  # not Alice, ahead on firsts
+        assert "Cy Cole's ballots go to: Bob Baker 50." in html
+        api = client.get(f"/api/elections/{slug}/results").json()
+        assert api["winners"] == ["Bob Baker"] and len(api["rounds"]) == 2
+        nist = client.get(f"/elections/{slug}/results.nist.json").json()
+        contest = nist["Election"][0]["Contest"][0]
+        assert contest["VoteVariation"] == "rcv"
+        bob = next(s for s in contest["ContestSelection"]
+                   if s["CandidateIds"][0].endswith("bob-baker"))
+        assert [c.get("OtherType", c["Type"]) for c in bob["VoteCounts"]] == [
+            "round-1", "round-2", "total"]
+        assert bob["VoteCounts"][-1]["Count"] == 110
+
+
+def test_a_mismatch_is_not_counted_on_the_page(container: Any, uow_factory: Any) -> None:
+    slug = open_election(uow_factory, toml("pres-irv", "irv", CANDIDATES, PRECINCTS),
+                         {"N": 120, "S": 120})
+    ballots.import_ballots(uow_factory, slug, cvr(BALLOTS), "cvr.csv", CLERKS[0])
+    with make_client(container) as client:
+        api = client.get(f"/api/elections/{slug}/results").json()
+        assert api["precincts"]["reporting"] == 0 and api["winners"] == []
