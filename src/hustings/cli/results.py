@@ -118,7 +118,8 @@ def show_table(data: dict[str, Any]) -> None:
     console.print(table)
     winners = data.get("winners") or ([data["winner"]] if data.get("winner") else [])
     winner = ", ".join(winners) or "none yet (a tie, a runoff due, or no votes)"
-    console.print(f"Winner: {winner}; margin {data['margin']:,} votes; precincts reporting "
+    margin = f"; margin {data['margin']:,} votes" if data["margin"] else ""
+    console.print(f"Winner: {winner}{margin}; precincts reporting "
                   f"{data['precincts']['reporting']} of {data['precincts']['total']}.")
 
 

@@ -132,8 +132,9 @@ class ElectionCount:
                 and final.outcome.rounds:
             last = sorted((Fraction(v) for v in final.outcome.rounds[-1].tallies.values()),
                           reverse=True)
-            if len(last) > 1 and all(v.denominator == 1 for v in last[:2]):
-                data["margin"] = int(last[0] - last[1])
+            # the final round's lead in whole votes; shares and points have no vote margin
+            whole = len(last) > 1 and all(v.denominator == 1 for v in last[:2])
+            data["margin"] = int(last[0] - last[1]) if whole else 0
         data["method"] = self.election.method
         data["seats"] = self.election.seats
         data["returns"] = self.election.returns.value
