@@ -7,6 +7,7 @@ import hashlib
 import struct
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from hustings.domain.errors import Problem
 
@@ -101,15 +102,14 @@ class BallotBatch:
     def ballots(self) -> int:
         return sum(self.counts)
 
-    @property
+    @cached_property
     def digest(self) -> str:
         h = hashlib.sha256()
         h.update(b"hustings ballot batch v1\0")
         h.update("\x1f".join(self.candidates).encode("utf-8") + b"\0")
         h.update(self.width.to_bytes(4, "little"))
         h.update(self.rankings)
-        for count in self.counts:
-            h.update(count.to_bytes(8, "little"))
+        h.update(struct.pack(f"<{len(self.counts)}q", *self.counts))
         h.update(repr(self.overvote_sets).encode("ascii"))
         return h.hexdigest()
 

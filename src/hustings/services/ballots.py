@@ -67,10 +67,8 @@ def _import(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> BatchImpo
     batches = _check(uow, election, poll, parts, source, ctx, payload["section"],
                      payload.get("reason"), payload["sha256"], data)
     before = accepted_returns(count_election(uow, slug))
-    for batch in batches:
-        uow.batches.add(slug, batch, ctx.actor, ctx.time, payload.get("reason"))
-    returns_changed(uow, election, poll, before, ctx, payload.get("reason"))
-    count = count_election(uow, slug)
+    uow.batches.add_many(slug, batches, ctx.actor, ctx.time, payload.get("reason"))
+    count = returns_changed(uow, election, poll, before, ctx, payload.get("reason"))
     status = {p.code: p.status for r in count.rounds for p in r.precincts
               if p.poll == poll.key and p.code in {b.precinct for b in batches}}
     return BatchImport(poll.key, {b.precinct: b.ballots for b in batches}, status)

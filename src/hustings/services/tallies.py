@@ -143,9 +143,10 @@ def _accept(uow: UnitOfWork, election: Election, poll: Poll,
 
 
 def returns_changed(uow: UnitOfWork, election: Election, poll: Poll,
-                    before: set[tuple[str, str]], ctx: Context, reason: str | None) -> None:
+                    before: set[tuple[str, str]], ctx: Context,
+                    reason: str | None) -> ElectionCount:
     """After returns were stored: settle the status (open a runoff or the next ballot when
-    due) and record a result version if the count changed."""
+    due) and record a result version if the count changed. Returns the count as it now is."""
     count = count_election(uow, election.slug)
     newly = sorted(accepted_returns(count) - before)
     if reason:
@@ -158,6 +159,7 @@ def returns_changed(uow: UnitOfWork, election: Election, poll: Poll,
         count = count_election(uow, election.slug)
     if newly or reason:
         record_version(uow, election.slug, why, ctx.time, count=count)
+    return count
 
 
 def accepted_returns(count: ElectionCount) -> set[tuple[str, str]]:

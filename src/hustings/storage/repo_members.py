@@ -47,6 +47,9 @@ class SqlMemberRepo:
                    members.precinct, strict=False)
         if self.conn.dialect.name == "postgresql":
             self._copy(bid, members, progress)
+            # fresh statistics in the same transaction: without them the planner takes the
+            # table for empty and the roll's per-precinct counts run for minutes
+            self.conn.exec_driver_sql("ANALYZE members")
             return n
         raw = self.conn.connection.driver_connection
         cursor = raw.cursor()  # type: ignore[union-attr]

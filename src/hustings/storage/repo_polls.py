@@ -112,14 +112,24 @@ class SqlBatchRepo:
 
     def add(self, election: str, batch: BallotBatch, entered_by: str, at: datetime,
             reason: str | None = None) -> None:
-        self.conn.execute(t.ballot_batches.insert().values(
-            poll_id=self.ids.poll(election, batch.poll),
-            precinct_id=self.ids.precinct(election, batch.precinct),
+        self.add_many(election, [batch], entered_by, at, reason)
+
+    def add_many(self, election: str, batches: list[BallotBatch], entered_by: str,
+                 at: datetime, reason: str | None = None) -> None:
+        """One import's batches in one statement (precinct ids read once)."""
+        if not batches:
+            return
+        eid = self.ids.election(election)
+        precinct_ids = dict(self.conn.execute(select(t.precincts.c.code, t.precincts.c.id)
+                                              .where(t.precincts.c.election_id == eid)).all())
+        polls = {key: self.ids.poll(election, key) for key in {b.poll for b in batches}}
+        self.conn.execute(t.ballot_batches.insert(), [dict(
+            poll_id=polls[batch.poll], precinct_id=precinct_ids[batch.precinct],
             candidates=list(batch.candidates), width=batch.width, rankings=batch.rankings,
             counts=struct.pack(f"<{len(batch.counts)}q", *batch.counts),
             overvote_sets=[list(s) for s in batch.overvote_sets], ballots=batch.ballots,
             digest=batch.digest, source_sha256=batch.source_sha256, entered_by=entered_by,
-            entered_at=at, reason=reason))
+            entered_at=at, reason=reason) for batch in batches])
 
     def entries(self, election: str, poll: str) -> list[BatchEntry]:
         stmt = (select(t.ballot_batches, t.precincts.c.code)

@@ -14,6 +14,7 @@ from hustings.storage.ids import Ids
 class SqlRollRepo:
     def __init__(self, conn: Connection, ids: Ids):
         self.conn, self.ids = conn, ids
+        self._counts: dict[str, dict[str, int]] = {}  # a frozen roll never changes
 
     def _eligible(self, body: str, rule: EligibilityRule) -> Any:
         conditions = [t.members.c.body_id == self.ids.body(body),
@@ -38,6 +39,9 @@ class SqlRollRepo:
                   .where(*conditions))
         self.conn.execute(insert(t.roll_entries).from_select(
             ["election_id", "member_row_id", "precinct_id"], source))
+        self._counts.pop(election, None)
+        if self.conn.dialect.name == "postgresql":
+            self.conn.exec_driver_sql("ANALYZE roll_entries")
 
     def unplaced(self, election: str, body: str, rule: EligibilityRule,
                  precincts: list[str] | None = None) -> dict[str, int]:
@@ -60,10 +64,16 @@ class SqlRollRepo:
             t.roll_entries.c.election_id == eid).limit(1)).first() is not None
 
     def counts(self, election: str) -> dict[str, int]:
+        """Voters per precinct (read once per transaction: a frozen roll does not change)."""
+        if election in self._counts:
+            return dict(self._counts[election])
         eid = self.ids.election(election)
         stmt = (select(t.precincts.c.code, func.count(t.roll_entries.c.member_row_id))
                 .select_from(t.precincts.outerjoin(t.roll_entries, and_(
                     t.roll_entries.c.precinct_id == t.precincts.c.id,
                     t.roll_entries.c.election_id == eid)))
                 .where(t.precincts.c.election_id == eid).group_by(t.precincts.c.code))
-        return {code: int(n) for code, n in self.conn.execute(stmt)}
+        found = {code: int(n) for code, n in self.conn.execute(stmt)}
+        if any(found.values()):
+            self._counts[election] = found
+        return dict(found)
