@@ -42,3 +42,32 @@ def test_a_mismatch_is_not_counted_on_the_page(container: Any, uow_factory: Any)
     with make_client(container) as client:
         api = client.get(f"/api/elections/{slug}/results").json()
         assert api["precincts"]["reporting"] == 0 and api["winners"] == []
+
+
+def test_ballots_over_the_api_by_signed_in_clerks(container: Any, uow_factory: Any) -> None:
+    from hustings.services.commands import Context
+    from hustings.services.users import create_user
+    from tests.web.seed import PASSWORD
+
+    for role in ("clerk", "administrator"):
+        create_user(uow_factory, role, PASSWORD, role, Context(actor="seed"))
+    slug = open_election(uow_factory, toml("pres-irv", "irv", CANDIDATES, PRECINCTS),
+                         {"N": 120, "S": 120})
+    with make_client(container) as client:
+        anonymous = client.post(f"/api/elections/{slug}/ballots/import",
+                                files={"file": ("cvr.csv", cvr(BALLOTS))})
+        assert anonymous.status_code == 401
+        for clerk in ("clerk", "administrator"):
+            token = client.post("/api/session", json={"username": clerk,
+                                                      "password": PASSWORD}).json()
+            r = client.post(f"/api/elections/{slug}/ballots/import",
+                            files={"file": ("cvr.csv", cvr(BALLOTS))},
+                            headers={"X-CSRF-Token": token["csrf_token"]})
+            assert r.status_code == 201, r.text
+        assert r.json() == {"poll": "initial", "ballots": {"N": 90, "S": 90},
+                            "status": {"N": "accepted", "S": "accepted"}}
+        bad = client.post(f"/api/elections/{slug}/ballots/import",
+                          files={"file": ("cvr.csv", cvr([("X", ["Ann"], 1)]))},
+                          headers={"X-CSRF-Token": token["csrf_token"]})
+        assert bad.status_code == 422 and "cvr.csv" in bad.text
+        assert client.get(f"/api/elections/{slug}/results").json()["winners"] == ["Bob Baker"]

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from hustings.domain.polling import TallySheet
 from hustings.formats.published_result import result_json
+from hustings.services import ballots as ballot_service
 from hustings.services import elections as election_service
 from hustings.services import members as member_service
 from hustings.services import results as results_service
@@ -23,6 +24,7 @@ from hustings.web.cache import serve_cached
 from hustings.web.errors import WebError
 from hustings.web.schemas import (
     Accepted,
+    BallotsImported,
     ElectionDetail,
     ElectionSummary,
     ErrorOut,
@@ -151,6 +153,23 @@ async def post_tally_import(request: Request, slug: str, poll: str = "initial") 
                                 source, deps.actor(user), poll)
     deps.changed(request, slug)
     return Accepted(accepted=n)
+
+
+@router.post("/elections/{slug}/ballots/import", response_model=BallotsImported,
+             status_code=201, tags=["ballots"], openapi_extra=UPLOAD_BODY)
+async def post_ballots_import(request: Request, slug: str, poll: str = "initial",
+                              precinct: str | None = None,
+                              section: str | None = None) -> BallotsImported:
+    """Import cast vote records (a CSV with a Precinct column, or one precinct's ballot file
+    with `precinct`), all or none, as the signed-in clerk's return (administrators and
+    clerks): `hustings ballots import`."""
+    user = await run_in_threadpool(deps.authorise, request, deps.ENTER_TALLIES)
+    deps.check_csrf_header(request)
+    data, source = await read_upload(request, deps.config(request), "ballots.csv")
+    done = await run_in_threadpool(ballot_service.import_ballots, deps.uow(request), slug,
+                                   data, source, deps.actor(user), poll, precinct, section)
+    deps.changed(request, slug)
+    return BallotsImported(poll=done.poll, ballots=done.ballots, status=done.status)
 
 
 @router.get("/session", response_model=SessionOut, tags=["session"])

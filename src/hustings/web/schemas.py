@@ -200,13 +200,65 @@ class RoundOut(BaseModel):
     runoff: list[str] | None = None
 
 
+class CountRoundOut(BaseModel):
+    """One round of the counting engine: exactly `hustings count --format json`'s."""
+
+    round: int
+    tallies: dict[str, str] = Field(description="candidate -> votes (decimal string)")
+    elected: list[str]
+    eliminated: list[str]
+    exhausted: str
+    threshold: str | None
+    transfers: dict[str, dict[str, str]] = Field(description="from -> to -> amount")
+    explanation: list[str]
+
+
+class TieOut(BaseModel):
+    round: int
+    between: list[str]
+    broken_by: str = Field(description='e.g. "lot drawn with seed 42"')
+    chosen: str
+    purpose: str
+
+
+class SectionOut(BaseModel):
+    """An electoral college's section: its electorate and first-round figures."""
+
+    key: str
+    name: str
+    weight: str = Field(description='a fraction, e.g. "1/3"')
+    registered: int
+    ballots_cast: int
+    tallies: dict[str, int]
+
+
+class PollFiguresOut(RoundOut):
+    next_ballot: list[str] | None = None
+
+
 class PublishedResultOut(ResultOut):
     """A published result version: `hustings results SLUG --format json`."""
 
     version: int = Field(description="0 before any precinct reports")
     reason: str = Field(description="why this version was recorded")
     created_at: str | None = Field(None, description="UTC, ISO 8601; absent for version 0")
-    rounds: list[RoundOut] | None = Field(None, description="every round, when several")
+    method: str = Field(description="the counting rule")
+    seats: int
+    returns: str = Field(description='"sheets" or "ballots"')
+    winners: list[str] = Field(description="in order of election; empty while undecided")
+    rounds: list[CountRoundOut] = Field(description="the counting engine's rounds")
+    ties: list[TieOut] = Field(description="every tie the rule broke, and how")
+    polls: list[PollFiguresOut] | None = Field(None, description="every poll, when several")
+    sections: list[SectionOut] | None = Field(None, description="an electoral college's")
+
+
+class BallotsImported(BaseModel):
+    """What one ballot import stored, and where each precinct stands after it."""
+
+    poll: str
+    ballots: dict[str, int] = Field(description="precinct -> ballots stored")
+    status: dict[str, str] = Field(
+        description='precinct -> "accepted", "awaiting second entry" or "mismatch"')
 
 
 class VersionOut(BaseModel):
