@@ -96,6 +96,17 @@ def test_the_cli_imports_and_reports_ballots_per_precinct(
     assert "Cy Cole eliminated" in out and "Bob Baker elected" in out
     code, out, _ = run_cli(capsys, "--db", database_url, "ballots", "status", slug)
     assert code == 0 and out.count("accepted") == 2
+    code, out, _ = run_cli(capsys, "--db", database_url, "results", slug, "--format", "csv")
+    assert code == 0 and "round 2: Bob Baker,110," in out and "elected: Bob Baker" in out
+    code, out, _ = run_cli(capsys, "--db", database_url, "results", slug, "--format", "rctab")
+    summary = json.loads(out)
+    assert [r["tally"] for r in summary["results"]][-1] == {"Alice Able": "70",
+                                                            "Bob Baker": "110"}
+    assert summary["results"][0]["tallyResults"] == [
+        {"eliminated": "Cy Cole", "transfers": {"Bob Baker": "50"}}]
+    for fmt in ("article", "wikitext"):
+        code, out, err = run_cli(capsys, "--db", database_url, "results", slug, "--format", fmt)
+        assert code == 0 and "Bob Baker" in out, err
 
 
 def test_two_imports_that_differ_are_a_mismatch_showing_the_rankings(

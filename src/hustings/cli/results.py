@@ -14,7 +14,9 @@ from hustings.cli.context import console, uow
 from hustings.cli.options import parse_timestamp
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.formats import article, wikitext
-from hustings.formats.published_result import result_csv, result_json
+from hustings.formats.published_result import outcome_of, result_csv, result_json
+from hustings.formats.results_rctab import write_rctab_summary
+from hustings.services.queries import get_election
 from hustings.services.record_store import election_record
 from hustings.services.results import diff_versions, published_result, versions
 
@@ -25,6 +27,7 @@ class ResultFormat(enum.StrEnum):
     CSV = "csv"
     ARTICLE = "article"
     WIKITEXT = "wikitext"
+    RCTAB = "rctab"
 
 
 def results(
@@ -87,6 +90,12 @@ def results(
         print(result_json(data))
     elif format is ResultFormat.CSV:
         print(result_csv(data), end="")
+    elif format is ResultFormat.RCTAB:
+        election = get_election(factory, words[0])
+        print(write_rctab_summary(outcome_of(data), contest=election.title,
+                                  date=(election.timetable.polling_day or "").__str__(),
+                                  office=election.office, total_ballots=data["ballots_cast"]),
+              end="")
     else:
         show_table(data)
 
