@@ -198,3 +198,18 @@ def test_void_and_revote_replaces_exactly_the_voided_precincts_ballots(
     assert after["rounds"][0]["tallies"] == {"Alice Able": "115", "Bob Baker": "35",
                                              "Cy Cole": "25"}
     assert after["version"] > voided["version"]
+
+
+def test_one_import_matched_by_another_clerks_paper_count(uow_factory: Any) -> None:
+    slug = irv(uow_factory)
+    ballots.import_ballots(uow_factory, slug, cvr(BALLOTS), "cvr.csv", CLERKS[0])
+    with pytest.raises(InvalidInput, match="frozen roll has 120"):
+        ballots.confirm_ballots(uow_factory, slug, "N", 121, CLERKS[1])
+    assert ballots.confirm_ballots(uow_factory, slug, "N", 89, CLERKS[1]) == "mismatch"
+    assert ballots.confirm_ballots(uow_factory, slug, "N", 90, CLERKS[1],
+                                   reason="recounted the box") == "accepted"
+    # the importing clerk's own count is not a second person
+    assert ballots.confirm_ballots(uow_factory, slug, "S", 90, CLERKS[0]) == \
+        "awaiting second entry"
+    result = published_result(uow_factory, slug)
+    assert result["precincts"]["reporting"] == 1 and result["ballots_cast"] == 90

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from hustings.cli.context import console, read_file, uow
 from hustings.domain.double_entry import BatchReconciliation
-from hustings.services.ballots import import_ballots
+from hustings.services.ballots import confirm_ballots, import_ballots
 from hustings.services.commands import Context
 from hustings.services.elections import INITIAL_POLL
 from hustings.services.queries import precinct_statuses
@@ -47,6 +47,28 @@ def import_cmd(
                   f"{election} ({done.poll})")
     for code, n in done.ballots.items():
         console.print(f"  {code}: {n:,} ballots — {done.status.get(code, 'stored')}")
+
+
+@ballots_app.command("confirm")
+def confirm_cmd(
+    ctx: typer.Context,
+    election: str = typer.Argument(..., help="Slug."),
+    precinct: str = typer.Option(..., help="Precinct code."),
+    ballots_cast: int = typer.Option(..., help="Ballots cast, from the precinct's paper count."),
+    poll: str = typer.Option(INITIAL_POLL, help="Poll the ballots were cast in."),
+    clerk: str = typer.Option("cli", help="Who counted."),
+    reason: str = typer.Option(None, help="Reason, when this corrects an earlier count."),
+) -> None:
+    """Confirm another clerk's import with the paper count of ballots cast.
+
+    One import matched by a different clerk's count of the same number of ballots counts, as
+    two identical imports do.
+    Example: hustings ballots confirm mpls-2017 --precinct "MINNEAPOLIS W-1 P-01" --ballots-cast 812
+    """
+    status = confirm_ballots(uow(ctx), election, precinct, ballots_cast, Context(actor=clerk),
+                             poll=poll, reason=reason)
+    console.print(f"ballots cast in {precinct} for {election} ({poll}) counted by {clerk}: "
+                  f"{status}")
 
 
 @ballots_app.command("status")

@@ -105,11 +105,30 @@ class BatchReconciliation:
         return sum(abs(a - b) for _, a, b in self.differing)
 
 
-def reconcile_batches(entries: Sequence[BatchEntry], required: int = 2) -> BatchReconciliation:
+def reconcile_batches(entries: Sequence[BatchEntry], required: int = 2,
+                      paper_counts: Sequence[SheetEntry] = ()) -> BatchReconciliation:
     """Each clerk's latest live import; accepted when the latest `required` clerks' ballots are
-    identical (the same digest). A clerk's re-import (with a reason) replaces their earlier one.
+    identical (the same digest), or when one import is matched by another clerk's paper count
+    of the ballots cast (`paper_counts`: sheet entries of the precinct). A clerk's
+    re-import (with a reason) replaces their earlier one.
     """
     live = [e for e in entries if e.voided_by is None]
+    paper: dict[str, SheetEntry] = {}
+    for count in sorted((c for c in paper_counts if c.voided_by is None),
+                        key=lambda e: (e.at, e.id)):
+        paper[count.clerk] = count
+    imports = {e.clerk for e in live}
+    if required >= 2 and len(imports) == 1 and paper:
+        only = max(live, key=lambda e: (e.at, e.id))
+        others = sorted((p for p in paper.values() if p.clerk != only.clerk),
+                        key=lambda e: (e.at, e.id))
+        if others:
+            sheet = others[-1]
+            clerks = (only.clerk, sheet.clerk)
+            cast = (only.batch.ballots, sheet.sheet.ballots_cast)
+            if cast[0] == cast[1]:
+                return BatchReconciliation(only.batch, clerks, ballots=cast)
+            return BatchReconciliation(None, clerks, ballots=cast)
     latest: dict[str, BatchEntry] = {}
     for entry in sorted(live, key=lambda e: (e.at, e.id)):
         latest[entry.clerk] = entry

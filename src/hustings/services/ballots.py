@@ -20,7 +20,7 @@ from hustings.counting.profile import WRITE_IN, Profile
 from hustings.domain.audit import sha256_hex
 from hustings.domain.election import Election, Returns
 from hustings.domain.errors import InvalidInput, Problem
-from hustings.domain.polling import BallotBatch, Poll
+from hustings.domain.polling import BallotBatch, Poll, TallySheet
 from hustings.formats.cvr_batches import (
     PrecinctBallots,
     precinct_column,
@@ -167,3 +167,48 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add(str(p))
             out.append(p)
     return out
+
+
+def confirm_ballots(uow_factory: UnitOfWorkFactory, election: str, precinct: str,
+                    ballots_cast: int, ctx: Context, poll: str = INITIAL_POLL,
+                    reason: str | None = None) -> str:
+    """A clerk's paper count of a precinct's ballots cast: it confirms another clerk's import
+    of that many ballots (the second person of the two-person rule). Returns the precinct's
+    status."""
+    if isinstance(ballots_cast, bool) or not isinstance(ballots_cast, int) or ballots_cast < 0:
+        raise InvalidInput(Problem(f"ballots cast must be a whole number, not {ballots_cast!r}",
+                                   "ballot count", None, "ballots_cast"))
+    return run(uow_factory, "ballots.confirm",  # type: ignore[no-any-return]
+               {"election": election, "poll": poll, "precinct": precinct,
+                "ballots_cast": ballots_cast, "reason": reason}, ctx)
+
+
+@command("ballots.confirm")
+def _confirm(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
+    slug, code = payload["election"], payload["precinct"]
+    election = uow.elections.get(slug)
+    poll = uow.polls.get(slug, payload["poll"])
+    check_returns_open(uow, election, Returns.BALLOTS)
+    where = "ballot count"
+    if code not in {p.code for p in uow.precincts.all(slug)}:
+        raise InvalidInput(Problem(f"unknown precinct {code!r}", where, None, "precinct"))
+    if code not in poll.precincts:
+        raise InvalidInput(Problem(f"precinct {code!r} is not part of poll {poll.key!r}", where,
+                                   None, "precinct"))
+    registered = uow.roll.counts(slug).get(code, 0)
+    if payload["ballots_cast"] > registered:
+        raise InvalidInput(Problem(f"{payload['ballots_cast']} ballots cast, but the frozen roll "
+                                   f"has {registered} voters in {code!r}", where, None,
+                                   "ballots_cast"))
+    mine = [e for e in uow.sheets.entries(slug, poll.key)
+            if e.clerk == ctx.actor and e.sheet.precinct == code and e.voided_by is None]
+    if mine and not payload.get("reason"):
+        raise InvalidInput(Problem(f"{ctx.actor} already counted precinct {code!r}: a "
+                                   "correction needs a reason (--reason)", where, None,
+                                   "precinct"))
+    before = accepted_returns(count_election(uow, slug))
+    uow.sheets.add(slug, TallySheet(poll.key, code, registered, payload["ballots_cast"], {}),
+                   ctx.actor, ctx.time, payload.get("reason"))
+    count = returns_changed(uow, election, poll, before, ctx, payload.get("reason"))
+    return next((p.status for r in count.rounds for p in r.precincts
+                 if p.poll == poll.key and p.code == code), "stored")

@@ -211,7 +211,8 @@ def count_election(uow: UnitOfWork, slug: str) -> ElectionCount:
             rec: Reconciliation | BatchReconciliation
             if by_ballots:
                 rec = reconcile_batches(returns.batch_entries(poll.key, code),
-                                        election.sheet_entries)
+                                        election.sheet_entries,
+                                        returns.sheet_entries(poll.key, code))
             else:
                 rec = reconcile(returns.sheet_entries(poll.key, code), election.sheet_entries)
             counted.append(PrecinctCount(code, precincts[code].name, poll.key, rec))
