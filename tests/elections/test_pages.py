@@ -71,3 +71,27 @@ def test_ballots_over_the_api_by_signed_in_clerks(container: Any, uow_factory: A
                           headers={"X-CSRF-Token": token["csrf_token"]})
         assert bad.status_code == 422 and "cvr.csv" in bad.text
         assert client.get(f"/api/elections/{slug}/results").json()["winners"] == ["Bob Baker"]
+
+
+def test_the_admin_page_imports_ballots_and_says_where_precincts_stand(
+        container: Any, uow_factory: Any) -> None:
+    from hustings.services.commands import Context
+    from hustings.services.users import create_user
+    from tests.web.seed import PASSWORD
+
+    create_user(uow_factory, "clerk", PASSWORD, "clerk", Context(actor="seed"))
+    slug = open_election(uow_factory, toml("pres-irv", "irv", CANDIDATES, PRECINCTS),
+                         {"N": 120, "S": 120})
+    with make_client(container) as client:
+        client.post("/api/session", json={"username": "clerk", "password": PASSWORD})
+        url = f"/admin/elections/{slug}/ballots/import"
+        page = client.get(url).text
+        assert '<label for="file">' in page
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        r = client.post(url, data={"csrf_token": token}, files={"file": ("cvr.csv", cvr(BALLOTS))})
+        assert r.status_code == 200 and "Stored 180 ballots in 2 precincts: 0 accepted, 2 " \
+            "awaiting a second import, 0 mismatched." in unescape(r.text)
+        bad = client.post(url, data={"csrf_token": token},
+                          files={"file": ("cvr.csv", cvr([("X", ["Ann Able"], 1)]))})
+        assert bad.status_code == 422 and "unknown precinct" in unescape(bad.text)
+        assert "Import ballots" in client.get(f"/admin/elections/{slug}").text

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from hustings.domain.errors import HustingsError, InvalidInput, PermissionDenied, Problem
 from hustings.domain.polling import TallySheet
 from hustings.domain.users import Role, User
+from hustings.services import ballots as ballot_service
 from hustings.services import elections as election_service
 from hustings.services import members as member_service
 from hustings.services import results as results_service
@@ -225,6 +226,25 @@ def _import_tallies(request: Request, user: User, data: bytes, source: str,
                                         deps.actor(user))
 
 
+def _import_ballots(request: Request, user: User, data: bytes, source: str,
+                    values: dict[str, str]) -> Any:
+    return ballot_service.import_ballots(deps.uow(request), values["slug"], data, source,
+                                         deps.actor(user))
+
+
+def _ballots_done(request: Request, done: Any, values: dict[str, str]) -> tuple[str, str]:
+    """Say what the service returned: each precinct's status, never a blanket 'accepted'."""
+    deps.changed(request, values["slug"])
+    _ = gettext_for(request)
+    counted = sum(s == "accepted" for s in done.status.values())
+    return (f"/admin/elections/{values['slug']}",
+            _("Stored %(n)s ballots in %(p)s precincts: %(a)s accepted, %(w)s awaiting a second "
+              "import, %(m)s mismatched.") % {
+                "n": f"{sum(done.ballots.values()):,}", "p": len(done.ballots), "a": counted,
+                "w": sum(s == "awaiting second entry" for s in done.status.values()),
+                "m": sum(s == "mismatch" for s in done.status.values())})
+
+
 def _imported(what: str) -> Callable[[Request, Any, dict[str, str]], tuple[str, str]]:
     def done(request: Request, n: Any, values: dict[str, str]) -> tuple[str, str]:
         deps.changed(request, values["slug"])
@@ -240,6 +260,10 @@ PRECINCTS = Upload("admin/precincts.html", deps.ADMINISTER, "precincts.csv", _im
                    _imported("precincts"))
 TALLIES = Upload("admin/tally_import.html", deps.ENTER_TALLIES, "tally.csv", _import_tallies,
                  _imported("tallies"))
+
+
+BALLOTS = Upload("admin/ballots_import.html", deps.ENTER_TALLIES, "ballots.csv",
+                 _import_ballots, _ballots_done)
 
 
 def _slugged(request: Request, slug: str) -> dict[str, Any]:
@@ -266,6 +290,17 @@ def tally_import_page(request: Request, slug: str) -> Response:
 async def tally_import(request: Request, slug: str) -> Response:
     extra = await run_in_threadpool(_slugged, request, slug)
     return await TALLIES.post(request, extra, {"slug": slug})
+
+
+@router.get("/admin/elections/{slug}/ballots/import")
+def ballots_import_page(request: Request, slug: str) -> Response:
+    return BALLOTS.page(request, FormState(), _slugged(request, slug))
+
+
+@router.post("/admin/elections/{slug}/ballots/import")
+async def ballots_import(request: Request, slug: str) -> Response:
+    extra = await run_in_threadpool(_slugged, request, slug)
+    return await BALLOTS.post(request, extra, {"slug": slug})
 
 
 # --- freezing the roll --------------------------------------------------------------------
