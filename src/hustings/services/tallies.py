@@ -149,12 +149,15 @@ def returns_changed(uow: UnitOfWork, election: Election, poll: Poll,
     due) and record a result version if the count changed. Returns the count as it now is."""
     count = count_election(uow, election.slug)
     newly = sorted(accepted_returns(count) - before)
+    codes = [c for _, c in newly]
+    listed = ", ".join(codes) if len(codes) <= 20 else \
+        f"{len(codes)} precincts ({codes[0]} … {codes[-1]})"
     if reason:
         why = f"correction by {ctx.actor}: {reason}"
     elif poll.kind is PollKind.REVOTE:
-        why = f"re-vote counted ({poll.key}): {', '.join(c for _, c in newly)}"
+        why = f"re-vote counted ({poll.key}): {listed}"
     else:
-        why = f"precincts reported ({poll.key}): {', '.join(c for _, c in newly)}"
+        why = f"precincts reported ({poll.key}): {listed}"
     if settle_status(uow, election.slug, ctx, count):
         count = count_election(uow, election.slug)
     if newly or reason:
