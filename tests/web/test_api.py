@@ -82,6 +82,7 @@ def test_enter_sheet_as_clerk(web: Web) -> None:
     r = web.client.post(f"/api/elections/{SLUG}/tally-sheets", json=SHEET,
                         headers={"X-CSRF-Token": token})
     assert r.status_code == 201, r.text
+    assert r.json() == {"poll": "initial", "precinct": "E", "status": "accepted"}
     body = web.client.get(f"/api/elections/{SLUG}/results").json()
     assert body["precincts"] == {"reporting": 3, "total": 3}
     assert body["status"] == "provisional"

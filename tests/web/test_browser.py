@@ -166,7 +166,7 @@ def test_clerk_enters_a_sheet_and_live_page_updates(server: str, browser: object
     _shot(clerk, "tally-enter")
     clerk.click("form.tally-form button[type=submit]")
     clerk.wait_for_load_state()
-    assert "Accepted the tally sheet of E." in clerk.inner_text("main")
+    assert "The tally sheet of E is accepted." in clerk.inner_text("main")
     _shot(clerk, "tally-accepted")
 
     from playwright.sync_api import expect
@@ -196,7 +196,7 @@ def _enter_sheet_as(browser: object, server: str, username: str, slug: str) -> o
         clerk.fill(f"#{field}", value)
     clerk.click("form.tally-form button[type=submit]")
     clerk.wait_for_load_state()
-    assert "Accepted the tally sheet of E." in clerk.inner_text("main")
+    assert "The tally sheet of E is accepted." in clerk.inner_text("main")
     return clerk
 
 

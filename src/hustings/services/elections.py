@@ -112,4 +112,8 @@ def _freeze(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> FrozenRol
             f"that {slug!r} does not have ({listing})"))
     uow.roll.freeze(slug, election.body, election.eligibility)
     counts = uow.roll.counts(slug)
+    if not sum(counts.values()):  # the command's transaction is rolled back: nothing frozen
+        raise RuleViolation(
+            f"no member of {election.body!r} is eligible for {slug!r} by its eligibility rule: "
+            f"the roll was not frozen (import the members, or check the rule)")
     return FrozenRoll(slug, sum(counts.values()), counts)

@@ -14,6 +14,7 @@ from hustings.services.web_queries import last_change
 from hustings.web import api, api_outcome, errors, routes_admin, routes_disputes, routes_public
 from hustings.web.cache import ChangeStamp, InvalidateOnWrite, PageCache
 from hustings.web.config import WebConfig
+from hustings.web.limits import BodyLimit
 from hustings.web.live import Broadcaster
 from hustings.web.security import RateLimiter, SecurityMiddleware, SessionCodec
 from hustings.web.templating import STATIC_DIR
@@ -58,13 +59,15 @@ def create_app(settings: Settings, config: WebConfig | None = None,
                                          web_config.change_check_seconds)
     app.state.broadcaster = Broadcaster()
     errors.install(app)
-    app.include_router(api.router)
-    app.include_router(api_outcome.router)
-    app.include_router(routes_public.router)
-    app.include_router(routes_admin.router)
-    app.include_router(routes_disputes.router)
+    for router in (api.router, api.admin, api.clerks, api_outcome.router, api_outcome.admin,
+                   routes_public.router, routes_admin.router, routes_admin.administration,
+                   routes_admin.tallying, routes_disputes.router):
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(errors.Incidents)
     app.add_middleware(InvalidateOnWrite, stamp=app.state.change_stamp)
+    app.add_middleware(BodyLimit, form_bytes=web_config.max_form_bytes,
+                       upload_bytes=web_config.max_upload_bytes)
     app.add_middleware(SecurityMiddleware,
                        codec=SessionCodec(web_config.secret_key, web_config.session_max_age))
     return app
