@@ -5,10 +5,13 @@ Handlers only translate HTTP to service calls; errors go through `web.errors`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 
 from hustings.domain.polling import TallySheet
 from hustings.domain.users import User
@@ -57,16 +60,22 @@ clerks = APIRouter(prefix="/api", responses=ERRORS,
 SignedIn = Annotated[User, Depends(deps.signed_in)]
 
 
+async def cached_json(request: Request, key: str, make: Callable[[], Any]) -> Response:
+    """`make()`'s model(s) as JSON, kept by the page cache until the data changes."""
+    return await serve_cached(request, key, lambda: JSONResponse(jsonable_encoder(make())))
+
+
 @router.get("/elections", response_model=list[ElectionSummary], tags=["elections"])
-def get_elections(request: Request) -> list[ElectionSummary]:
+async def get_elections(request: Request) -> Response:
     """Every election, in the order they were defined."""
-    return [ElectionSummary.of(e) for e in list_elections(deps.uow(request))]
+    return await cached_json(request, "api-elections", lambda: [
+        ElectionSummary.of(e) for e in list_elections(deps.uow(request))])
 
 
 @router.get("/elections/{slug}", response_model=ElectionDetail, tags=["elections"])
-def get_election(request: Request, slug: str) -> ElectionDetail:
+async def get_election(request: Request, slug: str) -> Response:
     """An election: timetable, candidates, precincts (with the frozen roll), polls."""
-    return ElectionDetail.of_facts(election_facts(deps.uow(request), slug))
+    return await cached_json(request, f"api-election|{slug}", lambda: _detail(request, slug))
 
 
 @router.get("/elections/{slug}/results", response_model=PublishedResultOut, tags=["results"])
@@ -82,9 +91,10 @@ async def get_results(request: Request, slug: str,
 
 
 @router.get("/elections/{slug}/versions", response_model=list[VersionOut], tags=["results"])
-def get_versions(request: Request, slug: str) -> list[VersionOut]:
+async def get_versions(request: Request, slug: str) -> Response:
     """Every result version of the election with the reason it was recorded, oldest first."""
-    return [VersionOut(**v) for v in results_service.versions(deps.uow(request), slug)]
+    return await cached_json(request, f"api-versions|{slug}", lambda: [
+        VersionOut(**v) for v in results_service.versions(deps.uow(request), slug)])
 
 
 @admin.post("/elections", response_model=ElectionDetail, status_code=201, tags=["administration"],
@@ -141,7 +151,6 @@ def post_tally_sheet(request: Request, slug: str, user: SignedIn,
         poll=sheet.poll, precinct=sheet.precinct, registered=sheet.registered,
         ballots_cast=sheet.ballots_cast, votes=dict(sheet.votes), blank=sheet.blank,
         invalid=sheet.invalid), deps.actor(user))
-    deps.changed(request, slug)
     return TallyEntered(poll=sheet.poll, precinct=sheet.precinct, status=status)
 
 
@@ -156,7 +165,6 @@ async def post_tally_import(request: Request, slug: str, user: SignedIn,
     data, source = await read_upload(request, deps.config(request), "tally.csv")
     n = await run_in_threadpool(tally_service.import_tallies, deps.uow(request), slug, data,
                                 source, deps.actor(user), poll)
-    deps.changed(request, slug)
     standing = await run_in_threadpool(sheet_standing, deps.uow(request), slug, poll)
     return Stored(stored=n, accepted=standing.get("accepted", 0),
                   awaiting=standing.get("awaiting second entry", 0),

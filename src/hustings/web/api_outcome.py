@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from hustings.domain.users import User
@@ -17,7 +17,7 @@ from hustings.services import lifecycle
 from hustings.services.queries import list_disputes
 from hustings.services.web_queries import office_holders, offices, person_record
 from hustings.web import deps
-from hustings.web.api import ERRORS
+from hustings.web.api import ERRORS, cached_json
 from hustings.web.errors import WebError
 from hustings.web.limits import accepts_uploads
 from hustings.web.routes_disputes import evidence_files
@@ -50,10 +50,12 @@ SignedIn = Annotated[User, Depends(deps.signed_in)]
 
 
 @router.get("/elections/{slug}/disputes", response_model=list[DisputeOut], tags=["disputes"])
-def get_disputes(request: Request, slug: str) -> list[DisputeOut]:
+async def get_disputes(request: Request, slug: str) -> Response:
     """Every dispute of the election with its ruling (null while awaiting one)."""
-    deps.election_exists(request, slug)
-    return [DisputeOut.of(d, r) for d, r in list_disputes(deps.uow(request), slug)]
+    def make() -> list[DisputeOut]:
+        deps.election_exists(request, slug)
+        return [DisputeOut.of(d, r) for d, r in list_disputes(deps.uow(request), slug)]
+    return await cached_json(request, f"api-disputes|{slug}", make)
 
 
 async def _dispute_in(request: Request) -> tuple[DisputeIn, list[tuple[str, bytes]]]:
@@ -86,7 +88,6 @@ async def post_dispute(request: Request, slug: str, user: SignedIn) -> DisputeOu
     number = await run_in_threadpool(dispute_service.file_dispute, deps.uow(request), slug,
                                      body.poll, body.precincts, body.complaint,
                                      deps.actor(user), files)
-    deps.changed(request, slug)
     found = await run_in_threadpool(list_disputes, deps.uow(request), slug)
     return next(DisputeOut.of(d, r) for d, r in found if d.number == number)
 
@@ -100,7 +101,6 @@ def post_ruling(request: Request, slug: str, number: int, user: SignedIn,
     ruling = dispute_service.rule(deps.uow(request), slug, number, body.decision.value,
                                   body.reasons, deps.actor(user), body.precincts,
                                   body.revote_day, body.on)
-    deps.changed(request, slug)
     return RulingOut.of(ruling)
 
 
@@ -112,23 +112,28 @@ def post_status(request: Request, slug: str, user: SignedIn,
     (administrators)."""
     reached = lifecycle.advance(deps.uow(request), slug, body.status.value, deps.actor(user),
                                 body.on)
-    deps.changed(request, slug)
     return StatusOut(election=slug, status=reached.value)
 
 
 @router.get("/history", response_model=list[OfficeHistoryOut], tags=["record"])
-def get_history(request: Request) -> list[OfficeHistoryOut]:
+async def get_history(request: Request) -> Response:
     """Every office's holders, oldest first (interim and acting tenures, vacancies)."""
-    factory = deps.uow(request)
-    return [OfficeHistoryOut(organisation=org, office=office,
-                             tenures=[TenureOut.of(t) for t in office_holders(factory, org,
-                                                                              office)])
-            for org, office in offices(factory)]
+    def make() -> list[OfficeHistoryOut]:
+        factory = deps.uow(request)
+        return [OfficeHistoryOut(organisation=org, office=office,
+                                 tenures=[TenureOut.of(t)
+                                          for t in office_holders(factory, org, office)])
+                for org, office in offices(factory)]
+    return await cached_json(request, "api-history", make)
 
 
 @router.get("/people/{name}", response_model=PersonOut, tags=["record"])
-def get_person(request: Request, name: str) -> PersonOut:
+async def get_person(request: Request, name: str) -> Response:
     """A person: the elections they ran in (votes, outcome) and the offices they held."""
+    return await cached_json(request, f"api-person|{name}", lambda: _person(request, name))
+
+
+def _person(request: Request, name: str) -> PersonOut:
     found = person_record(deps.uow(request), name)
     return PersonOut(
         name=found.name,

@@ -103,11 +103,6 @@ def sign_in_checked(request: Request, username: str, password: str) -> User:
     return user
 
 
-def changed(request: Request, slug: str) -> None:
-    """Tell the live pages' watchers (SSE) that an election's figures may have changed."""
-    request.app.state.broadcaster.notify(slug)
-
-
 def election_exists(request: Request, slug: str) -> None:
     """NotFound (404) unless the election exists."""
     get_election(uow(request), slug)

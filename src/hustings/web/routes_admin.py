@@ -232,7 +232,6 @@ def _import_tallies(request: Request, user: User, data: bytes, source: str,
 
 def _imported(what: str) -> Callable[[Request, Any, dict[str, str]], tuple[str, str]]:
     def done(request: Request, n: Any, values: dict[str, str]) -> tuple[str, str]:
-        deps.changed(request, values["slug"])
         _ = gettext_for(request)
         target = f"/admin/elections/{values['slug']}"
         if what == "precincts":
@@ -370,7 +369,6 @@ async def tally_enter(request: Request, slug: str) -> Response:
             status, _code = classify(exc, request)
             problems = exc.problems if isinstance(exc, InvalidInput) else [Problem(str(exc))]
         else:
-            deps.changed(request, slug)
             _ = gettext_for(request)
             deps.session(request).set_flash(entered_message(_, precinct, standing))
             return RedirectResponse(f"/admin/elections/{slug}/tally/enter?poll="

@@ -116,7 +116,6 @@ async def file_dispute(request: Request, slug: str) -> Response:
         status, problems = _refusal(request, exc)
         state = FormState.of(values, problems, DISPUTE_FIELDS)
         return await run_in_threadpool(_disputes_page, request, slug, state, chosen, status)
-    deps.changed(request, slug)
     _ = gettext_for(request)
     deps.session(request).set_flash(_("Dispute %(n)s filed.") % {"n": number})
     return RedirectResponse(f"/admin/elections/{slug}/disputes", status_code=303)
@@ -166,7 +165,6 @@ async def rule(request: Request, slug: str, number: int) -> Response:
         except HustingsError as exc:
             status, problems = _refusal(request, exc)
         else:
-            deps.changed(request, slug)
             _ = gettext_for(request)
             deps.session(request).set_flash(_("Ruled on dispute %(n)s.") % {"n": number})
             return RedirectResponse(f"/admin/elections/{slug}/disputes", status_code=303)
@@ -209,7 +207,6 @@ async def advance(request: Request, slug: str) -> Response:
         except HustingsError as exc:
             status, problems = _refusal(request, exc)
         else:
-            deps.changed(request, slug)
             _ = gettext_for(request)
             deps.session(request).set_flash(
                 _("The election is now %(status)s.") % {"status": reached.value})
