@@ -1,7 +1,9 @@
-"""What handlers share: the services' unit of work, the signed-in user, role and CSRF checks.
+"""What handlers share: the services' unit of work, the signed-in user, and the doors every
+state-changing route passes (signed in, role, CSRF, then the input).
 
 Who may do what is decided here once: administrators everything, clerks tally sheets,
-observers nothing that changes data (`services.users.require_role` applies it).
+observers nothing that changes data (`services.users.require_role` applies it); any signed-in
+role may read the administration pages.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 
 ADMINISTER: tuple[Role, ...] = ()  # administrators only
 ENTER_TALLIES: tuple[Role, ...] = (Role.CLERK,)
-VIEW_ADMIN: tuple[Role, ...] = (Role.CLERK, Role.OBSERVER)
 
 
 def uow(request: Request) -> UnitOfWorkFactory:
@@ -62,11 +63,6 @@ def user(request: Request) -> User:
     if found is None:
         raise PermissionDenied("sign in first")
     return found
-
-
-def authorise(request: Request, allowed: tuple[Role, ...]) -> User:
-    """The user if their role allows the action; PermissionDenied (401/403) otherwise."""
-    return require_role(current_user(request), *allowed)
 
 
 def actor(user: User) -> Context:
