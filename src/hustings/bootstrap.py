@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
+import threading
+import traceback
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
+from pathlib import Path
 
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
-from hustings.storage.engine import make_engine
+from hustings.storage.engine import database_errors, make_engine
 from hustings.storage.migrate import current_revision, upgrade
 from hustings.storage.uow import SqlUnitOfWork
 
@@ -36,9 +42,11 @@ class Container:
         return make_engine(self.settings.database_url)
 
     def migrate(self) -> str | None:
-        """Bring the schema to the newest migration; return the revision."""
-        upgrade(self.engine)
-        return current_revision(self.engine)
+        """Bring the schema to the newest migration; return the revision. `Unavailable`
+        when the database cannot be reached or opened."""
+        with database_errors(self.settings.database_url):
+            upgrade(self.engine)
+            return current_revision(self.engine)
 
     @cached_property
     def uow_factory(self) -> UnitOfWorkFactory:
@@ -71,3 +79,38 @@ class ScratchSqlite:
     def close(self) -> None:
         self._container.close()
         self._dir.cleanup()
+
+
+# --- incidents: unexpected errors, logged for the operator, summarised for the user ---------
+
+_incident_lock = threading.Lock()
+
+
+def incident_log() -> Path:
+    """$HUSTINGS_INCIDENT_LOG, else $XDG_STATE_HOME/hustings/incidents.log
+    (~/.local/state/hustings/incidents.log)."""
+    configured = os.environ.get("HUSTINGS_INCIDENT_LOG")
+    if configured:
+        return Path(configured)
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "hustings" / "incidents.log"
+
+
+def record_incident(error: BaseException, where: str) -> tuple[str, Path | None]:
+    """Append the error's traceback to the incident log under a new incident id.
+
+    Returns (id, the log's path); the path is None when no log could be written (then the
+    id still identifies the moment for the operator, and the user sees no traceback)."""
+    incident = secrets.token_hex(4)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    text = (f"--- incident {incident} at {stamp} in {where}\n"
+            + "".join(traceback.format_exception(error)))
+    for path in (incident_log(), Path(tempfile.gettempdir()) / "hustings-incidents.log"):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with _incident_lock, path.open("a", encoding="utf-8") as log:
+                log.write(text)
+            return incident, path
+        except OSError:
+            continue
+    return incident, None

@@ -102,6 +102,23 @@ def test_count_rctab_config_refuses_overrides(tmp_path: Path) -> None:
     assert "supplies its own" in run_cli("count", str(config), "-m", "irv")[2]
 
 
-def test_methods_lists_registry() -> None:
+def test_methods_lists_registry_one_line_each() -> None:
+    from hustings.counting.registry import all_methods
+
     code, out, _ = run_cli("methods")
-    assert code == 0 and "irv" in out and "overvote_rule" in out and "stv" in out
+    lines = [line for line in out.splitlines() if line.strip()]
+    names = [m.name for m in all_methods()]
+    assert code == 0 and [line.split()[0] for line in lines[:len(names)]] == names
+    assert len(lines) == len(names) + 1  # and one hint
+    assert "overvote_rule" not in out
+
+
+def test_methods_name_shows_its_options() -> None:
+    from hustings.counting.registry import get_method
+
+    code, out, _ = run_cli("methods", "irv")
+    assert code == 0 and out.startswith("irv — ")
+    for option in get_method("irv").options:
+        assert option.name in out
+    code, _out, err = run_cli("methods", "nonesuch")
+    assert code == 2 and "unknown counting method 'nonesuch'" in err

@@ -39,3 +39,18 @@ def open_voting(uow_factory: UnitOfWorkFactory, slug: str) -> None:
 
     for target in ("nominations", "voting"):
         advance(uow_factory, slug, target, Context(actor="seed"))
+
+
+DOUBLE = "union-2024-double"
+
+
+def seed_double_entry(uow_factory: UnitOfWorkFactory) -> None:
+    """After `seed`: DOUBLE, union-2024 again but every sheet needs two clerks' entries;
+    roll frozen, voting open, no sheet entered."""
+    text = (DATA / f"{SLUG}.toml").read_text("utf-8")
+    text = text.replace(f'slug = "{SLUG}"', f'slug = "{DOUBLE}"').replace(
+        "sheet_entries = 1", "sheet_entries = 2")
+    ctx = Context(actor="seed")
+    elections.create_election(uow_factory, text, "data/double.toml", ctx)
+    elections.freeze_roll(uow_factory, DOUBLE, ctx)
+    open_voting(uow_factory, DOUBLE)

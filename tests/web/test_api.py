@@ -82,6 +82,7 @@ def test_enter_sheet_as_clerk(web: Web) -> None:
     r = web.client.post(f"/api/elections/{SLUG}/tally-sheets", json=SHEET,
                         headers={"X-CSRF-Token": token})
     assert r.status_code == 201, r.text
+    assert r.json() == {"poll": "initial", "precinct": "E", "status": "accepted"}
     body = web.client.get(f"/api/elections/{SLUG}/results").json()
     assert body["precincts"] == {"reporting": 3, "total": 3}
     assert body["status"] == "provisional"
@@ -184,3 +185,19 @@ def test_openapi_and_local_docs(web: Web) -> None:
     assert "POST /api/elections" in docs.text
     assert 'src="http' not in docs.text and 'href="http' not in docs.text
     assert "<script" not in docs.text
+
+
+def test_api_docs_render_their_markdown(web: Web) -> None:
+    """Descriptions are Markdown: `code` and paragraphs become HTML, never shown raw."""
+    docs = web.client.get("/api/docs").text
+    assert "<code>POST /api/session</code>" in docs  # from the API description
+    assert "<code>X-CSRF-Token</code>" in docs
+    assert "`POST /api/session`" not in docs and "`X-CSRF-Token`" not in docs
+    assert "`accepted`" not in docs and "<code>accepted</code>" in docs  # a route's own
+
+
+def test_markdown_in_docs_cannot_inject_html() -> None:
+    from hustings.web.templating import markdown
+
+    assert str(markdown("<script>alert(1)</script> `x`")) == (
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt; <code>x</code></p>\n")

@@ -20,6 +20,7 @@ API_CALLS = [
     ("POST", f"/api/elections/{UPCOMING}/roll/freeze", ADMIN, "none"),
     ("POST", f"/api/elections/{SLUG}/tally-sheets", TALLY, "json"),
     ("POST", f"/api/elections/{SLUG}/tally-sheets/import", TALLY, "upload"),
+    ("POST", f"/api/elections/{SLUG}/ballots/import", TALLY, "upload"),
     ("POST", f"/api/elections/{SLUG}/disputes", ADMIN, "dispute"),
     ("POST", f"/api/elections/{SLUG}/disputes/1/ruling", ADMIN, "ruling"),
     ("POST", f"/api/elections/{SLUG}/status", ADMIN, "status"),
@@ -33,6 +34,7 @@ FORM_POSTS = [
     (f"/admin/elections/{SLUG}/precincts", ADMIN),
     (f"/admin/elections/{UPCOMING}/roll", ADMIN),
     (f"/admin/elections/{SLUG}/tally/import", TALLY),
+    (f"/admin/elections/{SLUG}/ballots/import", TALLY),
     (f"/admin/elections/{SLUG}/tally/enter", TALLY),
     (f"/admin/elections/{SLUG}/disputes", ADMIN),
     (f"/admin/elections/{SLUG}/disputes/1/ruling", ADMIN),
@@ -108,3 +110,87 @@ def test_admin_pages_matrix(web: Web, role: str | None) -> None:
         readonly = "can see this page but not change anything" in r.text
         assert readonly == (allowed is not None and role not in allowed), path
         assert ("<fieldset disabled>" in r.text) == readonly, path
+
+
+# --- the doors in order: authentication, role, CSRF, then the input ------------------------
+
+INVALID_BODIES = [
+    ("malformed json", {"content": b"{not json", "headers": {"content-type": "application/json"}}),
+    ("wrong json", {"json": {"precinct": 7, "votes": "many", "decision": "x", "status": 3}}),
+    ("empty", {}),
+    ("garbage form", {"data": {"registered": "ten", "precinct": ""},
+                      "files": {"file": ("x.csv", b"\x00\xff not csv")}}),
+    ("text", {"content": "ünïcode ☃".encode(), "headers": {"content-type": "text/plain"}}),
+]
+STATE_CHANGING = [(m, p, allowed) for m, p, allowed, _how in API_CALLS] + [
+    ("POST", path, allowed) for path, allowed in FORM_POSTS]
+OPEN_TO_ANYONE = {("POST", "/signin"), ("POST", "/signout"), ("POST", "/api/session"),
+                  ("DELETE", "/api/session")}
+
+
+def _shape(path: str) -> str:
+    return "/".join("{}" if part in (SLUG, UPCOMING, "1", "members") and i > 1 else part
+                    for i, part in enumerate(path.split("/")))
+
+
+def test_the_matrix_names_every_state_changing_route(web: Web) -> None:
+    """Every route that changes data is in the matrix below (a new one must be added)."""
+    import re
+
+    routes = set()
+    for route in web.client.app.routes:  # type: ignore[attr-defined]
+        for method in getattr(route, "methods", ()) or ():
+            if method not in ("GET", "HEAD", "OPTIONS"):
+                routes.add((method, re.sub(r"\{[^}]+\}", "{}", route.path)))
+    covered = {(m, _shape(p)) for m, p, _ in STATE_CHANGING} | OPEN_TO_ANYONE
+    assert routes - covered == set()
+
+
+def _wrong_roles(allowed: tuple[str, ...]) -> list[str]:
+    return [r for r in ("clerk", "observer") if r not in allowed]
+
+
+@pytest.mark.parametrize("label,body", INVALID_BODIES, ids=[b[0] for b in INVALID_BODIES])
+def test_invalid_bodies_meet_the_doors_first(web: Web, label: str, body: dict) -> None:
+    """401 for anonymous and 403 for the wrong role on every state-changing route, whatever
+    the body and with or without a CSRF token: the input is looked at last."""
+    _dispute(web)
+    wrong = []
+    for with_token in (True, False):
+        web.client.cookies.clear()
+        token = web.csrf()
+        for method, path, _allowed in STATE_CHANGING:
+            headers = dict(body.get("headers", {}), **({"X-CSRF-Token": token}
+                                                       if with_token else {}))
+            r = web.client.request(method, path, follow_redirects=False,
+                                   **{**body, "headers": headers})
+            if r.status_code != 401:
+                wrong.append(("anonymous", with_token, path, r.status_code))
+    for role in ("clerk", "observer"):
+        for with_token in (True, False):
+            web.client.cookies.clear()
+            token = web.sign_in(role)
+            for method, path, allowed in STATE_CHANGING:
+                if role not in _wrong_roles(allowed):
+                    continue
+                headers = dict(body.get("headers", {}), **({"X-CSRF-Token": token}
+                                                           if with_token else {}))
+                r = web.client.request(method, path, follow_redirects=False,
+                                       **{**body, "headers": headers})
+                # 403 for the role, not for the missing token: the role is checked first
+                role_refusal = r.status_code == 403 and "missing its CSRF token" not in r.text
+                if not role_refusal:
+                    wrong.append((role, with_token, path, r.status_code, r.text[:120]))
+    assert not wrong
+
+
+def test_csrf_is_checked_before_the_input(web: Web) -> None:
+    """A permitted role without the token gets 403 csrf_failed, even with a broken body."""
+    _dispute(web)
+    web.sign_in("administrator")
+    for method, path, _allowed in STATE_CHANGING:
+        r = web.client.request(method, path, content=b"{not json", follow_redirects=False,
+                               headers={"content-type": "application/json"})
+        assert r.status_code == 403, (path, r.status_code, r.text[:200])
+        if path.startswith("/api/"):
+            assert r.json()["error"]["code"] == "csrf_failed", path

@@ -166,7 +166,7 @@ def test_clerk_enters_a_sheet_and_live_page_updates(server: str, browser: object
     _shot(clerk, "tally-enter")
     clerk.click("form.tally-form button[type=submit]")
     clerk.wait_for_load_state()
-    assert "Accepted the tally sheet of E." in clerk.inner_text("main")
+    assert "The tally sheet of E is accepted." in clerk.inner_text("main")
     _shot(clerk, "tally-accepted")
 
     from playwright.sync_api import expect
@@ -181,8 +181,10 @@ def test_clerk_enters_a_sheet_and_live_page_updates(server: str, browser: object
     viewer.close()
 
 
-def _enter_sheet_as(browser: object, server: str, username: str, slug: str) -> object:
-    """Sign in as `username` in a fresh context and enter precinct E's sheet through the form."""
+def _enter_sheet_as(browser: object, server: str, username: str, slug: str,
+                    says: str = "The tally sheet of E is accepted.") -> object:
+    """Sign in as `username` in a fresh context and enter precinct E's sheet through the form;
+    the page then `says` where the sheet stands."""
     clerk = browser.new_context().new_page()  # type: ignore[attr-defined]
     clerk.goto(f"{server}/signin?next=/admin/elections/{slug}/tally/enter")
     clerk.fill("#username", username)
@@ -196,7 +198,7 @@ def _enter_sheet_as(browser: object, server: str, username: str, slug: str) -> o
         clerk.fill(f"#{field}", value)
     clerk.click("form.tally-form button[type=submit]")
     clerk.wait_for_load_state()
-    assert "Accepted the tally sheet of E." in clerk.inner_text("main")
+    assert says in clerk.inner_text("main")
     return clerk
 
 
@@ -209,7 +211,8 @@ def test_two_clerks_match_and_the_live_page_is_pushed(server: str, browser: obje
     viewer.goto(f"{server}/elections/{DOUBLE}/live")
     expect(viewer.locator("#live-panel")).to_have_attribute("data-mode", "push")
     viewer.evaluate("window.__notReloaded = true")
-    first = _enter_sheet_as(browser, server, "clerk", DOUBLE)
+    first = _enter_sheet_as(browser, server, "clerk", DOUBLE,
+                            "it is awaiting a second clerk's entry")
     viewer.wait_for_timeout(1500)
     assert "Precincts reporting: 2 of 3" in viewer.inner_text("#live-panel")  # one entry only
     second = _enter_sheet_as(browser, server, "clerk-2", DOUBLE)

@@ -159,8 +159,11 @@ def test_cached_page_follows_changes(web: Web) -> None:
     before = web.client.get(f"/elections/{SLUG}").text
     assert web.client.get(f"/elections/{SLUG}").text == before
     tallies.enter_tally(web.uow_factory, SLUG, _sheet(), Context(actor="cli"))  # type: ignore[arg-type]
-    time.sleep(0.6)
-    after = web.client.get(f"/elections/{SLUG}").text
+    deadline = time.monotonic() + 30  # the watcher thread notices within its interval
+    after = before
+    while after == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+        after = web.client.get(f"/elections/{SLUG}").text
     assert "Precincts reporting: 3 of 3" in after and after != before
 
 

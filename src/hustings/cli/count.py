@@ -94,17 +94,31 @@ def count_command(
     _print(outcome, output, context, ballots.profile.total)
 
 
-def methods_command() -> None:
-    """List the counting methods and their rule options."""
-    for method in all_methods():
-        table = Table(title=f"{method.name} — {method.summary}", title_justify="left",
-                      show_lines=False)
-        for column in ("option", "type", "default", "choices", "meaning"):
-            table.add_column(column, overflow="fold")
-        for option in method.options:
-            table.add_row(option.name, option.type, _show(option.default),
-                          ", ".join(option.choices), option.help)
-        out.print(table)
+def methods_command(
+    name: str = typer.Argument(None, metavar="[NAME]",
+                               help="A method's name: show its rule options."),
+) -> None:
+    """List the counting methods, one line each; `hustings methods NAME` shows its options.
+
+    Example: hustings methods irv
+    """
+    if name is None:
+        methods = all_methods()
+        width = max(len(m.name) for m in methods)
+        for method in methods:
+            typer.echo(f"{method.name:<{width}}  {method.summary}")
+        typer.echo("\nhustings methods NAME shows a method's rule options.")
+        return
+    method = get_method(name)
+    typer.echo(f"{method.name} — {method.summary}")
+    if not method.options:
+        typer.echo("no rule options")
+        return
+    typer.echo("\nrule options (in a --rules TOML file):")
+    for option in method.options:
+        choices = f"; one of: {', '.join(option.choices)}" if option.choices else ""
+        typer.echo(f"  {option.name} ({option.type}, default {_show(option.default)}{choices})")
+        typer.echo(f"      {option.help}")
 
 
 def _read(file: Path, kind: str) -> BallotFile:

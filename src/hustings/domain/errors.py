@@ -53,3 +53,8 @@ class RuleViolation(HustingsError):
 
 class PermissionDenied(HustingsError):
     """The actor's role does not allow this action."""
+
+
+class Unavailable(HustingsError):
+    """The database cannot be reached or opened (down, missing, a bad URL); nothing changed.
+    The message names the URL without its password and what failed."""

@@ -252,4 +252,8 @@ def _freeze(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> FrozenRol
     for body, codes in electorates:
         uow.roll.freeze(slug, body, election.eligibility, codes)
     counts = uow.roll.counts(slug)
+    if not sum(counts.values()):  # the command's transaction is rolled back: nothing frozen
+        raise RuleViolation(
+            f"no member of {election.body!r} is eligible for {slug!r} by its eligibility rule: "
+            f"the roll was not frozen (import the members, or check the rule)")
     return FrozenRoll(slug, sum(counts.values()), counts)

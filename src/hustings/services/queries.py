@@ -42,3 +42,16 @@ def precinct_statuses(uow_factory: UnitOfWorkFactory, slug: str) -> list[tuple[i
     with uow_factory() as uow:
         count = count_election(uow, slug)
     return [(r.number, p) for r in count.rounds for p in r.precincts]
+
+
+def sheet_standing(uow_factory: UnitOfWorkFactory, slug: str, poll: str) -> dict[str, int]:
+    """How many of the poll's precincts stand where: `accepted`, `awaiting second entry`,
+    `mismatch` (precincts with no entry are not counted)."""
+    standing: dict[str, int] = {}
+    seen: set[str] = set()
+    for _round, p in precinct_statuses(uow_factory, slug):
+        if p.poll == poll and p.code not in seen and p.reconciliation.clerks:
+            seen.add(p.code)
+            status = p.reconciliation.status
+            standing[status] = standing.get(status, 0) + 1
+    return standing

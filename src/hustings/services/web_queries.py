@@ -140,6 +140,27 @@ def last_change(uow_factory: UnitOfWorkFactory) -> int:
         return last.seq if last is not None else 0
 
 
+EVERYTHING = "*"  # a change not tied to one election (members, users, the record)
+
+
+def changed_elections(uow_factory: UnitOfWorkFactory, after: int,
+                      limit: int = 1000) -> set[str]:
+    """The elections changed by the log entries after `after` (by their payload's
+    `election`); EVERYTHING among them when some entry names none, or there are too many."""
+    with uow_factory() as uow:
+        entries = uow.audit.after(after, limit)
+    if len(entries) >= limit:
+        return {EVERYTHING}
+    changed: set[str] = set()
+    for entry in entries:
+        try:
+            slug = json.loads(entry.payload).get("election")
+        except (ValueError, AttributeError):
+            slug = None
+        changed.add(slug if isinstance(slug, str) else EVERYTHING)
+    return changed
+
+
 def office_holders(uow_factory: UnitOfWorkFactory, organisation: str,
                    office: str) -> list[Tenure]:
     """Every holder of an office in order, vacancies included, from run and imported elections.

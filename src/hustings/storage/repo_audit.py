@@ -43,6 +43,12 @@ class SqlAuditRepo:
             seq=entry.seq, at=entry.at, actor=entry.actor, command=entry.command,
             payload=entry.payload, prev_hash=entry.prev_hash, hash=entry.hash))
 
+    def after(self, seq: int, limit: int) -> list[AuditEntry]:
+        """Up to `limit` entries after `seq`, oldest first."""
+        rows = self.conn.execute(select(t.audit_log).where(t.audit_log.c.seq > seq)
+                                 .order_by(t.audit_log.c.seq).limit(limit))
+        return [AuditEntry(*row) for row in rows]
+
     def entries(self) -> Iterator[AuditEntry]:
         for row in self.conn.execute(select(t.audit_log).order_by(t.audit_log.c.seq)):
             yield AuditEntry(*row)

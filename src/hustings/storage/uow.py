@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from hustings.domain.errors import Unavailable
+from hustings.storage.engine import WRITE_OPTION, database_errors, unavailable
 from hustings.storage.ids import Ids
 from hustings.storage.repo_audit import SqlAuditRepo, SqlBlobRepo
 from hustings.storage.repo_elections import SqlElectionRepo
@@ -21,13 +23,20 @@ from hustings.storage.snapshot import snapshot
 
 
 class SqlUnitOfWork:
+    """Reads begin a plain transaction at their first query (SQLite: deferred, no lock);
+    `begin_write` begins one holding the writer lock. A lost or unreachable database is
+    `Unavailable`, naming the URL without its password."""
+
     def __init__(self, engine: Engine):
         self.engine = engine
         self._conn: Connection | None = None
 
+    def _url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
     def __enter__(self) -> SqlUnitOfWork:
-        conn = self.engine.connect()
-        conn.begin()
+        with database_errors(self._url()):
+            conn = self.engine.connect()
         self._conn = conn
         ids = Ids(conn)
         self.organisations = SqlOrganisationRepo(conn, ids)
@@ -51,18 +60,31 @@ class SqlUnitOfWork:
                  tb: TracebackType | None) -> None:
         assert self._conn is not None
         try:
-            if self._conn.in_transaction():
-                self._conn.rollback()
-        finally:
-            self._conn.close()
-            self._conn = None
+            with database_errors(self._url()):
+                try:
+                    if self._conn.in_transaction():
+                        self._conn.rollback()
+                finally:
+                    self._conn.close()
+                    self._conn = None
+        except Unavailable:
+            if exc is None:
+                raise
+        if exc is not None and (translated := unavailable(exc, self._url())) is not None:
+            raise translated from exc
 
     def begin_write(self) -> None:
         """Serialise writers: SQLite's BEGIN IMMEDIATE does it; PostgreSQL takes a lock held to
-        the end of the transaction, so the audit chain never forks."""
-        assert self._conn is not None
-        if self._conn.dialect.name == "postgresql":
-            self._conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7263)")
+        the end of the transaction, so the audit chain never forks. Call it first."""
+        conn = self._conn
+        assert conn is not None
+        if conn.in_transaction():
+            raise RuntimeError("begin_write() must come before the unit of work's first query")
+        conn.execution_options(**{WRITE_OPTION: True})
+        with database_errors(self._url()):
+            conn.begin()
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7263)")
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         assert self._conn is not None

@@ -5,25 +5,29 @@ Handlers only translate HTTP to service calls; errors go through `web.errors`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 
 from hustings.domain.polling import TallySheet
+from hustings.domain.users import User
 from hustings.formats.published_result import result_json
 from hustings.services import ballots as ballot_service
 from hustings.services import elections as election_service
 from hustings.services import members as member_service
 from hustings.services import results as results_service
 from hustings.services import tallies as tally_service
-from hustings.services.queries import list_elections
+from hustings.services.queries import list_elections, sheet_standing
 from hustings.services.web_queries import election_facts
 from hustings.web import deps
 from hustings.web.cache import serve_cached
 from hustings.web.errors import WebError
+from hustings.web.limits import accepts_uploads
 from hustings.web.schemas import (
-    Accepted,
     BallotsImported,
     ElectionDetail,
     ElectionSummary,
@@ -33,6 +37,8 @@ from hustings.web.schemas import (
     PublishedResultOut,
     SessionOut,
     SignIn,
+    Stored,
+    TallyEntered,
     TallySheetIn,
     VersionOut,
 )
@@ -49,18 +55,29 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {
 }}}
 
 router = APIRouter(prefix="/api", responses=ERRORS)
+# Changes: the doors (signed in, role, CSRF header) are declared once per router.
+admin = APIRouter(prefix="/api", responses=ERRORS, dependencies=deps.api_doors(deps.ADMINISTER))
+clerks = APIRouter(prefix="/api", responses=ERRORS,
+                   dependencies=deps.api_doors(deps.ENTER_TALLIES))
+SignedIn = Annotated[User, Depends(deps.signed_in)]
+
+
+async def cached_json(request: Request, key: str, make: Callable[[], Any]) -> Response:
+    """`make()`'s model(s) as JSON, kept by the page cache until the data changes."""
+    return await serve_cached(request, key, lambda: JSONResponse(jsonable_encoder(make())))
 
 
 @router.get("/elections", response_model=list[ElectionSummary], tags=["elections"])
-def get_elections(request: Request) -> list[ElectionSummary]:
+async def get_elections(request: Request) -> Response:
     """Every election, in the order they were defined."""
-    return [ElectionSummary.of(e) for e in list_elections(deps.uow(request))]
+    return await cached_json(request, "api-elections", lambda: [
+        ElectionSummary.of(e) for e in list_elections(deps.uow(request))])
 
 
 @router.get("/elections/{slug}", response_model=ElectionDetail, tags=["elections"])
-def get_election(request: Request, slug: str) -> ElectionDetail:
+async def get_election(request: Request, slug: str) -> Response:
     """An election: timetable, candidates, precincts (with the frozen roll), polls."""
-    return ElectionDetail.of_facts(election_facts(deps.uow(request), slug))
+    return await cached_json(request, f"api-election|{slug}", lambda: _detail(request, slug))
 
 
 @router.get("/elections/{slug}/results", response_model=PublishedResultOut, tags=["results"])
@@ -76,17 +93,17 @@ async def get_results(request: Request, slug: str,
 
 
 @router.get("/elections/{slug}/versions", response_model=list[VersionOut], tags=["results"])
-def get_versions(request: Request, slug: str) -> list[VersionOut]:
+async def get_versions(request: Request, slug: str) -> Response:
     """Every result version of the election with the reason it was recorded, oldest first."""
-    return [VersionOut(**v) for v in results_service.versions(deps.uow(request), slug)]
+    return await cached_json(request, f"api-versions|{slug}", lambda: [
+        VersionOut(**v) for v in results_service.versions(deps.uow(request), slug)])
 
 
-@router.post("/elections", response_model=ElectionDetail, status_code=201, tags=["administration"],
-             openapi_extra=UPLOAD_BODY)
-async def post_election(request: Request) -> ElectionDetail:
+@admin.post("/elections", response_model=ElectionDetail, status_code=201, tags=["administration"],
+            openapi_extra=UPLOAD_BODY)
+@accepts_uploads
+async def post_election(request: Request, user: SignedIn) -> ElectionDetail:
     """Define an election from its TOML definition (administrators)."""
-    user = await run_in_threadpool(deps.authorise, request, deps.ADMINISTER)
-    deps.check_csrf_header(request)
     data, source = await read_upload(request, deps.config(request), "election.toml")
     text = as_text(data, source)
     election = await run_in_threadpool(election_service.create_election, deps.uow(request),
@@ -94,81 +111,80 @@ async def post_election(request: Request) -> ElectionDetail:
     return await run_in_threadpool(_detail, request, election.slug)
 
 
-@router.post("/bodies/{body}/members", response_model=Imported, tags=["administration"],
-             openapi_extra=UPLOAD_BODY)
-async def post_members(request: Request, body: str) -> Imported:
+@admin.post("/bodies/{body}/members", response_model=Imported, tags=["administration"],
+            openapi_extra=UPLOAD_BODY)
+@accepts_uploads
+async def post_members(request: Request, body: str, user: SignedIn) -> Imported:
     """Import members into a body from a CSV roll (administrators)."""
-    user = await run_in_threadpool(deps.authorise, request, deps.ADMINISTER)
-    deps.check_csrf_header(request)
     data, source = await read_upload(request, deps.config(request), "members.csv")
     n = await run_in_threadpool(member_service.import_members, deps.uow(request), body, data,
                                 source, deps.actor(user))
     return Imported(imported=n)
 
 
-@router.post("/elections/{slug}/precincts", response_model=Imported, tags=["administration"],
-             openapi_extra=UPLOAD_BODY)
-async def post_precincts(request: Request, slug: str) -> Imported:
+@admin.post("/elections/{slug}/precincts", response_model=Imported, tags=["administration"],
+            openapi_extra=UPLOAD_BODY)
+@accepts_uploads
+async def post_precincts(request: Request, slug: str, user: SignedIn) -> Imported:
     """Add precincts from CSV (code,name) before the roll is frozen (administrators)."""
-    user = await run_in_threadpool(deps.authorise, request, deps.ADMINISTER)
-    deps.check_csrf_header(request)
     data, source = await read_upload(request, deps.config(request), "precincts.csv")
     n = await run_in_threadpool(election_service.import_precincts, deps.uow(request), slug, data,
                                 source, deps.actor(user))
     return Imported(imported=n)
 
 
-@router.post("/elections/{slug}/roll/freeze", response_model=FrozenRollOut,
-             tags=["administration"])
-def post_freeze(request: Request, slug: str) -> FrozenRollOut:
+@admin.post("/elections/{slug}/roll/freeze", response_model=FrozenRollOut,
+            tags=["administration"])
+def post_freeze(request: Request, slug: str, user: SignedIn) -> FrozenRollOut:
     """Freeze the roll from the body by the eligibility rule (administrators)."""
-    user = deps.authorise(request, deps.ADMINISTER)
-    deps.check_csrf_header(request)
     roll = election_service.freeze_roll(deps.uow(request), slug, deps.actor(user))
     return FrozenRollOut(election=roll.election, size=roll.size, by_precinct=roll.by_precinct)
 
 
-@router.post("/elections/{slug}/tally-sheets", response_model=Accepted, status_code=201,
-             tags=["tally sheets"])
-def post_tally_sheet(request: Request, slug: str, sheet: TallySheetIn) -> Accepted:
-    """Enter one precinct's tally sheet (administrators and clerks)."""
-    user = deps.authorise(request, deps.ENTER_TALLIES)
-    deps.check_csrf_header(request)
-    tally_service.enter_tally(deps.uow(request), slug, TallySheet(
+@clerks.post("/elections/{slug}/tally-sheets", response_model=TallyEntered, status_code=201,
+             tags=["tally sheets"], openapi_extra=deps.json_body_spec(TallySheetIn))
+def post_tally_sheet(request: Request, slug: str, user: SignedIn,
+                     sheet: Annotated[TallySheetIn, Depends(deps.json_body(TallySheetIn))]
+                     ) -> TallyEntered:
+    """Enter one precinct's tally sheet (administrators and clerks). The answer says where
+    the precinct stands: `accepted` once two clerks' figures agree, `awaiting second entry`
+    after the first, `mismatch` when they differ."""
+    status = tally_service.enter_tally(deps.uow(request), slug, TallySheet(
         poll=sheet.poll, precinct=sheet.precinct, registered=sheet.registered,
         ballots_cast=sheet.ballots_cast, votes=dict(sheet.votes), blank=sheet.blank,
         invalid=sheet.invalid), deps.actor(user))
-    deps.changed(request, slug)
-    return Accepted(accepted=1)
+    return TallyEntered(poll=sheet.poll, precinct=sheet.precinct, status=status)
 
 
-@router.post("/elections/{slug}/tally-sheets/import", response_model=Accepted,
+@clerks.post("/elections/{slug}/tally-sheets/import", response_model=Stored,
              status_code=201, tags=["tally sheets"], openapi_extra=UPLOAD_BODY)
-async def post_tally_import(request: Request, slug: str, poll: str = "initial") -> Accepted:
-    """Import tally sheets from CSV, all or none (administrators and clerks)."""
-    user = await run_in_threadpool(deps.authorise, request, deps.ENTER_TALLIES)
-    deps.check_csrf_header(request)
+@accepts_uploads
+async def post_tally_import(request: Request, slug: str, user: SignedIn,
+                            poll: str = "initial") -> Stored:
+    """Import tally sheets from CSV, all or none (administrators and clerks). `stored` counts
+    the sheets kept; `accepted` and `awaiting` count the poll's precincts by where they stand
+    now (a precinct counts once two clerks' figures agree)."""
     data, source = await read_upload(request, deps.config(request), "tally.csv")
     n = await run_in_threadpool(tally_service.import_tallies, deps.uow(request), slug, data,
                                 source, deps.actor(user), poll)
-    deps.changed(request, slug)
-    return Accepted(accepted=n)
+    standing = await run_in_threadpool(sheet_standing, deps.uow(request), slug, poll)
+    return Stored(stored=n, accepted=standing.get("accepted", 0),
+                  awaiting=standing.get("awaiting second entry", 0),
+                  mismatch=standing.get("mismatch", 0))
 
 
-@router.post("/elections/{slug}/ballots/import", response_model=BallotsImported,
+@clerks.post("/elections/{slug}/ballots/import", response_model=BallotsImported,
              status_code=201, tags=["ballots"], openapi_extra=UPLOAD_BODY)
-async def post_ballots_import(request: Request, slug: str, poll: str = "initial",
-                              precinct: str | None = None,
+@accepts_uploads
+async def post_ballots_import(request: Request, slug: str, user: SignedIn,
+                              poll: str = "initial", precinct: str | None = None,
                               section: str | None = None) -> BallotsImported:
     """Import cast vote records (a CSV with a Precinct column, or one precinct's ballot file
     with `precinct`), all or none, as the signed-in clerk's return (administrators and
-    clerks): `hustings ballots import`."""
-    user = await run_in_threadpool(deps.authorise, request, deps.ENTER_TALLIES)
-    deps.check_csrf_header(request)
+    clerks): `hustings ballots import`. The answer says where each precinct stands."""
     data, source = await read_upload(request, deps.config(request), "ballots.csv")
     done = await run_in_threadpool(ballot_service.import_ballots, deps.uow(request), slug,
                                    data, source, deps.actor(user), poll, precinct, section)
-    deps.changed(request, slug)
     return BallotsImported(poll=done.poll, ballots=done.ballots, status=done.status)
 
 

@@ -6,20 +6,20 @@ Changes need an administrator's session and the `X-CSRF-Token` header, as in `ap
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 
+from hustings.domain.users import User
 from hustings.services import disputes as dispute_service
 from hustings.services import lifecycle
 from hustings.services.queries import list_disputes
 from hustings.services.web_queries import office_holders, offices, person_record
 from hustings.web import deps
-from hustings.web.api import ERRORS
+from hustings.web.api import ERRORS, cached_json
 from hustings.web.errors import WebError
+from hustings.web.limits import accepts_uploads
 from hustings.web.routes_disputes import evidence_files
 from hustings.web.schemas import (
     CandidacyOut,
@@ -45,13 +45,17 @@ DISPUTE_BODY = {"requestBody": {"required": True, "content": {
 }}}
 
 router = APIRouter(prefix="/api", responses=ERRORS)
+admin = APIRouter(prefix="/api", responses=ERRORS, dependencies=deps.api_doors(deps.ADMINISTER))
+SignedIn = Annotated[User, Depends(deps.signed_in)]
 
 
 @router.get("/elections/{slug}/disputes", response_model=list[DisputeOut], tags=["disputes"])
-def get_disputes(request: Request, slug: str) -> list[DisputeOut]:
+async def get_disputes(request: Request, slug: str) -> Response:
     """Every dispute of the election with its ruling (null while awaiting one)."""
-    deps.election_exists(request, slug)
-    return [DisputeOut.of(d, r) for d, r in list_disputes(deps.uow(request), slug)]
+    def make() -> list[DisputeOut]:
+        deps.election_exists(request, slug)
+        return [DisputeOut.of(d, r) for d, r in list_disputes(deps.uow(request), slug)]
+    return await cached_json(request, f"api-disputes|{slug}", make)
 
 
 async def _dispute_in(request: Request) -> tuple[DisputeIn, list[tuple[str, bytes]]]:
@@ -72,67 +76,64 @@ async def _dispute_in(request: Request) -> tuple[DisputeIn, list[tuple[str, byte
     else:
         raise WebError(415, "unsupported_media_type",
                        "send the dispute as application/json or multipart/form-data")
-    try:
-        return DisputeIn.model_validate(raw), files
-    except ValidationError as exc:
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])}
-                                      for e in exc.errors()]) from None
+    return deps.validated(DisputeIn, raw), files
 
 
-@router.post("/elections/{slug}/disputes", response_model=DisputeOut, status_code=201,
-             tags=["disputes"], openapi_extra=DISPUTE_BODY)
-async def post_dispute(request: Request, slug: str) -> DisputeOut:
+@admin.post("/elections/{slug}/disputes", response_model=DisputeOut, status_code=201,
+            tags=["disputes"], openapi_extra=DISPUTE_BODY)
+@accepts_uploads
+async def post_dispute(request: Request, slug: str, user: SignedIn) -> DisputeOut:
     """File a dispute, with evidence files when sent as multipart (administrators)."""
-    user = await run_in_threadpool(deps.authorise, request, deps.ADMINISTER)
-    deps.check_csrf_header(request)
     body, files = await _dispute_in(request)
     number = await run_in_threadpool(dispute_service.file_dispute, deps.uow(request), slug,
                                      body.poll, body.precincts, body.complaint,
                                      deps.actor(user), files)
-    deps.changed(request, slug)
     found = await run_in_threadpool(list_disputes, deps.uow(request), slug)
     return next(DisputeOut.of(d, r) for d, r in found if d.number == number)
 
 
-@router.post("/elections/{slug}/disputes/{number}/ruling", response_model=RulingOut,
-             status_code=201, tags=["disputes"])
-def post_ruling(request: Request, slug: str, number: int, body: RulingIn) -> RulingOut:
+@admin.post("/elections/{slug}/disputes/{number}/ruling", response_model=RulingOut,
+            status_code=201, tags=["disputes"], openapi_extra=deps.json_body_spec(RulingIn))
+def post_ruling(request: Request, slug: str, number: int, user: SignedIn,
+                body: Annotated[RulingIn, Depends(deps.json_body(RulingIn))]) -> RulingOut:
     """Rule on a dispute; `void-and-revote` and `void-poll` order a re-vote on `revote_day`
     (administrators)."""
-    user = deps.authorise(request, deps.ADMINISTER)
-    deps.check_csrf_header(request)
     ruling = dispute_service.rule(deps.uow(request), slug, number, body.decision.value,
                                   body.reasons, deps.actor(user), body.precincts,
                                   body.revote_day, body.on)
-    deps.changed(request, slug)
     return RulingOut.of(ruling)
 
 
-@router.post("/elections/{slug}/status", response_model=StatusOut, tags=["administration"])
-def post_status(request: Request, slug: str, body: StatusIn) -> StatusOut:
+@admin.post("/elections/{slug}/status", response_model=StatusOut, tags=["administration"],
+            openapi_extra=deps.json_body_spec(StatusIn))
+def post_status(request: Request, slug: str, user: SignedIn,
+                body: Annotated[StatusIn, Depends(deps.json_body(StatusIn))]) -> StatusOut:
     """Take the next lifecycle step; `certified` certifies and starts the winner's tenure
     (administrators)."""
-    user = deps.authorise(request, deps.ADMINISTER)
-    deps.check_csrf_header(request)
     reached = lifecycle.advance(deps.uow(request), slug, body.status.value, deps.actor(user),
                                 body.on)
-    deps.changed(request, slug)
     return StatusOut(election=slug, status=reached.value)
 
 
 @router.get("/history", response_model=list[OfficeHistoryOut], tags=["record"])
-def get_history(request: Request) -> list[OfficeHistoryOut]:
+async def get_history(request: Request) -> Response:
     """Every office's holders, oldest first (interim and acting tenures, vacancies)."""
-    factory = deps.uow(request)
-    return [OfficeHistoryOut(organisation=org, office=office,
-                             tenures=[TenureOut.of(t) for t in office_holders(factory, org,
-                                                                              office)])
-            for org, office in offices(factory)]
+    def make() -> list[OfficeHistoryOut]:
+        factory = deps.uow(request)
+        return [OfficeHistoryOut(organisation=org, office=office,
+                                 tenures=[TenureOut.of(t)
+                                          for t in office_holders(factory, org, office)])
+                for org, office in offices(factory)]
+    return await cached_json(request, "api-history", make)
 
 
 @router.get("/people/{name}", response_model=PersonOut, tags=["record"])
-def get_person(request: Request, name: str) -> PersonOut:
+async def get_person(request: Request, name: str) -> Response:
     """A person: the elections they ran in (votes, outcome) and the offices they held."""
+    return await cached_json(request, f"api-person|{name}", lambda: _person(request, name))
+
+
+def _person(request: Request, name: str) -> PersonOut:
     found = person_record(deps.uow(request), name)
     return PersonOut(
         name=found.name,

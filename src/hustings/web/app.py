@@ -7,15 +7,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from hustings.bootstrap import Container, Settings
-from hustings.services.web_queries import last_change
+from hustings.services.web_queries import changed_elections, last_change
 from hustings.web import api, api_outcome, errors, routes_admin, routes_disputes, routes_public
-from hustings.web.cache import ChangeStamp, InvalidateOnWrite, PageCache
+from hustings.web.cache import AnnounceWrites, ChangeWatcher, PageCache
 from hustings.web.config import WebConfig
+from hustings.web.limits import BodyLimit
 from hustings.web.live import Broadcaster
 from hustings.web.security import RateLimiter, SecurityMiddleware, SessionCodec
+from hustings.web.static import StaticAssets
 from hustings.web.templating import STATIC_DIR
 
 API_DESCRIPTION = """\
@@ -42,7 +43,9 @@ def create_app(settings: Settings, config: WebConfig | None = None,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.broadcaster.bind(asyncio.get_running_loop())
+        app.state.watcher.start()
         yield
+        app.state.watcher.stop()
         if own:
             box.close()
 
@@ -54,17 +57,21 @@ def create_app(settings: Settings, config: WebConfig | None = None,
     app.state.signin_limiter = RateLimiter(web_config.signin_failures, web_config.signin_window)
     app.state.names_cache = {}
     app.state.page_cache = PageCache()
-    app.state.change_stamp = ChangeStamp(lambda: last_change(box.uow_factory),
-                                         web_config.change_check_seconds)
     app.state.broadcaster = Broadcaster()
+    app.state.watcher = ChangeWatcher(lambda: last_change(box.uow_factory),
+                                      lambda after: changed_elections(box.uow_factory, after),
+                                      web_config.change_check_seconds,
+                                      app.state.broadcaster.announce)
     errors.install(app)
-    app.include_router(api.router)
-    app.include_router(api_outcome.router)
-    app.include_router(routes_public.router)
-    app.include_router(routes_admin.router)
-    app.include_router(routes_disputes.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(InvalidateOnWrite, stamp=app.state.change_stamp)
+    for router in (api.router, api.admin, api.clerks, api_outcome.router, api_outcome.admin,
+                   routes_public.router, routes_admin.router, routes_admin.administration,
+                   routes_admin.tallying, routes_disputes.router):
+        app.include_router(router)
+    app.mount("/static", StaticAssets(STATIC_DIR), name="static")
+    app.add_middleware(errors.Incidents)
+    app.add_middleware(AnnounceWrites, watcher=app.state.watcher)
+    app.add_middleware(BodyLimit, form_bytes=web_config.max_form_bytes,
+                       upload_bytes=web_config.max_upload_bytes)
     app.add_middleware(SecurityMiddleware,
                        codec=SessionCodec(web_config.secret_key, web_config.session_max_age))
     return app

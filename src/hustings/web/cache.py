@@ -1,15 +1,15 @@
 """Rendered public answers kept in memory, keyed by the database's last change.
 
 Every change appends an audit entry, so the newest entry's number (`web_queries.last_change`)
-tells whether a stored answer is still true. It is re-read after every state-changing request
-made here, and at most every `WebConfig.change_check_seconds` otherwise, so changes made by the
-CLI or another process show within that time. Only anonymous answers are kept.
+tells whether a stored answer is still true. One watcher per process re-reads it every
+`WebConfig.change_check_seconds` (so changes made by the CLI or another process show within
+that time) and after every state-changing request made here; requests never read it
+themselves. Only anonymous answers are kept.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hustings.bootstrap import record_incident
+from hustings.domain.errors import HustingsError
+from hustings.services.web_queries import EVERYTHING
 from hustings.web import deps
 from hustings.web.templating import locale_of
 
@@ -58,57 +61,105 @@ class PageCache:
             self._items.clear()
 
 
-class ChangeStamp:
-    """The database's last change as this process knows it: re-read from the database at most
-    every `interval` seconds (changes by the CLI or another process), and at once after any
-    request that may have changed something here (`invalidate`)."""
+class ChangeWatcher:
+    """The database's last change as this process knows it, and the one place that notices a
+    change: one background thread per process re-reads the newest log entry every `interval`
+    seconds (one query, whatever the number of requests; reads take no lock), and a request
+    that may have changed something here has it re-read before its answer goes out.
 
-    def __init__(self, read: Callable[[], int], interval: float,
-                 clock: Callable[[], float] = time.monotonic):
-        self.read, self.interval, self.clock = read, interval, clock
-        self._value: int | None = None
-        self._read_at = 0.0
-        self._reading = False
+    Each change is announced once, to `on_change` with the elections it touched (`web.live`'s
+    broadcaster); the page cache keys its entries on `value`, so they expire with it."""
 
-    def fresh(self) -> int | None:
-        """The stamp when it is recent enough, else None (call `refresh` in a thread).
+    def __init__(self, read_last: Callable[[], int], read_changed: Callable[[int], set[str]],
+                 interval: float, on_change: Callable[[set[str]], None]):
+        self.read_last, self.read_changed = read_last, read_changed
+        self.interval, self.on_change = interval, on_change
+        self.value: int | None = None
+        self.checks = 0  # how many times the database was asked (for tests and benchmarks)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
-        While one request re-reads an old stamp, the others keep using it (one read at a
-        time); after `invalidate` everyone waits for the new one."""
-        if self._value is None:
-            return None
-        if self.clock() - self._read_at > self.interval and not self._reading:
-            return None
-        return self._value
+    def check(self) -> int:
+        """Re-read the last change now; announce it if it moved. Safe from any thread."""
+        with self._lock:
+            return self._read()
 
-    def refresh(self) -> int:
-        self._reading = True
+    def _read(self) -> int:
+        self.checks += 1
+        last = self.read_last()
+        before, self.value = self.value, last
+        if before is not None and last != before:
+            changed = self.read_changed(before) if last > before else {EVERYTHING}
+            self.on_change(changed or {EVERYTHING})
+        return last
+
+    def current(self) -> int | None:
+        return self.value
+
+    def first(self) -> int:
+        """The value, read once if nobody has read it yet (concurrent callers wait for it)."""
+        with self._lock:
+            return self.value if self.value is not None else self._read()
+
+    def start(self) -> None:
+        """Read the value now, then keep watching in a background thread."""
         try:
-            read_at = self.clock()
-            value = self.read()
-            self._value, self._read_at = value, read_at
-            return value
-        finally:
-            self._reading = False
+            self.first()
+        except HustingsError:
+            pass  # the database is not reachable yet: the thread will try again
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="hustings-change-watcher",
+                                            daemon=True)
+            self._thread.start()
 
-    def invalidate(self) -> None:
-        self._value = None
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.check()
+            except HustingsError:
+                continue  # the database is unreachable for now: keep serving, try again
+            except Exception as exc:  # noqa: BLE001 - a bug must not stop the watcher
+                record_incident(exc, "change watcher")
 
 
-class InvalidateOnWrite:
-    """ASGI middleware: after any request other than GET/HEAD/OPTIONS, the stamp is re-read."""
+class AnnounceWrites:
+    """ASGI middleware: after any request other than GET/HEAD/OPTIONS, the watcher re-reads
+    the last change before the answer starts, so the next page this client asks for is new."""
 
-    def __init__(self, app: ASGIApp, stamp: ChangeStamp):
-        self.app, self.stamp = app, stamp
+    def __init__(self, app: ASGIApp, watcher: ChangeWatcher):
+        self.app, self.watcher = app, watcher
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.stamp.invalidate()
+
+        async def announce_first(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                try:
+                    await run_in_threadpool(self.watcher.check)
+                except HustingsError:
+                    pass  # the answer still goes out; the watcher thread tries again
+            await send(message)
+
+        await self.app(scope, receive, announce_first)
+
+
+async def current_stamp(request: Request) -> int:
+    """The data version this process serves (read once if the watcher has not yet)."""
+    watcher: ChangeWatcher = request.app.state.watcher
+    stamp = watcher.current()
+    if stamp is None:
+        stamp = await run_in_threadpool(watcher.first)
+    return stamp
 
 
 async def serve_cached(request: Request, key: str, make: Callable[[], Response]) -> Response:
@@ -122,11 +173,8 @@ async def serve_cached(request: Request, key: str, make: Callable[[], Response])
             return make()
         return await run_in_threadpool(personal)
     cache: PageCache = request.app.state.page_cache
-    stamps: ChangeStamp = request.app.state.change_stamp
     full = f"{key}|{locale_of(request)}"
-    stamp = stamps.fresh()
-    if stamp is None:
-        stamp = await run_in_threadpool(stamps.refresh)
+    stamp = await current_stamp(request)
     hit = cache.get(full, stamp)
     if hit is None:
         response = await run_in_threadpool(make)

@@ -18,7 +18,8 @@ class WebConfig:
     session_max_age: int = 12 * 3600  # seconds a signed session stays valid
     signin_failures: int = 5  # failed sign-ins allowed per username and address...
     signin_window: float = 300.0  # ...within this many seconds
-    max_upload_bytes: int = 256 * 1024 * 1024
+    max_upload_bytes: int = 256 * 1024 * 1024  # routes that take files
+    max_form_bytes: int = 1024 * 1024  # every other request body (sign-in, forms, JSON)
     change_check_seconds: float = 0.5  # cached pages see other processes' changes this late
     live_poll_seconds: int = 3  # how often the live page asks for news without push (SSE)
     live_heartbeat_seconds: float = 15.0  # an SSE comment this often keeps proxies open

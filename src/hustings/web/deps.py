@@ -1,12 +1,19 @@
-"""What handlers share: the services' unit of work, the signed-in user, role and CSRF checks.
+"""What handlers share: the services' unit of work, the signed-in user, and the doors every
+state-changing route passes (signed in, role, CSRF, then the input).
 
 Who may do what is decided here once: administrators everything, clerks tally sheets,
-observers nothing that changes data (`services.users.require_role` applies it).
+observers nothing that changes data (`services.users.require_role` applies it); any signed-in
+role may read the administration pages.
 """
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from hustings.domain.errors import PermissionDenied
 from hustings.domain.users import Role, User
@@ -17,11 +24,13 @@ from hustings.services.users import authenticate, require_role
 from hustings.services.web_queries import find_user
 from hustings.web.config import WebConfig
 from hustings.web.errors import WebError
-from hustings.web.security import CSRF_HEADER, RateLimiter, Session
+from hustings.web.security import CSRF_FIELD, CSRF_HEADER, RateLimiter, Session
+
+M = TypeVar("M", bound=BaseModel)
+SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 
 ADMINISTER: tuple[Role, ...] = ()  # administrators only
 ENTER_TALLIES: tuple[Role, ...] = (Role.CLERK,)
-VIEW_ADMIN: tuple[Role, ...] = (Role.CLERK, Role.OBSERVER)
 
 
 def uow(request: Request) -> UnitOfWorkFactory:
@@ -48,9 +57,12 @@ def current_user(request: Request) -> User | None:
     return user
 
 
-def authorise(request: Request, allowed: tuple[Role, ...]) -> User:
-    """The user if their role allows the action; PermissionDenied (401/403) otherwise."""
-    return require_role(current_user(request), *allowed)
+def user(request: Request) -> User:
+    """The signed-in user of a route behind the doors (they have checked it)."""
+    found = current_user(request)
+    if found is None:
+        raise PermissionDenied("sign in first")
+    return found
 
 
 def actor(user: User) -> Context:
@@ -87,11 +99,102 @@ def sign_in_checked(request: Request, username: str, password: str) -> User:
     return user
 
 
-def changed(request: Request, slug: str) -> None:
-    """Tell the live pages' watchers (SSE) that an election's figures may have changed."""
-    request.app.state.broadcaster.notify(slug)
-
-
 def election_exists(request: Request, slug: str) -> None:
     """NotFound (404) unless the election exists."""
     get_election(uow(request), slug)
+
+
+# --- the doors: every state-changing route passes them in this order ----------------------
+#
+# 1. authentication (401), 2. the role (403), 3. the CSRF token (403), and only then
+# 4. the input (413 by the body limit, 415, 422). Routers declare them once
+# (`dependencies=page_doors(...)` / `api_doors(...)`); handlers receive the user through
+# `Depends(signed_in)`, which FastAPI resolves once per request.
+
+
+def signed_in(request: Request) -> User:
+    """Door 1: a signed-in user, or PermissionDenied (401 for anonymous visitors)."""
+    return require_role(current_user(request), *Role)
+
+
+def role_door(allowed: tuple[Role, ...]) -> Callable[[Request], None]:
+    """Door 2: a change needs one of `allowed` (administrators always); reading pages needs
+    only door 1."""
+
+    def role(request: Request) -> None:
+        if request.method not in SAFE_METHODS:
+            require_role(current_user(request), *allowed)
+
+    return role
+
+
+def csrf_header_door(request: Request) -> None:
+    """Door 3 of the API: the `X-CSRF-Token` header on every change."""
+    if request.method not in SAFE_METHODS:
+        check_csrf_header(request)
+
+
+async def csrf_form_door(request: Request) -> None:
+    """Door 3 of the pages: the form's `csrf_token` field (or the header) on every change.
+    The form is read within the body limit and kept for the handler."""
+    if request.method in SAFE_METHODS:
+        return
+    submitted = request.headers.get(CSRF_HEADER)
+    content_type = request.headers.get("content-type", "")
+    if submitted is None and content_type.startswith(("multipart/form-data",
+                                                      "application/x-www-form-urlencoded")):
+        value = (await request.form()).get(CSRF_FIELD)
+        submitted = value if isinstance(value, str) else None
+    check_csrf(request, submitted)
+
+
+def page_doors(allowed: tuple[Role, ...]) -> list[Any]:
+    return [Depends(signed_in), Depends(role_door(allowed)), Depends(csrf_form_door)]
+
+
+def api_doors(allowed: tuple[Role, ...]) -> list[Any]:
+    return [Depends(signed_in), Depends(role_door(allowed)), Depends(csrf_header_door)]
+
+
+def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
+    """Door 4 for JSON bodies: parsed and validated after the other doors (a body declared in
+    the signature would be read before them). Errors are located like FastAPI's own."""
+
+    async def parse(request: Request) -> M:
+        content_type = request.headers.get("content-type", "")
+        if not content_type.startswith("application/json"):
+            raise WebError(415, "unsupported_media_type", "send the body as application/json")
+        try:
+            raw = await request.json()
+        except ValueError:
+            raise WebError(422, "invalid_input", "the body is not JSON") from None
+        return validated(model, raw)
+
+    return parse
+
+
+def validated(model: type[M], raw: object) -> M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])}
+                                      for e in exc.errors()]) from None
+
+
+def json_body_spec(model: type[BaseModel]) -> dict[str, Any]:
+    """`openapi_extra` documenting a `json_body(model)` request body (its schema inlined)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return inline(defs[ref.removeprefix("#/$defs/")])
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return {"requestBody": {"required": True,
+                            "content": {"application/json": {"schema": inline(schema)}}}}

@@ -15,7 +15,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hustings.bootstrap import record_incident
 from hustings.domain.errors import (
     AlreadyExists,
     HustingsError,
@@ -24,6 +26,7 @@ from hustings.domain.errors import (
     PermissionDenied,
     Problem,
     RuleViolation,
+    Unavailable,
 )
 from hustings.web.templating import render
 
@@ -33,10 +36,12 @@ DOMAIN_STATUS: tuple[tuple[type[HustingsError], int, str], ...] = (
     (AlreadyExists, 409, "already_exists"),
     (RuleViolation, 409, "rule_violation"),
     (PermissionDenied, 403, "forbidden"),
+    (Unavailable, 503, "unavailable"),
 )
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large",
-              415: "unsupported_media_type", 422: "invalid_input", 429: "too_many_requests"}
+              415: "unsupported_media_type", 422: "invalid_input", 429: "too_many_requests",
+              500: "internal_error", 503: "unavailable"}
 
 
 class WebError(Exception):
@@ -138,3 +143,36 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(WebError, web)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http)
+
+
+class Incidents:
+    """ASGI middleware, the one catch-all: an unexpected exception becomes a short 500 answer
+    (JSON under /api, a page elsewhere) with an incident id; its traceback goes to the
+    incident log (`bootstrap.incident_log`), never to the client."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:  # noqa: BLE001 - the one catch-all of the web
+            incident, _log = record_incident(exc, f"{scope['method']} {scope['path']}")
+            if started:  # too late to answer: the log has it
+                return
+            request = Request(scope, receive)
+            message = (f"something went wrong inside hustings (incident {incident}); the "
+                       "operator can find the details under this id")
+            response = _respond(request, 500, "internal_error", message)
+            response.headers["x-incident"] = incident
+            await response(scope, receive, send)

@@ -1,10 +1,10 @@
 """Server-Sent Events for the live page: an asyncio broadcaster per process.
 
-Handlers that accept a tally sheet (or otherwise change a result) call `notify(slug)`, from any
-thread. Each watcher's stream waits on the election's current event; on a change the first
-watcher renders the results panel once (in a worker thread) and every watcher sends that same
-text. Event ids are the database's change stamp, so a reconnecting browser (`Last-Event-ID`)
-gets the panel at once if it missed something.
+The change watcher (`web.cache.ChangeWatcher`) calls `announce(slugs)` once per change, from
+any thread, whichever process made it. Each watcher's stream waits on the election's current
+event; on a change the first watcher renders the results panel once (in a worker thread) and
+every watcher sends that same text. Event ids are the database's change stamp, so a
+reconnecting browser (`Last-Event-ID`) gets the panel at once if it missed something.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 
 from fastapi.concurrency import run_in_threadpool
+
+from hustings.services.web_queries import EVERYTHING
 
 Render = Callable[[], tuple[int, str]]  # -> (change stamp, panel HTML)
 
@@ -44,7 +46,16 @@ class Broadcaster:
         else:
             loop.call_soon_threadsafe(self._fire, slug)
 
+    def announce(self, slugs: set[str]) -> None:
+        """The change watcher's news: these elections changed (EVERYTHING: any may have)."""
+        for slug in sorted(slugs):
+            self.notify(slug)
+
     def _fire(self, slug: str) -> None:
+        if slug == EVERYTHING:
+            for known in set(self._events) | set(self._generation):
+                self._fire(known)
+            return
         self._generation[slug] = self._generation.get(slug, 0) + 1
         event = self._events.pop(slug, None)
         if event is not None:

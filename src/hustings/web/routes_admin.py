@@ -1,7 +1,8 @@
-"""Sign-in and the administration pages. Every handler checks the role first, then CSRF.
+"""Sign-in and the administration pages.
 
-GET pages are open to every signed-in role (observers read, change nothing); each POST names
-the roles it needs (`deps.ADMINISTER`, `deps.ENTER_TALLIES`).
+The doors (signed in, role, CSRF) are declared once per router: GET pages are open to every
+signed-in role (observers read, change nothing); a POST on `administration` needs an
+administrator, on `tallying` an administrator or a clerk.
 """
 
 from __future__ import annotations
@@ -22,16 +23,20 @@ from hustings.services import elections as election_service
 from hustings.services import members as member_service
 from hustings.services import results as results_service
 from hustings.services import tallies as tally_service
-from hustings.services.queries import list_elections
+from hustings.services.elections import INITIAL_POLL
+from hustings.services.queries import list_elections, sheet_standing
 from hustings.services.web_queries import bodies, election_facts
 from hustings.web import deps, views
 from hustings.web.errors import WebError, classify
 from hustings.web.forms import FormState, whole_numbers
+from hustings.web.limits import accepts_uploads
 from hustings.web.security import CSRF_FIELD
 from hustings.web.templating import gettext_for, render
 from hustings.web.uploads import as_text, read_file_field
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)  # signing in and out
+administration = APIRouter(include_in_schema=False, dependencies=deps.page_doors(deps.ADMINISTER))
+tallying = APIRouter(include_in_schema=False, dependencies=deps.page_doors(deps.ENTER_TALLIES))
 
 TALLY_NUMBERS = ("registered", "ballots_cast", "blank", "invalid")
 
@@ -89,18 +94,18 @@ async def signout(request: Request) -> Response:
 # --- overview -----------------------------------------------------------------------------
 
 
-@router.get("/admin")
+@administration.get("/admin")
 def admin_home(request: Request) -> Response:
-    user = deps.authorise(request, deps.VIEW_ADMIN)
+    user = deps.user(request)
     factory = deps.uow(request)
     return render(request, "admin/index.html", {
         "elections": list_elections(factory), "bodies": bodies(factory),
         "can_administer": _can(user, deps.ADMINISTER)})
 
 
-@router.get("/admin/elections/{slug}")
+@administration.get("/admin/elections/{slug}")
 def admin_election(request: Request, slug: str) -> Response:
-    user = deps.authorise(request, deps.VIEW_ADMIN)
+    user = deps.user(request)
     factory = deps.uow(request)
     facts = election_facts(factory, slug)
     return render(request, "admin/election.html", {
@@ -124,19 +129,17 @@ class Upload:
 
     def page(self, request: Request, state: FormState, extra: dict[str, Any],
              status: int = 200) -> Response:
-        user = deps.authorise(request, deps.VIEW_ADMIN)
+        user = deps.user(request)
         return render(request, self.template, {
             "form": state, "can_change": _can(user, self.allowed), **extra}, status=status)
 
     async def post(self, request: Request, extra: dict[str, Any],
                    fixed: dict[str, str] | None = None) -> Response:
-        """Check role and CSRF, run the service; the form again with problems on refusal.
-
-        `fixed` values (e.g. the election's slug from the path) override the form's.
+        """Run the service (the router's doors have passed); the form again with problems on
+        refusal. `fixed` values (e.g. the election's slug from the path) override the form's.
         """
-        user = await run_in_threadpool(deps.authorise, request, self.allowed)
+        user = deps.user(request)
         form = await request.form()
-        deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
         values = {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
         values.update(fixed or {})
         try:
@@ -155,7 +158,7 @@ class Upload:
             problems = exc.problems if isinstance(exc, InvalidInput) else [Problem(str(exc))]
             state = FormState.of(values, problems, {})
             return await run_in_threadpool(self.page, request, state, extra, status)
-        target, message = self.done(request, outcome, values)
+        target, message = await run_in_threadpool(self.done, request, outcome, values)
         deps.session(request).set_flash(message)
         return RedirectResponse(target, status_code=303)
 
@@ -176,12 +179,13 @@ NEW_ELECTION = Upload("admin/new_election.html", deps.ADMINISTER, "election.toml
                       _create_election, _created)
 
 
-@router.get("/admin/elections-new")
+@administration.get("/admin/elections-new")
 def new_election_page(request: Request) -> Response:
     return NEW_ELECTION.page(request, FormState(), {})
 
 
-@router.post("/admin/elections-new")
+@administration.post("/admin/elections-new")
+@accepts_uploads
 async def new_election(request: Request) -> Response:
     return await NEW_ELECTION.post(request, {})
 
@@ -203,12 +207,13 @@ MEMBERS = Upload("admin/members.html", deps.ADMINISTER, "members.csv", _import_m
                  _members_done)
 
 
-@router.get("/admin/members")
+@administration.get("/admin/members")
 def members_page(request: Request) -> Response:
     return MEMBERS.page(request, FormState(), {"bodies": bodies(deps.uow(request))})
 
 
-@router.post("/admin/members")
+@administration.post("/admin/members")
+@accepts_uploads
 async def members_import(request: Request) -> Response:
     found = await run_in_threadpool(bodies, deps.uow(request))
     return await MEMBERS.post(request, {"bodies": found})
@@ -234,7 +239,6 @@ def _import_ballots(request: Request, user: User, data: bytes, source: str,
 
 def _ballots_done(request: Request, done: Any, values: dict[str, str]) -> tuple[str, str]:
     """Say what the service returned: each precinct's status, never a blanket 'accepted'."""
-    deps.changed(request, values["slug"])
     _ = gettext_for(request)
     counted = sum(s == "accepted" for s in done.status.values())
     return (f"/admin/elections/{values['slug']}",
@@ -247,11 +251,16 @@ def _ballots_done(request: Request, done: Any, values: dict[str, str]) -> tuple[
 
 def _imported(what: str) -> Callable[[Request, Any, dict[str, str]], tuple[str, str]]:
     def done(request: Request, n: Any, values: dict[str, str]) -> tuple[str, str]:
-        deps.changed(request, values["slug"])
         _ = gettext_for(request)
-        messages = {"precincts": _("Imported %(n)s precincts."),
-                    "tallies": _("Accepted %(n)s tally sheets.")}
-        return f"/admin/elections/{values['slug']}", messages[what] % {"n": n}
+        target = f"/admin/elections/{values['slug']}"
+        if what == "precincts":
+            return target, _("Imported %(n)s precincts.") % {"n": n}
+        standing = sheet_standing(deps.uow(request), values["slug"], INITIAL_POLL)
+        return target, _("Stored %(n)s tally sheets. Precincts accepted: %(accepted)s; awaiting "
+                         "a second entry: %(awaiting)s; not matching: %(mismatch)s.") % {
+            "n": n, "accepted": standing.get("accepted", 0),
+            "awaiting": standing.get("awaiting second entry", 0),
+            "mismatch": standing.get("mismatch", 0)}
 
     return done
 
@@ -270,34 +279,37 @@ def _slugged(request: Request, slug: str) -> dict[str, Any]:
     return {"e": election_facts(deps.uow(request), slug).election}
 
 
-@router.get("/admin/elections/{slug}/precincts")
+@administration.get("/admin/elections/{slug}/precincts")
 def precincts_page(request: Request, slug: str) -> Response:
     return PRECINCTS.page(request, FormState(), _slugged(request, slug))
 
 
-@router.post("/admin/elections/{slug}/precincts")
+@administration.post("/admin/elections/{slug}/precincts")
+@accepts_uploads
 async def precincts_import(request: Request, slug: str) -> Response:
     extra = await run_in_threadpool(_slugged, request, slug)
     return await PRECINCTS.post(request, extra, {"slug": slug})
 
 
-@router.get("/admin/elections/{slug}/tally/import")
+@tallying.get("/admin/elections/{slug}/tally/import")
 def tally_import_page(request: Request, slug: str) -> Response:
     return TALLIES.page(request, FormState(), _slugged(request, slug))
 
 
-@router.post("/admin/elections/{slug}/tally/import")
+@tallying.post("/admin/elections/{slug}/tally/import")
+@accepts_uploads
 async def tally_import(request: Request, slug: str) -> Response:
     extra = await run_in_threadpool(_slugged, request, slug)
     return await TALLIES.post(request, extra, {"slug": slug})
 
 
-@router.get("/admin/elections/{slug}/ballots/import")
+@tallying.get("/admin/elections/{slug}/ballots/import")
 def ballots_import_page(request: Request, slug: str) -> Response:
     return BALLOTS.page(request, FormState(), _slugged(request, slug))
 
 
-@router.post("/admin/elections/{slug}/ballots/import")
+@tallying.post("/admin/elections/{slug}/ballots/import")
+@accepts_uploads
 async def ballots_import(request: Request, slug: str) -> Response:
     extra = await run_in_threadpool(_slugged, request, slug)
     return await BALLOTS.post(request, extra, {"slug": slug})
@@ -306,20 +318,18 @@ async def ballots_import(request: Request, slug: str) -> Response:
 # --- freezing the roll --------------------------------------------------------------------
 
 
-@router.get("/admin/elections/{slug}/roll")
+@administration.get("/admin/elections/{slug}/roll")
 def roll_page(request: Request, slug: str) -> Response:
-    user = deps.authorise(request, deps.VIEW_ADMIN)
+    user = deps.user(request)
     facts = election_facts(deps.uow(request), slug)
     return render(request, "admin/roll.html", {
         "facts": facts, "e": facts.election, "form": FormState(),
         "can_change": _can(user, deps.ADMINISTER)})
 
 
-@router.post("/admin/elections/{slug}/roll")
+@administration.post("/admin/elections/{slug}/roll")
 async def roll_freeze(request: Request, slug: str) -> Response:
-    user = await run_in_threadpool(deps.authorise, request, deps.ADMINISTER)
-    form = await request.form()
-    deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
+    user = deps.user(request)
     _ = gettext_for(request)
     try:
         roll = await run_in_threadpool(election_service.freeze_roll, deps.uow(request), slug,
@@ -344,7 +354,7 @@ async def roll_freeze(request: Request, slug: str) -> Response:
 def _tally_context(request: Request, slug: str, state: FormState,
                    poll_key: str) -> dict[str, Any]:
     """The form of one poll's sheet: its precincts and the candidates on its ballot."""
-    user = deps.authorise(request, deps.VIEW_ADMIN)
+    user = deps.user(request)
     factory = deps.uow(request)
     facts = election_facts(factory, slug)
     result = results_service.election_result(factory, slug)
@@ -359,18 +369,17 @@ def _tally_context(request: Request, slug: str, state: FormState,
             "can_change": _can(user, deps.ENTER_TALLIES)}
 
 
-@router.get("/admin/elections/{slug}/tally/enter")
+@tallying.get("/admin/elections/{slug}/tally/enter")
 def tally_enter_page(request: Request, slug: str,
                      poll: str = election_service.INITIAL_POLL) -> Response:
     return render(request, "admin/tally_enter.html",
                   _tally_context(request, slug, FormState(), poll))
 
 
-@router.post("/admin/elections/{slug}/tally/enter")
+@tallying.post("/admin/elections/{slug}/tally/enter")
 async def tally_enter(request: Request, slug: str) -> Response:
-    user = await run_in_threadpool(deps.authorise, request, deps.ENTER_TALLIES)
+    user = deps.user(request)
     form = await request.form()
-    deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
     poll_key = values.get("poll") or election_service.INITIAL_POLL
     context = await run_in_threadpool(_tally_context, request, slug, FormState(), poll_key)
@@ -387,23 +396,35 @@ async def tally_enter(request: Request, slug: str) -> Response:
                            parsed["ballots_cast"], {k: parsed[f"votes_{k}"] for k in keys},
                            parsed["blank"], parsed["invalid"])
         try:
-            await run_in_threadpool(tally_service.enter_tally, deps.uow(request), slug, sheet,
-                                    deps.actor(user))
+            standing = await run_in_threadpool(tally_service.enter_tally, deps.uow(request),
+                                               slug, sheet, deps.actor(user))
         except HustingsError as exc:
             if isinstance(exc, PermissionDenied):
                 raise
             status, _code = classify(exc, request)
             problems = exc.problems if isinstance(exc, InvalidInput) else [Problem(str(exc))]
         else:
-            deps.changed(request, slug)
             _ = gettext_for(request)
-            deps.session(request).set_flash(
-                _("Accepted the tally sheet of %(precinct)s.") % {"precinct": precinct})
+            deps.session(request).set_flash(entered_message(_, precinct, standing))
             return RedirectResponse(f"/admin/elections/{slug}/tally/enter?poll="
                                     f"{quote(poll_key, safe='')}", status_code=303)
     state = FormState.of(values, problems, fields)
     context = await run_in_threadpool(_tally_context, request, slug, state, poll_key)
     return render(request, "admin/tally_enter.html", context, status=status)
+
+
+def entered_message(_: Callable[[str], str], precinct: str, standing: str) -> str:
+    """What the tally service said about the sheet, in words (never "accepted" too soon)."""
+    values = {"precinct": precinct, "status": standing}
+    if standing == "accepted":
+        return _("The tally sheet of %(precinct)s is accepted.") % values
+    if standing == "awaiting second entry":
+        return _("Stored your entry of %(precinct)s's tally sheet; it is awaiting a second "
+                 "clerk's entry.") % values
+    if standing == "mismatch":
+        return _("Stored your entry of %(precinct)s's tally sheet, but it does not match the "
+                 "other clerk's: see the tally status.") % values
+    return _("Stored your entry of %(precinct)s's tally sheet (%(status)s).") % values
 
 
 def _str(value: object) -> str:

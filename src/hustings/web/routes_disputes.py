@@ -1,9 +1,9 @@
 """Administration of an election's outcome: file and rule on disputes (a ruling may order a
 re-vote), and move the election through its lifecycle up to certification.
 
-Administrators only (`deps.ADMINISTER`); other signed-in roles see the pages read-only. Role
-first, then CSRF, then the service; refusals come back with the user's input and each problem
-beside its field.
+Administrators only (`deps.ADMINISTER`); other signed-in roles see the pages read-only. The
+router's doors (signed in, role, CSRF) pass first, then the service; refusals come back with the
+user's input and each problem beside its field.
 """
 
 from __future__ import annotations
@@ -26,11 +26,12 @@ from hustings.web import deps
 from hustings.web.config import WebConfig
 from hustings.web.errors import WebError, classify
 from hustings.web.forms import FormState
+from hustings.web.limits import accepts_uploads
 from hustings.web.security import CSRF_FIELD
 from hustings.web.templating import gettext_for, render
 from hustings.web.uploads import source_name
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=deps.page_doors(deps.ADMINISTER))
 
 DISPUTE_FIELDS = {"complaint": "complaint", "precincts": "precincts", "poll": "poll",
                   "evidence": "evidence"}
@@ -39,8 +40,7 @@ RULING_FIELDS = {"decision": "decision", "reasons": "reasons", "precincts": "pre
 
 
 def _can_administer(request: Request) -> bool:
-    user = deps.authorise(request, deps.VIEW_ADMIN)
-    return user.role.value == "administrator"
+    return deps.user(request).role.value == "administrator"
 
 
 def _refusal(request: Request, exc: HustingsError) -> tuple[int, list[Problem]]:
@@ -102,10 +102,10 @@ def disputes_page(request: Request, slug: str) -> Response:
 
 
 @router.post("/admin/elections/{slug}/disputes")
+@accepts_uploads
 async def file_dispute(request: Request, slug: str) -> Response:
-    user = await run_in_threadpool(deps.authorise, request, deps.ADMINISTER)
+    user = deps.user(request)
     form = await request.form()
-    deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
     values, chosen = _values(form), _chosen(form)
     try:
         files = await evidence_files(form, deps.config(request))
@@ -116,7 +116,6 @@ async def file_dispute(request: Request, slug: str) -> Response:
         status, problems = _refusal(request, exc)
         state = FormState.of(values, problems, DISPUTE_FIELDS)
         return await run_in_threadpool(_disputes_page, request, slug, state, chosen, status)
-    deps.changed(request, slug)
     _ = gettext_for(request)
     deps.session(request).set_flash(_("Dispute %(n)s filed.") % {"n": number})
     return RedirectResponse(f"/admin/elections/{slug}/disputes", status_code=303)
@@ -147,9 +146,8 @@ def ruling_page(request: Request, slug: str, number: int) -> Response:
 
 @router.post("/admin/elections/{slug}/disputes/{number}/ruling")
 async def rule(request: Request, slug: str, number: int) -> Response:
-    user = await run_in_threadpool(deps.authorise, request, deps.ADMINISTER)
+    user = deps.user(request)
     form = await request.form()
-    deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
     values, chosen = _values(form), _chosen(form)
     problems: list[Problem] = []
     revote_day = parse_day(values, "revote_day", problems)
@@ -167,7 +165,6 @@ async def rule(request: Request, slug: str, number: int) -> Response:
         except HustingsError as exc:
             status, problems = _refusal(request, exc)
         else:
-            deps.changed(request, slug)
             _ = gettext_for(request)
             deps.session(request).set_flash(_("Ruled on dispute %(n)s.") % {"n": number})
             return RedirectResponse(f"/admin/elections/{slug}/disputes", status_code=303)
@@ -195,9 +192,8 @@ def status_page(request: Request, slug: str) -> Response:
 
 @router.post("/admin/elections/{slug}/status")
 async def advance(request: Request, slug: str) -> Response:
-    user = await run_in_threadpool(deps.authorise, request, deps.ADMINISTER)
+    user = deps.user(request)
     form = await request.form()
-    deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
     values = _values(form)
     problems: list[Problem] = []
     on = parse_day(values, "on", problems)
@@ -211,7 +207,6 @@ async def advance(request: Request, slug: str) -> Response:
         except HustingsError as exc:
             status, problems = _refusal(request, exc)
         else:
-            deps.changed(request, slug)
             _ = gettext_for(request)
             deps.session(request).set_flash(
                 _("The election is now %(status)s.") % {"status": reached.value})

@@ -30,7 +30,7 @@ from hustings.services.web_queries import (
     person_record,
 )
 from hustings.web import deps, downloads, views
-from hustings.web.cache import serve_cached
+from hustings.web.cache import ChangeWatcher, current_stamp, serve_cached
 from hustings.web.live import Broadcaster, stream
 from hustings.web.templating import gettext_for, locale_of, render
 
@@ -38,9 +38,12 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request) -> Response:
+async def home(request: Request) -> Response:
     """Each organisation's current office holders and its elections, coming and past."""
-    deps.current_user(request)
+    return await serve_cached(request, "home", lambda: _home(request))
+
+
+def _home(request: Request) -> Response:
     factory = deps.uow(request)
     elections = list_elections(factory)
     named = views.names(request, [e.slug for e in elections])
@@ -97,11 +100,15 @@ async def election(request: Request, slug: str) -> Response:
 
 
 @router.get("/elections/{slug}/live")
-def live(request: Request, slug: str) -> Response:
-    deps.current_user(request)
-    context = _live_context(request, slug, "live-chart")
-    context["stamp"] = last_change(deps.uow(request))
-    return render(request, "live.html", context)
+async def live(request: Request, slug: str) -> Response:
+    stamp = await current_stamp(request)
+
+    def make() -> Response:
+        context = _live_context(request, slug, "live-chart")
+        context["stamp"] = stamp
+        return render(request, "live.html", context)
+
+    return await serve_cached(request, f"live|{slug}", make)
 
 
 def _panel(request: Request, slug: str) -> Response:
@@ -132,8 +139,10 @@ async def live_events(request: Request, slug: str, since: int | None = None) -> 
     config = deps.config(request)
     factory = deps.uow(request)
 
+    watcher: ChangeWatcher = request.app.state.watcher
+
     def render_panel() -> tuple[int, str]:
-        stamp = last_change(factory)
+        stamp = watcher.current() or last_change(factory)
         html = render(request, "_live_panel.html", _live_context(request, slug, "live-chart"))
         return stamp, bytes(html.body).decode("utf-8")
 
@@ -160,47 +169,62 @@ async def download_json(request: Request, slug: str) -> Response:
 
 
 @router.get("/elections/{slug}/results.csv")
-def download_csv(request: Request, slug: str) -> Response:
-    data = results_service.published_result(deps.uow(request), slug)
-    return _download(result_csv(data), "text/csv", f"{slug}-results.csv")
+async def download_csv(request: Request, slug: str) -> Response:
+    def make() -> Response:
+        data = results_service.published_result(deps.uow(request), slug)
+        return _download(result_csv(data), "text/csv", f"{slug}-results.csv")
+    return await serve_cached(request, f"csv|{slug}", make)
 
 
 @router.get("/elections/{slug}/precincts.csv")
-def download_precincts(request: Request, slug: str) -> Response:
-    story = election_story(deps.uow(request), slug)
-    keys = [c.key for c in story.facts.election.candidates]
-    return _download(precinct_results_csv(story.live, keys), "text/csv",
-                     f"{slug}-precincts.csv")
+async def download_precincts(request: Request, slug: str) -> Response:
+    def make() -> Response:
+        story = election_story(deps.uow(request), slug)
+        keys = [c.key for c in story.facts.election.candidates]
+        return _download(precinct_results_csv(story.live, keys), "text/csv",
+                         f"{slug}-precincts.csv")
+    return await serve_cached(request, f"precincts|{slug}", make)
 
 
 @router.get("/elections/{slug}/results.nist.json")
-def download_nist(request: Request, slug: str) -> Response:
+async def download_nist(request: Request, slug: str) -> Response:
     """NIST SP 1500-100 (version 2) election results report of the published result."""
-    text = downloads.nist(deps.uow(request), slug, views.names(request, [slug]).get(slug))
-    return _download(text, "application/json", f"{slug}-results.nist.json")
+    def make() -> Response:
+        text = downloads.nist(deps.uow(request), slug, views.names(request, [slug]).get(slug))
+        return _download(text, "application/json", f"{slug}-results.nist.json")
+    return await serve_cached(request, f"nist|{slug}", make)
 
 
 @router.get("/elections/{slug}/article.txt")
-def download_article(request: Request, slug: str) -> Response:
+async def download_article(request: Request, slug: str) -> Response:
     """The encyclopedia article format of the published result."""
-    text = downloads.article(deps.uow(request), slug, views.names(request, [slug]).get(slug))
-    return _download(text, "text/plain", f"{slug}-article.txt")
+    def make() -> Response:
+        text = downloads.article(deps.uow(request), slug,
+                                 views.names(request, [slug]).get(slug))
+        return _download(text, "text/plain", f"{slug}-article.txt")
+    return await serve_cached(request, f"article|{slug}", make)
 
 
 @router.get("/elections/{slug}/wikitext.txt")
-def download_wikitext(request: Request, slug: str) -> Response:
+async def download_wikitext(request: Request, slug: str) -> Response:
     """MediaWiki wikitext of the published result."""
-    text = downloads.wikitext(deps.uow(request), slug, views.names(request, [slug]).get(slug))
-    return _download(text, "text/plain", f"{slug}-wikitext.txt")
+    def make() -> Response:
+        text = downloads.wikitext(deps.uow(request), slug,
+                                  views.names(request, [slug]).get(slug))
+        return _download(text, "text/plain", f"{slug}-wikitext.txt")
+    return await serve_cached(request, f"wikitext|{slug}", make)
 
 
 # --- the record: office holders and people ------------------------------------------------
 
 
 @router.get("/history")
-def history(request: Request) -> Response:
+async def history(request: Request) -> Response:
     """Every office's holders: a timeline with interim tenures and vacancies, and a list."""
-    deps.current_user(request)
+    return await serve_cached(request, f"history|{date.today()}", lambda: _history(request))
+
+
+def _history(request: Request) -> Response:
     factory = deps.uow(request)
     locale, _ = locale_of(request), gettext_for(request)
     elections = list_elections(factory)
@@ -225,11 +249,12 @@ def history(request: Request) -> Response:
 
 
 @router.get("/people/{name}")
-def person(request: Request, name: str) -> Response:
+async def person(request: Request, name: str) -> Response:
     """A person: the elections they ran in, with their votes and the outcome, offices held."""
-    deps.current_user(request)
-    record = person_record(deps.uow(request), name)
-    return render(request, "person.html", {"person": record})
+    def make() -> Response:
+        record = person_record(deps.uow(request), name)
+        return render(request, "person.html", {"person": record})
+    return await serve_cached(request, f"person|{name}", make)
 
 
 @router.get("/api/docs")

@@ -172,8 +172,21 @@ class Imported(BaseModel):
     imported: int
 
 
-class Accepted(BaseModel):
+class TallyEntered(BaseModel):
+    """Where the precinct's sheet stands after this entry, as the tally service said."""
+
+    poll: str
+    precinct: str
+    status: str = Field(description="`accepted`, `awaiting second entry` or `mismatch`")
+
+
+class Stored(BaseModel):
+    """Sheets stored by an import, and where the poll's precincts stand now."""
+
+    stored: int
     accepted: int
+    awaiting: int = Field(description="precincts awaiting a second clerk's entry")
+    mismatch: int = Field(description="precincts whose two entries disagree")
 
 
 class FrozenRollOut(BaseModel):

@@ -14,6 +14,8 @@ from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from hustings.web.i18n import direction, negotiate, translations
 
@@ -27,6 +29,19 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={digest}"
 
 
+_markdown = MarkdownIt("commonmark", {"html": False})  # raw HTML in the text is escaped
+
+
+def markdown(text: object) -> Markup:
+    """CommonMark (from docstrings and the OpenAPI document) as HTML; raw HTML is escaped."""
+    return Markup(_markdown.render(str(text or "")))  # noqa: S704 - markdown-it escapes
+
+
+def markdown_inline(text: object) -> Markup:
+    """One line of CommonMark (no paragraph around it)."""
+    return Markup(_markdown.renderInline(str(text or "")))  # noqa: S704
+
+
 @cache
 def environment(locale: str) -> Environment:
     env = Environment(loader=PackageLoader("hustings.web", "templates"),
@@ -37,6 +52,8 @@ def environment(locale: str) -> Environment:
     env.filters["number"] = lambda n: format_decimal(n, locale=locale)
     env.filters["day"] = lambda d: format_date(d, format="long", locale=locale) \
         if isinstance(d, date) else ""
+    env.filters["markdown"] = markdown
+    env.filters["markdown_inline"] = markdown_inline
     env.globals["static"] = static_url
     env.globals["person_url"] = lambda name: "/people/" + quote(name, safe="")
     return env

@@ -1,4 +1,6 @@
-"""Uploaded files: a multipart field `file` or the raw request body, bounded in size."""
+"""Uploaded files: a multipart field `file` or the raw request body, bounded in size.
+
+The body itself is bounded as it streams (`web.limits`); these readers bound the file."""
 
 from __future__ import annotations
 
@@ -25,16 +27,9 @@ def _too_large(config: WebConfig) -> WebError:
     return WebError(413, "too_large", f"uploads are limited to {config.max_upload_bytes:,} bytes")
 
 
-def check_length(request: Request, config: WebConfig) -> None:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > config.max_upload_bytes + 64 * 1024:
-        raise _too_large(config)
-
-
 async def read_file_field(request: Request, config: WebConfig, field: str = "file",
                           default: str = "upload") -> tuple[bytes, str]:
     """(content, source) of a multipart file field; WebError 422 naming the field if absent."""
-    check_length(request, config)
     form = await request.form()
     upload = form.get(field)
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -51,7 +46,6 @@ async def read_upload(request: Request, config: WebConfig, default: str) -> tupl
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         return await read_file_field(request, config, default=default)
-    check_length(request, config)
     data = bytearray()
     async for chunk in request.stream():
         data.extend(chunk)

@@ -12,7 +12,9 @@ engine = config.attributes.get("engine")
 if engine is None:  # `alembic` command line during development
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite:///hustings.db")
 
-with engine.begin() as connection:
+# A writer's transaction (SQLite: BEGIN IMMEDIATE), so two processes never migrate at once.
+with engine.connect().execution_options(hustings_write=True) as connection, \
+        connection.begin():
     context.configure(
         connection=connection,
         target_metadata=metadata,
