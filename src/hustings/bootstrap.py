@@ -1,17 +1,25 @@
-"""Composition root: settings -> engine (migrated) -> unit-of-work factory for the services."""
+"""Composition root: settings -> engine (migrated) -> unit-of-work factory for the services.
+
+Nothing heavy happens at import: SQLAlchemy and the storage layer load when an engine is first
+needed, and Alembic only when the database's stored revision is not the newest migration.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
-from hustings.storage.engine import make_engine
-from hustings.storage.migrate import current_revision, upgrade
-from hustings.storage.uow import SqlUnitOfWork
+if TYPE_CHECKING:
+    from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
 DEFAULT_DATABASE_URL = "sqlite:///hustings.db"
+_VERSIONS = Path(__file__).with_name("storage") / "migrations" / "versions"
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,23 @@ class Settings:
                    or DEFAULT_DATABASE_URL)
 
 
+def head_revision() -> str | None:
+    """The newest migration's id, read from the shipped migration files (no Alembic import).
+
+    The head is the revision no other migration names as its `down_revision`; with none or
+    several heads found, None (the caller then lets Alembic decide).
+    """
+    revisions, downs = set(), set()
+    for path in _VERSIONS.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found = _REVISION.search(text)
+        if found:
+            revisions.add(found.group(1))
+            downs.update(_DOWN.findall(text))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
+
+
 class Container:
     """What the entry points need, built on demand from settings. Nothing happens at import."""
 
@@ -32,17 +57,41 @@ class Container:
         self.settings = settings
 
     @cached_property
-    def engine(self):  # type: ignore[no-untyped-def]
+    def engine(self) -> Any:
+        from hustings.storage.engine import make_engine
+
         return make_engine(self.settings.database_url)
 
     def migrate(self) -> str | None:
         """Bring the schema to the newest migration; return the revision."""
+        from hustings.storage.migrate import current_revision, upgrade
+
         upgrade(self.engine)
         return current_revision(self.engine)
 
+    def stored_revision(self) -> str | None:
+        """The revision the database says it is at (None: no schema yet). One cheap query."""
+        from sqlalchemy import text
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        except DBAPIError:  # no alembic_version table: a new database
+            return None
+        return rows[0][0] if len(rows) == 1 else None
+
+    def ensure_schema(self) -> None:
+        """Migrate only when the stored revision is not the shipped head (checked cheaply)."""
+        head = head_revision()
+        if head is None or self.stored_revision() != head:
+            self.migrate()
+
     @cached_property
     def uow_factory(self) -> UnitOfWorkFactory:
-        self.migrate()
+        from hustings.storage.uow import SqlUnitOfWork
+
+        self.ensure_schema()
         engine = self.engine
 
         def factory() -> UnitOfWork:

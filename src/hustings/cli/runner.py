@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.console import Console
 
 from hustings.domain.errors import (
     AlreadyExists,
@@ -24,7 +23,18 @@ EXIT_CODES: dict[type[HustingsError], int] = {
     PermissionDenied: 6,
 }
 
-_errors = Console(stderr=True, soft_wrap=True)
+
+
+class _Errors:
+    """stderr through Rich, loaded on the first error only (start-up stays small)."""
+
+    def print(self, *args: object, **kwargs: object) -> None:
+        from rich.console import Console
+
+        Console(stderr=True, soft_wrap=True).print(*args, **kwargs)  # type: ignore[arg-type]
+
+
+_errors = _Errors()
 
 
 def exit_code(error: HustingsError) -> int:
