@@ -55,6 +55,32 @@ class Lines:
     def number(self, index: int) -> int:
         return self.first + int(index)
 
+    def lines_with(self, chars: bytes) -> np.ndarray:
+        """Which lines hold any of these bytes (bool per line)."""
+        table = np.zeros(256, dtype=bool)
+        table[list(chars)] = True
+        at = np.flatnonzero(table[self.raw])
+        found = np.zeros(len(self), dtype=bool)
+        if len(at):
+            found[np.searchsorted(self.starts, at, side="right") - 1] = True
+        return found
+
+    def tokens(self, separators: bytes) -> tuple[pa.Array, np.ndarray]:
+        """The block cut after every separator and newline, without copying: each token
+        keeps the byte that ends it; (tokens, that byte per token)."""
+        table = np.zeros(256, dtype=bool)
+        table[list(separators + b"\n")] = True
+        ends = np.flatnonzero(table[self.raw]) + 1
+        if len(ends) == 0 or ends[-1] != len(self.raw):
+            ends = np.append(ends, len(self.raw))
+        offsets = np.concatenate(([0], ends)).astype(np.int32)
+        array = pa.StringArray.from_buffers(len(ends), pa.py_buffer(offsets),
+                                            pa.py_buffer(self.raw))
+        last = self.raw[ends - 1].astype(np.int64)
+        if ends[-1] == len(self.raw) and (len(self.raw) == 0 or self.raw[-1] != 10):
+            last[-1] = 10  # the last line without its newline
+        return array, last
+
     def texts(self, indices: np.ndarray) -> pa.Array:
         """The trimmed text of some lines only (the fast paths' rare lines)."""
         if self._text is not None:
