@@ -128,17 +128,35 @@ def compress(
         for col in range(rankings.shape[1] - 1, -1, -1):
             unique[:, col] = rest % base + lo
             rest //= base
-    else:
-        unique, inverse = np.unique(rankings, axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        if np.all(counts == 1):
-            summed = np.bincount(inverse, minlength=unique.shape[0]).astype(np.int64)
-        else:
-            order = np.argsort(inverse, kind="stable")
-            starts = np.flatnonzero(np.concatenate(([True], np.diff(inverse[order]) != 0)))
-            summed = np.add.reduceat(counts[order], starts)
+    else:  # too wide for one key: several keys, sorted together (lexsort)
+        keys = _pack_groups(rankings)
+        order = np.lexsort(keys[::-1])
+        changed = np.zeros(len(order), dtype=bool)
+        changed[0] = True
+        for key in keys:
+            ordered = key[order]
+            changed[1:] |= ordered[1:] != ordered[:-1]
+        starts = np.flatnonzero(changed)
+        unique = rankings[order[starts]]
+        summed = np.add.reduceat(counts[order], starts)
     keep = summed > 0
     return Profile(candidates, unique[keep], summed[keep], overvote_sets)
+
+
+def _pack_groups(rankings: np.ndarray) -> list[np.ndarray]:
+    """Rows as several int64 keys, each packing as many columns as fit (order kept)."""
+    lo = int(rankings.min())
+    base = int(rankings.max()) - lo + 1
+    per_key = max(1, int(61 // max(np.log2(base), 1)))
+    keys = []
+    for first in range(0, rankings.shape[1], per_key):
+        key = np.zeros(rankings.shape[0], dtype=np.int64)
+        for j in range(first, min(first + per_key, rankings.shape[1])):
+            key *= base
+            key += rankings[:, j]
+            key -= lo
+        keys.append(key)
+    return keys
 
 
 def _pack(rankings: np.ndarray) -> tuple[np.ndarray, int, int] | None:
