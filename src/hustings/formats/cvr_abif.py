@@ -30,6 +30,8 @@ import pyarrow.compute as pc
 
 from hustings.formats.cvr_common import BallotFile, fail
 from hustings.formats.cvr_lines import (
+    MAX_CANDIDATES,
+    MAX_RANKS,
     Lines,
     Partials,
     Total,
@@ -218,6 +220,11 @@ def _read(blocks: Iterator[Lines], source: str) -> BallotFile:
             fail(f"unknown candidate {token!r} (not declared with ={token}:[...])", source,
                  line)
     width, line = reader.widest
+    if width > MAX_RANKS:
+        fail(f"{width:,} ranks on a ballot; at most {MAX_RANKS:,} are read", source, line)
+    if len(reader.names) > MAX_CANDIDATES:
+        extra = next(t for t, i in reader.tokens.items() if i == MAX_CANDIDATES)
+        fail(f"more than {MAX_CANDIDATES:,} candidates", source, reader.first_use.get(extra))
     if width > len(reader.names):
         fail(f"{width} ranks on a ballot, more than the {len(reader.names)} candidates",
              source, line)

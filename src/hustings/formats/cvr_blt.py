@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 from hustings.formats.cvr_common import EMPTY, BallotFile, drop_candidates, fail
 from hustings.formats.cvr_lines import (
     MAX_CANDIDATES,
+    MAX_RANKS,
     Lines,
     Numbers,
     Partials,
@@ -171,10 +172,7 @@ class _Reader:
         if bad is not None:
             fail("ballot line must end with 0", source, lines.number(rows[bad]))
         ranks = lengths - 2
-        wide = first_true(ranks > self.candidates)
-        if wide is not None:
-            fail(f"{ranks[wide]} rankings on a ballot, more than the {self.candidates} "
-                 "candidates", source, lines.number(rows[wide]))
+        self._check_width(ranks, lines, rows)
         weights = num.values[firsts]
         self.total.add(weights, lines, rows, source, "ballot weight")
         on_fast = np.zeros(len(num.counts), dtype=bool)
@@ -206,10 +204,7 @@ class _Reader:
         if bad is not None:
             fail("ballot line must end with 0", source, lines.number(rows[bad]))
         ranks = lengths - 2
-        wide = first_true(ranks > self.candidates)
-        if wide is not None:
-            fail(f"{ranks[wide]} rankings on a ballot, more than the {self.candidates} "
-                 "candidates", source, lines.number(rows[wide]))
+        self._check_width(ranks, lines, rows)
         weights = parse_counts(tokens.take(pa.array(offsets[:-1])), lines, rows, source,
                                "ballot weight")
         self.total.add(weights, lines, rows, source, "ballot weight")
@@ -225,6 +220,16 @@ class _Reader:
         codes = encode(rank_tokens, lambda t, r: self._code(t, lines.number(r)), row_of)
         self.partials.add(scatter(codes, ranks, self.candidates), weights)
         self.ballots_seen = True
+
+    def _check_width(self, ranks: np.ndarray, lines: Lines, rows: np.ndarray) -> None:
+        wide = first_true(ranks > self.candidates)
+        if wide is not None:
+            fail(f"{ranks[wide]} rankings on a ballot, more than the {self.candidates} "
+                 "candidates", self.source, lines.number(rows[wide]))
+        wide = first_true(ranks > MAX_RANKS)
+        if wide is not None:
+            fail(f"{ranks[wide]:,} rankings on a ballot; at most {MAX_RANKS:,} are read",
+                 self.source, lines.number(rows[wide]))
 
     def _code(self, token: str, number: int) -> int:
         if token == "-":

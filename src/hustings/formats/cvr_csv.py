@@ -32,7 +32,7 @@ from hustings.formats.cvr_common import (
     Progress,
     fail,
 )
-from hustings.formats.cvr_lines import INT64_MAX, MAX_TOTAL
+from hustings.formats.cvr_lines import INT64_MAX, MAX_RANKS, MAX_TOTAL
 
 RANK_COLUMN = re.compile(r"^\s*(?:rank|choice|preference|pref)\s*[ _#.-]?\s*(\d+)\s*$", re.I)
 WEIGHT_COLUMNS = ("weight", "count", "ballots")
@@ -249,6 +249,15 @@ def _columns(header: list[str], source: str) -> tuple[list[int], int | None]:
             weight = i
     if not numbered:
         fail("no rank columns: the header must name rank1, rank2, …", source, 1)
+    seen: dict[int, int] = {}
+    for number, i in numbered:
+        if number in seen:
+            fail(f"rank column {number} appears twice (columns {seen[number] + 1} and {i + 1})",
+                 source, 1, header[i])
+        seen[number] = i
+    if len(numbered) > MAX_RANKS:
+        fail(f"{len(numbered):,} rank columns; at most {MAX_RANKS:,} are read", source, 1,
+             header[numbered[MAX_RANKS][1]])
     numbered.sort()
     for expected, (number, i) in enumerate(numbered, start=1):
         if number != expected:

@@ -23,8 +23,9 @@ from hustings.counting.profile import EMPTY, Profile, compress, overvote_code
 from hustings.formats.cvr_common import fail
 
 BLOCK = 4 << 20  # bytes of whole lines per block
-MAX_LINE = BLOCK  # a longer line is refused (no ballot line needs 16 MB)
+MAX_LINE = 16 << 20  # a longer line is refused (no ballot line needs 16 MB)
 MAX_CANDIDATES = 100_000  # a file declaring more is refused before anything is allocated
+MAX_RANKS = 1000  # a ballot ranking more is refused (a wider file is a mistake or an attack)
 MAX_TOTAL = 2**53  # the weights of a file must add up to at most this (exact in every count)
 INT64_MAX = "9223372036854775807"
 
@@ -88,8 +89,9 @@ class Lines:
         return pc.utf8_trim_whitespace(self._array.take(pa.array(indices, type=pa.int64())))
 
 
-def iter_lines(data: Path | bytes, source: str, block: int = BLOCK) -> Iterator[Lines]:
+def iter_lines(data: Path | bytes, source: str, block: int | None = None) -> Iterator[Lines]:
     """The lines of a file (or of bytes), a block at a time; undecodable text is located."""
+    block = block or BLOCK
     if isinstance(data, bytes | bytearray):
         yield from _split_blocks(_byte_blocks(bytes(data), block), source)
         return

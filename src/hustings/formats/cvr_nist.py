@@ -32,11 +32,10 @@ import pyarrow.json as pajson
 
 from hustings.counting.profile import EMPTY, OVERVOTE, WRITE_IN, Profile
 from hustings.formats.cvr_common import BallotFile, fail
-from hustings.formats.cvr_lines import Partials
+from hustings.formats.cvr_lines import MAX_RANKS, Partials
 
 BLOCK = 8 << 20
 MAX_DEPTH = 64
-MAX_RANK = 1000
 MAX_ENTRY = 64 << 20
 ROWS = 65536  # ballots expanded to a rankings array at a time (bounded memory)
 
@@ -77,7 +76,8 @@ def parse_nist_cvr(
 ) -> BallotFile:
     """Parse NIST CDF CVR JSON. With `candidates`, selections map to those names in order."""
     data = text.encode("utf-8") if isinstance(text, str) else text
-    blocks = (data[i : i + BLOCK] for i in range(0, len(data), BLOCK))
+    size = BLOCK
+    blocks = (data[i : i + size] for i in range(0, len(data), size))
     return _finish(_scan(blocks, source), source, contest, candidates)
 
 
@@ -415,10 +415,10 @@ def _flatten(table: pa.Table, marks: _Marks, lines: np.ndarray, source: str) -> 
     keep = shown & sel_keep[mark_sel]
     mark_ballot = sel_ballot[mark_sel][keep]
     mark_rank = rank[keep]
-    bad = np.flatnonzero((mark_rank < 1) | (mark_rank > MAX_RANK))
+    bad = np.flatnonzero((mark_rank < 1) | (mark_rank > MAX_RANKS))
     if len(bad):
         b = int(mark_ballot[bad[0]])
-        fail(f"rank must be a whole number from 1 to {MAX_RANK}, not {mark_rank[bad[0]]}",
+        fail(f"rank must be a whole number from 1 to {MAX_RANKS}, not {mark_rank[bad[0]]}",
              source, int(lines[b]), f"CVR[{first + b}].SelectionPosition.Rank")
     marks.ballot.append((mark_ballot + first).astype(np.int64))
     marks.rank.append(mark_rank.astype(np.int32))

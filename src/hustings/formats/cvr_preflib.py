@@ -28,6 +28,7 @@ from hustings.counting.profile import EMPTY, compress
 from hustings.formats.cvr_common import BallotFile, fail
 from hustings.formats.cvr_lines import (
     MAX_CANDIDATES,
+    MAX_RANKS,
     Lines,
     Numbers,
     Partials,
@@ -62,6 +63,7 @@ class _Reader:
         self.metadata: dict[str, str] = {}
         self.partials = Partials()
         self.total = Total()
+        self.header_lines: dict[str, int] = {}
         self.rows: list[np.ndarray] = []  # every order read, to refuse repeats
         self.lines: list[np.ndarray] = []
 
@@ -74,6 +76,11 @@ class _Reader:
         if header is None:
             return
         key, index, value = header.group(1), header.group(2), header.group(3).strip()
+        name = key if index is None else f"{key} {index}"
+        if name in self.header_lines:
+            fail(f"'{name}' is given twice (first on line {self.header_lines[name]})",
+                 self.source, number, name)
+        self.header_lines[name] = number
         if key == "ALTERNATIVE NAME" and index is not None:
             if int(index) <= MAX_CANDIDATES:
                 self.names[int(index)] = value
@@ -162,10 +169,10 @@ class _Reader:
             fail(f"unknown alternative {values[out]}: alternatives are numbered 1 to {n}",
                  source, lines.number(line))
         ranks = k - 1
-        wide = first_true(ranks > n)
+        wide = first_true(ranks > min(n, MAX_RANKS))
         if wide is not None:
-            fail(f"{ranks[wide]} ranks on a ballot, more than the {n} alternatives", source,
-                 lines.number(fast[wide]))
+            fail(f"{ranks[wide]} ranks on a ballot, more than the {min(n, MAX_RANKS)} "
+                 "alternatives read", source, lines.number(fast[wide]))
         self._add(lines, scatter((values - 1).astype(np.int32), ranks, n), counts, fast)
 
     def _slow(self, lines: Lines, texts: pa.Array, rows: np.ndarray) -> None:
@@ -218,12 +225,22 @@ class _Reader:
                 fail("an alternative ranked twice in one order", source, number)
             ranking.append(self.partials.set_code(indices))
             position = item.end()
-        if len(ranking) > n:
-            fail(f"{len(ranking)} ranks on a ballot, more than the {n} alternatives", source,
-                 number)
+        if len(ranking) > min(n, MAX_RANKS):
+            fail(f"{len(ranking)} ranks on a ballot, more than the {min(n, MAX_RANKS)} "
+                 "alternatives read", source, number)
         if int(head) >= 2**63:
             fail(f"count {head} is too large (at most 2^53 in all)", source, number, "count")
         return int(head), ranking
+
+    def check_totals(self) -> None:
+        """A file cut short disagrees with its header's totals: say so."""
+        orders = sum(len(r) for r in self.rows)
+        for key, found, what in (("NUMBER VOTERS", self.total.value, "ballots"),
+                                 ("NUMBER UNIQUE ORDERS", orders, "orders")):
+            stated = self.metadata.get(key.lower(), "")
+            if stated.isdigit() and int(stated) != found:
+                fail(f"the header says {int(stated):,} {what} but the file holds {found:,} "
+                     "(cut short?)", self.source, self.header_lines.get(key), key)
 
     def refuse_repeats(self) -> None:
         """Each order must appear once (the format aggregates identical orders)."""
@@ -252,6 +269,7 @@ def _read(blocks: Iterator[Lines], source: str) -> BallotFile:
     if n == 0:
         fail("no alternatives: expected '# NUMBER ALTERNATIVES: n' and name lines", source, 1)
     reader.refuse_repeats()
+    reader.check_totals()
     candidates = [reader.names.get(i, f"Alternative {i}") for i in range(1, n + 1)]
     return BallotFile(
         reader.partials.profile(candidates),
