@@ -19,9 +19,12 @@ UWI = "UWI"
 BALLOT_OPTIONS = [
     OptionSpec(
         "overvote_rule", "choice", "exhaust-immediately",
-        ("exhaust-immediately", "always-skip-to-next", "exhaust-if-multiple"),
+        ("exhaust-immediately", "always-skip-to-next", "exhaust-if-multiple",
+         "suspend-if-multiple"),
         "what an overvoted rank does: exhaust the ballot, be skipped, or exhaust only if "
-        "more than one of its candidates is continuing",
+        "more than one of its candidates is continuing (once exhausted, always exhausted, as "
+        "RCTab reads it); suspend-if-multiple (IRV only): the ballot waits while several "
+        "continue and counts again for the one left",
     ),
     OptionSpec(
         "max_skipped_ranks", "count", UNLIMITED, (),
@@ -103,7 +106,8 @@ def count_irv(profile: Profile, seats: int = 1, options: dict[str, Any] | None =
     n = len(labels)
     counts = profile.counts
     ties = breaker(labels, opts)
-    cursor = Cursor(codes, n, profile.overvote_sets)
+    cursor = Cursor(codes, n, profile.overvote_sets,
+                    suspend=opts["overvote_rule"] == "suspend-if-multiple")
     continuing = np.ones(n, dtype=bool)
     cursor.start(continuing)
     rounds: list[Round] = []
@@ -224,7 +228,9 @@ def _move(
     """Advance the ballots of `gone` candidates; the transfers they make, by source."""
     mask = np.append(gone, False)
     rows = np.flatnonzero(mask[cursor.top])
-    source = cursor.top[rows].copy()
+    back = cursor.release()  # suspended overvotes: looked at again after each elimination
+    source = np.concatenate([cursor.top[rows], cursor.top[back]])
+    rows = np.concatenate([rows, back])
     cursor.advance(rows, continuing)
     dest = cursor.top[rows]
     weights = counts[rows]

@@ -129,12 +129,12 @@ def compress(
             unique[:, col] = rest % base + lo
             rest //= base
     else:  # too wide for one key: several keys, sorted together (lexsort)
-        keys = _pack_groups(rankings)
-        order = np.lexsort(keys[::-1])
+        groups = _pack_groups(rankings)
+        order = np.lexsort(groups[::-1])
         changed = np.zeros(len(order), dtype=bool)
         changed[0] = True
-        for key in keys:
-            ordered = key[order]
+        for group in groups:
+            ordered = group[order]
             changed[1:] |= ordered[1:] != ordered[:-1]
         starts = np.flatnonzero(changed)
         unique = rankings[order[starts]]
