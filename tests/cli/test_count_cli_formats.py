@@ -169,3 +169,10 @@ def test_every_command_is_routed() -> None:
 
     full = typer.main.get_command(make_app())
     assert set(full.commands) == set(COMMANDS)  # type: ignore[attr-defined]
+
+
+def test_count_lists_the_readers_formats() -> None:
+    from hustings.cli import count
+    from hustings.formats import detect
+
+    assert count.FORMATS == detect.FORMATS
