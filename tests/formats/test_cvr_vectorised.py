@@ -299,3 +299,34 @@ def test_mutated_files_fail_cleanly(source: str, data: st.DataObject) -> None:
                       st.lists(PIECES, max_size=40).map(lambda p: "".join(p).encode())))
 def test_arbitrary_bytes_fail_cleanly(source: str, data: bytes) -> None:
     check_located(source, data)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_wide_csv_vectorised_matches_the_plain_reader(data: st.DataObject) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from hustings.formats import cvr_csv_wide
+
+    n = data.draw(st.integers(1, 5))
+    names = [f"C{i}" for i in range(n)]
+    rows = data.draw(st.lists(st.lists(st.sampled_from(["", "", "1", "2", "3"]), min_size=n + 1,
+                                       max_size=n + 1), max_size=20))
+    text = "id," + ",".join(names[:-1] + ["Write-In"]) + "\n" + "".join(
+        ",".join([f"b{i}" if cells[0] else "", *cells[1:]]) + "\n"
+        for i, cells in enumerate(rows))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "wide.csv"
+        path.write_text(text)
+        lookup = {name: i for i, name in enumerate(names)}
+        header = ["id", *names[:-1], "Write-In"]
+        codes = [lookup[x] for x in names[:-1]] + [-3]
+        try:
+            plain = cvr_csv_wide._plain(path, str(path), header, codes, 2, 2, 3, names)
+        except InvalidInput:
+            with pytest.raises(InvalidInput):
+                cvr_csv_wide._vectorised(path, str(path), header, codes, 2, 2, 3, names)
+            return
+        fast = cvr_csv_wide._vectorised(path, str(path), header, codes, 2, 2, 3, names)
+        assert as_dict(fast) == as_dict(plain)

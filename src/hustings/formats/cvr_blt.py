@@ -301,7 +301,8 @@ def _uncomment(line: str) -> str:
 
 
 def _is_int(token: str) -> bool:
-    return token.lstrip("-").isdigit()
+    digits = token[1:] if token.startswith("-") else token
+    return digits.isascii() and digits.isdigit()
 
 
 def _names(lines: list[tuple[int, str]], n_candidates: int, source: str, last: int) -> list[str]:
