@@ -489,8 +489,8 @@ def _profile(marks: _Marks, source: str, wanted: str | None,
     bad = np.flatnonzero(in_contest & (lookup[sel_code] == unknown))
     if len(bad):
         ballot = int(sel_ballot[bad[0]])
-        sid = next((k for k, v in marks.selections.items() if v == sel_code[bad[0]]), None)
-        fail(f"unknown contest selection {sid!r}", source, int(lines[ballot]),
+        missing = next((k for k, v in marks.selections.items() if v == sel_code[bad[0]]), None)
+        fail(f"unknown contest selection {missing!r}", source, int(lines[ballot]),
              f"CVR[{ballot}]")
     keep = _cat(marks.contest, np.int32) == target
     ballot = _cat(marks.ballot, np.int64)[keep]
