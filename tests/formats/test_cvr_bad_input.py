@@ -235,3 +235,27 @@ def test_undecodable_bytes_are_located(tmp_path: Path) -> None:
     path.write_bytes(b'2 1\n1 1 0\n0\n"Ann"\n"Jos\xe9"\n')
     found = problem(read_blt, path)
     assert found.line == 5 and "not UTF-8" in found.message
+
+
+def test_nist_xml_bad_input() -> None:
+    from hustings.formats.cvr_nist_xml import parse_nist_xml_cvr
+
+    good = ("<CastVoteRecordReport>\n<CVR><CurrentSnapshotId>s</CurrentSnapshotId>\n"
+            '<CVRSnapshot ObjectId="s"><CVRContest><ContestId>k</ContestId>\n'
+            "<CVRContestSelection><ContestSelectionId>a</ContestSelectionId>\n"
+            "<SelectionPosition><Rank>{rank}</Rank></SelectionPosition>\n"
+            "</CVRContestSelection></CVRContest></CVRSnapshot></CVR>\n"
+            '<Election><Candidate ObjectId="c"><Name>Ann</Name></Candidate>'
+            '<Contest ObjectId="k"><ContestSelection ObjectId="a"><CandidateIds>c'
+            "</CandidateIds></ContestSelection></Contest></Election></CastVoteRecordReport>\n")
+    assert parse_nist_xml_cvr(good.format(rank=1)).profile.candidates == ("Ann",)
+    found = problem(parse_nist_xml_cvr, good.format(rank="NaN"), "x.xml")
+    assert (found.source, found.line, found.field) == ("x.xml", 2, "CVR[0].SelectionPosition.Rank")
+    found = problem(parse_nist_xml_cvr, good.format(rank=1)[:200], "cut.xml")
+    assert found.source == "cut.xml" and "truncated" in found.message
+    found = problem(parse_nist_xml_cvr, "<a><![CDATA[x]]></a>", "c.xml")
+    assert "CDATA" in found.message and found.line == 1
+    deep = "<a>" * 10_000 + "</a>" * 10_000
+    found = problem(parse_nist_xml_cvr, "<CastVoteRecordReport>" + deep + "<Election/>"
+                    "</CastVoteRecordReport>", "d.xml")  # no recursion: only "no contest"
+    assert found.source == "d.xml" and "0 contests" in found.message

@@ -23,6 +23,7 @@ from hustings.formats.cvr_abif import parse_abif
 from hustings.formats.cvr_blt import parse_blt
 from hustings.formats.cvr_csv import parse_csv_cvr
 from hustings.formats.cvr_nist import parse_nist_cvr
+from hustings.formats.cvr_nist_xml import parse_nist_xml_cvr
 from hustings.formats.cvr_preflib import parse_preflib
 
 Cell = int | tuple[int, ...]
@@ -154,6 +155,30 @@ def nist_text(names: list[str], ballots: list[list[Cell]], counts: list[int]) ->
     return head + ', "CVR": [\n' + ",\n".join(entries) + "\n]}\n"
 
 
+def xml_text(names: list[str], ballots: list[list[Cell]], counts: list[int]) -> str:
+    cvrs = []
+    for b, w in zip(ballots, counts, strict=True):
+        marks = "".join(
+            f"<cdf:CVRContestSelection><cdf:ContestSelectionId>s{x}</cdf:ContestSelectionId>"
+            f"<cdf:SelectionPosition><cdf:HasIndication>yes</cdf:HasIndication>"
+            f"<cdf:Rank>{r + 1}</cdf:Rank></cdf:SelectionPosition></cdf:CVRContestSelection>\n"
+            for r, c in enumerate(b) for x in (c if isinstance(c, tuple) else (c,)))
+        cvr = (f"<cdf:CVR><cdf:BallotStyleUnitId>p{w % 2}</cdf:BallotStyleUnitId>"
+               "<cdf:CurrentSnapshotId>now</cdf:CurrentSnapshotId>"
+               '<cdf:CVRSnapshot ObjectId="old"><!-- an earlier > snapshot --></cdf:CVRSnapshot>'
+               '<cdf:CVRSnapshot ObjectId="now"><cdf:CVRContest><cdf:ContestId>k</cdf:ContestId>\n'
+               f"{marks}</cdf:CVRContest></cdf:CVRSnapshot></cdf:CVR>\n")
+        cvrs += [cvr] * w
+    people = "".join(f'<cdf:Candidate ObjectId="c{i}"><cdf:Name>{n}</cdf:Name></cdf:Candidate>'
+                     for i, n in enumerate(names))
+    options = "".join(f'<cdf:ContestSelection ObjectId="s{i}"><cdf:CandidateIds>c{i}'
+                      "</cdf:CandidateIds></cdf:ContestSelection>" for i in range(len(names)))
+    return ('<?xml version="1.0"?>\n<cdf:CastVoteRecordReport xmlns:cdf="x">\n'
+            + "".join(cvrs) + f'<cdf:Election ObjectId="e">{people}'
+            f'<cdf:Contest ObjectId="k">{options}<cdf:Name>Chair</cdf:Name></cdf:Contest>'
+            "</cdf:Election></cdf:CastVoteRecordReport>\n")
+
+
 def csv_expected(names: list[str], ballots: list[list[Cell]], counts: list[int]) -> dict[
         tuple[object, ...], int]:
     """A tie is written as the overvote token (the CSV cannot name the candidates)."""
@@ -201,6 +226,15 @@ def test_nist_reads_what_was_written(data: st.DataObject) -> None:
     assert as_dict(parse_nist_cvr(text, "r.json").profile) == want
     with tiny_blocks(data.draw(st.integers(1, 200))):
         assert as_dict(parse_nist_cvr(text, "r.json").profile) == want
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_nist_xml_reads_what_was_written(data: st.DataObject) -> None:
+    names, ballots, counts = data.draw(elections(max_weight=2))
+    got = parse_nist_xml_cvr(xml_text(names, ballots, counts), "r.xml")
+    assert as_dict(got.profile) == expected(names, ballots, counts)
+    assert got.title == "Chair"
 
 
 def test_big_weights_are_exact() -> None:
@@ -251,6 +285,7 @@ READERS: dict[str, Callable[[bytes], object]] = {
     "r.abif": lambda b: parse_abif(b.decode("utf-8", "replace"), "r.abif"),
     "r.json": lambda b: parse_nist_cvr(b, "r.json"),
     "r.csv": lambda b: parse_csv_cvr(b, source="r.csv"),
+    "r.xml": lambda b: parse_nist_xml_cvr(b, "r.xml"),
 }
 SEEDS = {
     "r.blt": blt_text(["A", "B", "C"], [[0, 1], [(1, 2), 0], [EMPTY, 2]], [2, 1, 3]),
@@ -258,6 +293,7 @@ SEEDS = {
     "r.abif": abif_text(["A", "B", "C"], [[0, 1], [(1, 2), 0]], [2, 1]),
     "r.json": nist_text(["A", "B", "C"], [[0, 1], [(1, 2), 0]], [2, 1]),
     "r.csv": csv_text(["A", "B", "C"], [[0, 1], [(1, 2), 0]], [2, 1]),
+    "r.xml": xml_text(["A", "B", "C"], [[0, 1], [(1, 2), 0]], [2, 1]),
 }
 PIECES = st.sampled_from(["0", "1", "9", " ", "\n", ",", ":", ">", "=", "-", "{", "}", "[",
                           "]", '"', "#", "(", ")", "NaN", "99999999999999999999", "\x00",

@@ -54,6 +54,11 @@ IRV_OPTIONS = [
         "keep eliminating until two candidates remain, even after someone has a majority",
     ),
     OptionSpec(
+        "uwi_on_ballot", "bool", False, (),
+        "the ballot has a write-in line: with write_ins=eliminate-first, UWI stands (and is "
+        "eliminated in round 1) even with no votes, as RCTab counts a contest that offers one",
+    ),
+    OptionSpec(
         "round_structure", "choice", "standard", ("standard", "rctab"),
         "standard: elect at a majority, or the leader of the last two; rctab: RCTab's rounds "
         "(a round electing someone eliminates no one, the winner is declared at the majority "
@@ -79,7 +84,8 @@ def codes_for(profile: Profile, options: dict[str, Any]) -> tuple[np.ndarray, li
     """Recoded rankings, candidate names (with UWI when write-ins count) and UWI's index."""
     labels = list(profile.candidates)
     uwi = -1
-    if options["write_ins"] == "eliminate-first" and bool(np.any(profile.rankings == WRITE_IN)):
+    if options["write_ins"] == "eliminate-first" and (
+            options.get("uwi_on_ballot") or bool(np.any(profile.rankings == WRITE_IN))):
         uwi = len(labels)
         labels.append(UWI)
     codes = prepare(

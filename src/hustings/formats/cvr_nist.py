@@ -436,14 +436,22 @@ def _flatten(table: pa.Table, marks: _Marks, lines: np.ndarray, source: str) -> 
 
 
 def _finish(marks: _Marks, source: str, contest: str | None,
-            candidates: Sequence[str] | None) -> BallotFile:
-    profile, _, contest_id, contest_name = _profile(marks, source, contest, candidates, False)
-    return BallotFile(profile, source, title=contest_name, metadata={"contest_id": contest_id})
+            candidates: Sequence[str] | None, report: dict[str, Any] | None = None
+            ) -> BallotFile:
+    profile, _, contest_id, contest_name = _profile(marks, source, contest, candidates, False,
+                                                    report)
+    if report is None:
+        report = _json(marks.skeleton, source)
+    _, _, selections = _contest(report, contest, source)
+    write_in = any(w for sid, (_, w) in selections.items() if not sid.startswith("\x00"))
+    return BallotFile(profile, source, title=contest_name, metadata={
+        "contest_id": contest_id, "write_in_line": "yes" if write_in else "no"})
 
 
 def _by_precinct(marks: _Marks, whole: BallotFile, source: str, contest: str | None,
-                 candidates: Sequence[str] | None) -> dict[str, Profile]:
-    tagged, names, _, _ = _profile(marks, source, contest, candidates, True)
+                 candidates: Sequence[str] | None, report: dict[str, Any] | None = None
+                 ) -> dict[str, Profile]:
+    tagged, names, _, _ = _profile(marks, source, contest, candidates, True, report)
     codes = {code: name for name, code in marks.precincts.items()}
     out: dict[str, Profile] = {}
     first = tagged.rankings[:, 0]
@@ -456,10 +464,13 @@ def _by_precinct(marks: _Marks, whole: BallotFile, source: str, contest: str | N
 
 
 def _profile(marks: _Marks, source: str, wanted: str | None,
-             candidates: Sequence[str] | None, tag_precinct: bool
-             ) -> tuple[Profile, list[str], str, str]:
-    """The contest's profile; with `tag_precinct`, each row starts with its precinct code."""
-    report = _json(marks.skeleton, source)
+             candidates: Sequence[str] | None, tag_precinct: bool,
+             report: dict[str, Any] | None = None) -> tuple[Profile, list[str], str, str]:
+    """The contest's profile; with `tag_precinct`, each row starts with its precinct code.
+
+    `report`: the election part of the report (read from `marks.skeleton` when not given)."""
+    if report is None:
+        report = _json(marks.skeleton, source)
     if not isinstance(report, dict) or not isinstance(report.get("CVR"), list):
         fail("not a NIST CDF cast vote record report (no 'CVR' list)", source, 1, "CVR")
     contest_id, contest_name, selections = _contest(report, wanted, source)
