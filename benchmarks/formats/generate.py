@@ -11,15 +11,18 @@ gives each distinct order once with its count, as the format requires.
 from __future__ import annotations
 
 import argparse
-import sys
+import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "counting"))
-from generate import CANDIDATES, ballots  # noqa: E402
-from generate import write as write_csv  # noqa: E402
+_spec = importlib.util.spec_from_file_location(
+    "counting_generate", Path(__file__).resolve().parents[1] / "counting" / "generate.py")
+assert _spec is not None and _spec.loader is not None
+_counting = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_counting)
+CANDIDATES, ballots, write_csv = _counting.CANDIDATES, _counting.ballots, _counting.write
 
 FORMATS = ("csv", "blt", "preflib", "abif", "nist")
 SUFFIX = {"csv": "csv", "blt": "blt", "preflib": "soi", "abif": "abif", "nist": "json"}

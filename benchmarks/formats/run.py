@@ -29,7 +29,7 @@ HUSTINGS = str(Path(sys.executable).with_name("hustings"))
 CASES = (("irv", 1), ("stv", 3))
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from generate import FORMATS, path_for  # noqa: E402
+from generate import FORMATS, path_for  # noqa: E402  (benchmarks/formats/generate.py)
 from machine import describe  # noqa: E402
 
 
@@ -80,7 +80,7 @@ def run_child(command: list[str], limit: float) -> tuple[float, float, int, str]
         text = err.decode(errors="replace").strip().splitlines() or ["?"]
         return float("inf"), float("inf"), 0, text[-1][:100]
     lines = out.decode(errors="replace").strip().splitlines() or [""]
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, lines[-1][:200]
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, lines[-1]
 
 
 def seconds(value: float) -> str:
