@@ -24,6 +24,8 @@ SECTIONS = {  # name: (script and arguments, quick arguments, section file)
     "engine": (["engine/run.py"], ["--ballots", "200000"], "benchmarks-engine.md"),
     "counting": (["counting/run.py", "--limit", "120"], ["--sizes", "1000000"],
                  "benchmarks-counting.md"),
+    "formats": (["formats/run.py", "--limit", "300"], ["--sizes", "200000", "--big"],
+                "benchmarks-formats.md"),
     "web": (["web/load.py", "--markdown", str(DOCS / "benchmarks-web.md")],
             ["--requests", "1000", "--watchers", "200"], "benchmarks-web.md"),
 }
@@ -46,7 +48,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--only", nargs="+", choices=sorted(SECTIONS), default=list(SECTIONS))
     args = parser.parse_args()
-    if "counting" in args.only or "engine" in args.only:
+    if {"counting", "engine", "formats"} & set(args.only):
         bench_venv()
     for name in args.only:
         script, quick, _ = SECTIONS[name]
