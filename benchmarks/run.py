@@ -47,7 +47,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--only", nargs="+", choices=sorted(SECTIONS), default=list(SECTIONS))
+    parser.add_argument("--assemble-only", action="store_true",
+                        help="only join the existing sections into docs/benchmarks.md")
     args = parser.parse_args()
+    if args.assemble_only:
+        args.only = []
     if {"counting", "engine", "formats"} & set(args.only):
         bench_venv()
     for name in args.only:
