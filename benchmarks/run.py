@@ -24,6 +24,8 @@ SECTIONS = {  # name: (script and arguments, quick arguments, section file)
     "engine": (["engine/run.py"], ["--ballots", "200000"], "benchmarks-engine.md"),
     "counting": (["counting/run.py", "--limit", "120"], ["--sizes", "1000000"],
                  "benchmarks-counting.md"),
+    "formats": (["formats/run.py", "--limit", "300"], ["--sizes", "200000", "--big"],
+                "benchmarks-formats.md"),
     "web": (["web/load.py", "--markdown", str(DOCS / "benchmarks-web.md")],
             ["--requests", "1000", "--watchers", "200"], "benchmarks-web.md"),
     "crypto": (["bench_crypto.py"], ["--sample", "100", "--ballots", "1000"],
@@ -47,8 +49,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--only", nargs="+", choices=sorted(SECTIONS), default=list(SECTIONS))
+    parser.add_argument("--assemble-only", action="store_true",
+                        help="only join the existing sections into docs/benchmarks.md")
     args = parser.parse_args()
-    if "counting" in args.only or "engine" in args.only:
+    if args.assemble_only:
+        args.only = []
+    if {"counting", "engine", "formats"} & set(args.only):
         bench_venv()
     for name in args.only:
         script, quick, _ = SECTIONS[name]

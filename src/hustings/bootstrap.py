@@ -1,8 +1,13 @@
-"""Composition root: settings -> engine (migrated) -> unit-of-work factory for the services."""
+"""Composition root: settings -> engine (migrated) -> unit-of-work factory for the services.
+
+Nothing heavy happens at import: SQLAlchemy and the storage layer load when an engine is first
+needed, and Alembic only when the database's stored revision is not the newest migration.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
 import threading
@@ -11,13 +16,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
-from hustings.storage.engine import database_errors, make_engine
-from hustings.storage.migrate import current_revision, upgrade
-from hustings.storage.uow import SqlUnitOfWork
+if TYPE_CHECKING:
+    from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
 DEFAULT_DATABASE_URL = "sqlite:///hustings.db"
+_VERSIONS = Path(__file__).with_name("storage") / "migrations" / "versions"
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,23 @@ class Settings:
                    or DEFAULT_DATABASE_URL)
 
 
+def head_revision() -> str | None:
+    """The newest migration's id, read from the shipped migration files (no Alembic import).
+
+    The head is the revision no other migration names as its `down_revision`; with none or
+    several heads found, None (the caller then lets Alembic decide).
+    """
+    revisions, downs = set(), set()
+    for path in _VERSIONS.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found = _REVISION.search(text)
+        if found:
+            revisions.add(found.group(1))
+            downs.update(_DOWN.findall(text))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
+
+
 class Container:
     """What the entry points need, built on demand from settings. Nothing happens at import."""
 
@@ -38,19 +62,49 @@ class Container:
         self.settings = settings
 
     @cached_property
-    def engine(self):  # type: ignore[no-untyped-def]
-        return make_engine(self.settings.database_url)
+    def engine(self) -> Any:
+        from hustings.storage.engine import database_errors, make_engine
+
+        with database_errors(self.settings.database_url):
+            return make_engine(self.settings.database_url)
 
     def migrate(self) -> str | None:
         """Bring the schema to the newest migration; return the revision. `Unavailable`
         when the database cannot be reached or opened."""
+        from hustings.storage.engine import database_errors
+        from hustings.storage.migrate import current_revision, upgrade
+
         with database_errors(self.settings.database_url):
             upgrade(self.engine)
             return current_revision(self.engine)
 
+    def stored_revision(self) -> str | None:
+        """The revision the database says it is at (None: no schema yet). One cheap query."""
+        from sqlalchemy import text
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        except DBAPIError:  # no alembic_version table: a new database
+            return None
+        return rows[0][0] if len(rows) == 1 else None
+
+    def ensure_schema(self) -> None:
+        """Migrate only when the stored revision is not the shipped head (checked cheaply)."""
+        from hustings.storage.engine import database_errors
+
+        head = head_revision()
+        with database_errors(self.settings.database_url):
+            stored = self.stored_revision()
+        if head is None or stored != head:
+            self.migrate()
+
     @cached_property
     def uow_factory(self) -> UnitOfWorkFactory:
-        self.migrate()
+        from hustings.storage.uow import SqlUnitOfWork
+
+        self.ensure_schema()
         engine = self.engine
 
         def factory() -> UnitOfWork:

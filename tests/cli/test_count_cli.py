@@ -1,29 +1,27 @@
-"""`hustings count` and `hustings methods` through Typer's test runner."""
+"""`hustings count` and `hustings methods` through the real console script's entry point."""
 
 from __future__ import annotations
 
+import io
 import json
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-import typer
-from typer.testing import CliRunner
-
-from hustings.cli.count import register
-from hustings.domain.errors import InvalidInput
+from hustings.cli.entry import main
 
 BLT = '3 1\n4 1 2 0\n3 2 0\n2 3 2 0\n0\n"Ann" "Bob" "Cy"\n"Club chair"\n'
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
-    """Invoke a throwaway app; InvalidInput becomes exit code 2 as the root app maps it."""
-    app = typer.Typer()
-    register(app)
-    app.command("noop", hidden=True)(lambda: None)  # keep Typer in multi-command mode
-    runner = CliRunner()
-    result = runner.invoke(app, list(args))
-    if isinstance(result.exception, InvalidInput):
-        return 2, result.stdout, "\n".join(str(p) for p in result.exception.problems)
-    return result.exit_code, result.stdout, ""
+    """`hustings ARGS` in process (cli/entry.py's main): exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+    return code, out.getvalue(), err.getvalue()
 
 
 def ballots(tmp_path: Path, text: str = BLT, name: str = "club.blt") -> Path:

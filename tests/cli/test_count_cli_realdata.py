@@ -6,19 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from hustings.cli.count import register
+from tests.cli.test_count_cli import run_cli
 
 
 def invoke(*args: str) -> str:
-    app = typer.Typer()
-    register(app)
-    app.command("noop", hidden=True)(lambda: None)
-    result = CliRunner().invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return result.stdout
+    """`hustings ARGS` through the real entry point; it must succeed."""
+    code, out, err = run_cli(*args)
+    assert code == 0, err
+    return out
 
 
 def test_count_rctab_config(shared_data: Path) -> None:

@@ -129,7 +129,8 @@ def test_stv_wigm_exact() -> None:
     assert o.rounds[1].eliminated == ("Dan",)
     assert o.winners == ("Alice", "Carol")
     d = o.to_dict()
-    assert d["rounds"][1]["tallies"]["Bob"] == "6.4545"
+    assert d["rounds"][1]["tallies"]["Bob"] == "71/11"  # exact, not rounded (issue 13)
+    assert d["decimals"] == 4 and d["rounds"][0]["transfers"]["Alice"]["Carol"] == "6/11"
 
 
 def test_stv_scottish_truncates_to_five_places() -> None:

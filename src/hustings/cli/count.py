@@ -12,24 +12,19 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from hustings.counting.outcome import Outcome, decimal_string
-from hustings.counting.registry import all_methods, get_method
 from hustings.domain.errors import InvalidInput, Problem
-from hustings.formats.cvr_common import BallotFile
-from hustings.formats.detect import FORMATS, detect_format, read_ballots
-from hustings.formats.rctab_config import read_rctab_config
-from hustings.formats.results_csv import write_results_csv
-from hustings.formats.results_nist import write_nist_results
-from hustings.formats.results_rctab import write_rctab_summary
+
+if TYPE_CHECKING:  # loaded when a count runs (numpy, pyarrow): `methods` and --help skip them
+    from hustings.counting.outcome import Outcome
+    from hustings.formats.cvr_common import BallotFile
 
 OUTPUTS = ("table", "json", "rctab", "nist", "csv")
+FORMATS = ("csv", "blt", "preflib", "abif", "nist", "rctab")  # as formats.detect.FORMATS
 PROGRESS_BYTES = 32 << 20  # show a progress bar for files at least this large
 
 out = Console(highlight=False)
@@ -56,6 +51,9 @@ def count_command(
     output: str = typer.Option("table", "--format", "-f", help=", ".join(OUTPUTS) + "."),
 ) -> None:
     """Count a ballot file and print the outcome, round by round."""
+    from hustings.formats.detect import detect_format
+    from hustings.formats.rctab_config import read_rctab_config
+
     if output not in OUTPUTS:
         raise InvalidInput(Problem(f"unknown output format {output!r}; "
                                    f"known: {', '.join(OUTPUTS)}", field="--format"))
@@ -102,6 +100,8 @@ def methods_command(
 
     Example: hustings methods irv
     """
+    from hustings.counting.registry import all_methods, get_method
+
     if name is None:
         methods = all_methods()
         width = max(len(m.name) for m in methods)
@@ -122,6 +122,8 @@ def methods_command(
 
 
 def _read(file: Path, kind: str) -> BallotFile:
+    from hustings.formats.detect import read_ballots
+
     size = file.stat().st_size
     if kind != "csv" or size < PROGRESS_BYTES or not err.is_terminal:
         return read_ballots(file, kind)
@@ -131,6 +133,8 @@ def _read(file: Path, kind: str) -> BallotFile:
 
 @contextmanager
 def _bar(label: str, total: int) -> Iterator[Any]:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
@@ -155,6 +159,8 @@ def _rules(path: Path | None) -> dict[str, Any]:
 def _count(
     name: str, ballots: BallotFile, seats: int, options: dict[str, Any], rules: Path | None
 ) -> Outcome:
+    from hustings.counting.registry import get_method
+
     method = get_method(name)
     try:
         return method.count(ballots.profile, seats, options)
@@ -166,6 +172,10 @@ def _count(
 
 
 def _print(outcome: Outcome, output: str, context: dict[str, Any], total: int) -> None:
+    from hustings.formats.results_csv import write_results_csv
+    from hustings.formats.results_nist import write_nist_results
+    from hustings.formats.results_rctab import write_rctab_summary
+
     if output == "json":
         sys.stdout.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
     elif output == "rctab":
@@ -179,6 +189,10 @@ def _print(outcome: Outcome, output: str, context: dict[str, Any], total: int) -
 
 
 def _table(outcome: Outcome, contest: str) -> None:
+    from rich.table import Table
+
+    from hustings.counting.outcome import decimal_string
+
     places = outcome.decimals
     title = f"{contest}: {outcome.method}, {outcome.seats} seat{'s' if outcome.seats > 1 else ''}"
     table = Table(title=title, title_justify="left")

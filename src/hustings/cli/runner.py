@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.console import Console
 
 from hustings.bootstrap import record_incident
 from hustings.domain.errors import (
@@ -28,7 +27,18 @@ EXIT_CODES: dict[type[HustingsError], int] = {
     Unavailable: 8,
 }
 
-_errors = Console(stderr=True, soft_wrap=True)
+
+
+class _Errors:
+    """stderr through Rich, loaded on the first error only (start-up stays small)."""
+
+    def print(self, *args: object, **kwargs: object) -> None:
+        from rich.console import Console
+
+        Console(stderr=True, soft_wrap=True).print(*args, **kwargs)  # type: ignore[arg-type]
+
+
+_errors = _Errors()
 
 
 def exit_code(error: HustingsError) -> int:

@@ -32,7 +32,8 @@ def prepare(
     """Rankings recoded by the ballot rules: candidate >= 0, PASS, STOP or an overvote set code.
 
     overvote: exhaust-immediately (STOP), always-skip-to-next (PASS), exhaust-if-multiple
-    (known sets kept for the cursor to judge; an overvote of unknown candidates is STOP).
+    and suspend-if-multiple (known sets kept for the cursor to judge; an overvote of unknown
+    candidates is STOP).
     write_in: the candidate index standing for undeclared write-ins, or None to exhaust there.
     """
     r = np.array(profile.rankings, dtype=np.int32, copy=True)
@@ -77,12 +78,27 @@ class Cursor:
         codes: np.ndarray,
         n_candidates: int,
         overvote_sets: Sequence[tuple[int, ...]] = (),
+        suspend: bool = False,
     ) -> None:
+        """`suspend`: a row reaching an overvote set with several continuing candidates waits
+        there (counted as exhausted) instead of exhausting for good; `release` hands the
+        waiting rows back to be judged again once candidates have stopped continuing."""
         self.codes = codes
         self.n = n_candidates
         self.sets = [tuple(s) for s in overvote_sets]
         self.pos = np.full(codes.shape[0], -1, dtype=np.int64)
         self.top = np.full(codes.shape[0], EXHAUSTED, dtype=np.int64)
+        self.suspend = suspend
+        self.waiting = np.zeros(codes.shape[0], dtype=bool)
+
+    def release(self) -> np.ndarray:
+        """The waiting rows, set to be judged again at their overvote (see `suspend`)."""
+        if not self.suspend or not self.waiting.any():
+            return np.empty(0, dtype=np.int64)
+        rows = np.flatnonzero(self.waiting)
+        self.waiting[rows] = False
+        self.pos[rows] -= 1
+        return rows
 
     def advance(self, rows: np.ndarray, continuing: np.ndarray) -> None:
         """Move `rows` (indices) on from their current column to their next continuing choice.
@@ -110,7 +126,16 @@ class Cursor:
                 k = np.where(is_set, OVERVOTE_SET - v, 0)
                 many = is_set & (set_count[k] > 1)
                 one = is_set & (set_count[k] == 1)
-                stop |= many
+                if self.suspend:
+                    wait = rows[many]
+                    self.waiting[wait] = True
+                    self.top[wait] = EXHAUSTED
+                    self.pos[wait] = p[many]
+                    rows, p, v = rows[~many], p[~many], v[~many]
+                    cand, found, stop = cand[~many], found[~many], stop[~many]
+                    is_set, k, one = is_set[~many], k[~many], one[~many]
+                else:
+                    stop |= many
                 v = np.where(one, set_single[k], v)
                 found |= one
             self.top[rows[found]] = v[found]

@@ -19,9 +19,12 @@ UWI = "UWI"
 BALLOT_OPTIONS = [
     OptionSpec(
         "overvote_rule", "choice", "exhaust-immediately",
-        ("exhaust-immediately", "always-skip-to-next", "exhaust-if-multiple"),
+        ("exhaust-immediately", "always-skip-to-next", "exhaust-if-multiple",
+         "suspend-if-multiple"),
         "what an overvoted rank does: exhaust the ballot, be skipped, or exhaust only if "
-        "more than one of its candidates is continuing",
+        "more than one of its candidates is continuing (once exhausted, always exhausted, as "
+        "RCTab reads it); suspend-if-multiple (IRV only): the ballot waits while several "
+        "continue and counts again for the one left",
     ),
     OptionSpec(
         "max_skipped_ranks", "count", UNLIMITED, (),
@@ -51,6 +54,11 @@ IRV_OPTIONS = [
         "keep eliminating until two candidates remain, even after someone has a majority",
     ),
     OptionSpec(
+        "uwi_on_ballot", "bool", False, (),
+        "the ballot has a write-in line: with write_ins=eliminate-first, UWI stands (and is "
+        "eliminated in round 1) even with no votes, as RCTab counts a contest that offers one",
+    ),
+    OptionSpec(
         "round_structure", "choice", "standard", ("standard", "rctab"),
         "standard: elect at a majority, or the leader of the last two; rctab: RCTab's rounds "
         "(a round electing someone eliminates no one, the winner is declared at the majority "
@@ -76,7 +84,8 @@ def codes_for(profile: Profile, options: dict[str, Any]) -> tuple[np.ndarray, li
     """Recoded rankings, candidate names (with UWI when write-ins count) and UWI's index."""
     labels = list(profile.candidates)
     uwi = -1
-    if options["write_ins"] == "eliminate-first" and bool(np.any(profile.rankings == WRITE_IN)):
+    if options["write_ins"] == "eliminate-first" and (
+            options.get("uwi_on_ballot") or bool(np.any(profile.rankings == WRITE_IN))):
         uwi = len(labels)
         labels.append(UWI)
     codes = prepare(
@@ -103,7 +112,8 @@ def count_irv(profile: Profile, seats: int = 1, options: dict[str, Any] | None =
     n = len(labels)
     counts = profile.counts
     ties = breaker(labels, opts)
-    cursor = Cursor(codes, n, profile.overvote_sets)
+    cursor = Cursor(codes, n, profile.overvote_sets,
+                    suspend=opts["overvote_rule"] == "suspend-if-multiple")
     continuing = np.ones(n, dtype=bool)
     cursor.start(continuing)
     rounds: list[Round] = []
@@ -224,7 +234,9 @@ def _move(
     """Advance the ballots of `gone` candidates; the transfers they make, by source."""
     mask = np.append(gone, False)
     rows = np.flatnonzero(mask[cursor.top])
-    source = cursor.top[rows].copy()
+    back = cursor.release()  # suspended overvotes: looked at again after each elimination
+    source = np.concatenate([cursor.top[rows], cursor.top[back]])
+    rows = np.concatenate([rows, back])
     cursor.advance(rows, continuing)
     dest = cursor.top[rows]
     weights = counts[rows]

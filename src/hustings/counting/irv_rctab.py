@@ -36,7 +36,8 @@ def count_irv_rctab(profile: Profile, opts: dict[str, Any]) -> Outcome:
     n = len(labels)
     counts = profile.counts
     ties = breaker(labels, opts)
-    cursor = Cursor(codes, n, profile.overvote_sets)
+    cursor = Cursor(codes, n, profile.overvote_sets,
+                    suspend=opts["overvote_rule"] == "suspend-if-multiple")
     continuing = np.ones(n, dtype=bool)
     cursor.start(continuing)
     until_two = bool(opts["continue_until_two"])

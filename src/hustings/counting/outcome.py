@@ -23,6 +23,28 @@ def decimal_string(value: Number, decimals: int) -> str:
     return round_half_up(value, decimals)
 
 
+def exact_string(value: Number) -> str:
+    """An exact number as text, never rounded: `7`, `6.125` (a terminating decimal), or `71/11`.
+
+    This is what the JSON carries: each rule's own precision (a rule that rounds to 5 places
+    gives at most 5 places here; exact WIGM gives exact fractions).
+    """
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    rest, twos, fives = value.denominator, 0, 0
+    while rest % 2 == 0:
+        rest, twos = rest // 2, twos + 1
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    if rest != 1:
+        return f"{value.numerator}/{value.denominator}"
+    places = max(twos, fives)
+    scaled = abs(value.numerator) * 10**places // value.denominator
+    sign = "-" if value < 0 else ""
+    return f"{sign}{scaled // 10**places}.{scaled % 10**places:0{places}d}"
+
+
 @dataclass(frozen=True)
 class Tie:
     """A tie the rule had to break: who was tied, how it was broken, and whom it chose."""
@@ -59,23 +81,28 @@ class Outcome:
     summary: tuple[str, ...] = ()  # plain-language sentences about the whole count
 
     def to_dict(self) -> dict[str, Any]:
-        """The published JSON contract of `hustings count --format json`."""
-        d = self.decimals
+        """The published JSON contract of `hustings count --format json`.
+
+        Figures are exact (`exact_string`): integers, terminating decimals or fractions
+        `p/q`; `decimals` is the precision the rule rounds to for display (tables, CSV).
+        """
+        x = exact_string
         return {
             "method": self.method,
             "seats": self.seats,
             "candidates": list(self.candidates),
             "winners": list(self.winners),
+            "decimals": self.decimals,
             "rounds": [
                 {
                     "round": r.number,
-                    "tallies": {k: decimal_string(v, d) for k, v in r.tallies.items()},
+                    "tallies": {k: x(v) for k, v in r.tallies.items()},
                     "elected": list(r.elected),
                     "eliminated": list(r.eliminated),
-                    "exhausted": decimal_string(r.exhausted, d),
-                    "threshold": None if r.threshold is None else decimal_string(r.threshold, d),
+                    "exhausted": x(r.exhausted),
+                    "threshold": None if r.threshold is None else x(r.threshold),
                     "transfers": {
-                        src: {dst: decimal_string(v, d) for dst, v in to.items()}
+                        src: {dst: x(v) for dst, v in to.items()}
                         for src, to in r.transfers.items()
                     },
                     "explanation": list(r.notes),
@@ -102,7 +129,7 @@ class Outcome:
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Fraction):
-        return decimal_string(value, 6)
+        return exact_string(value)
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -48,7 +48,7 @@ class Profile:
     @property
     def total(self) -> int:
         """Number of ballots (sum of counts)."""
-        return int(self.counts.sum())
+        return exact_sum(self.counts) if len(self.counts) else 0
 
     @property
     def max_ranks(self) -> int:
@@ -111,35 +111,70 @@ def compress(
         return Profile(
             candidates, rankings.reshape(0, max(rankings.shape[1], 1)), counts[:0], overvote_sets
         )
-    unique, inverse = _unique_rows(rankings)
-    if np.all(counts == 1):
-        summed = np.bincount(inverse, minlength=unique.shape[0]).astype(np.int64)
-    elif int(np.abs(counts).sum()) < 2**52:
-        summed = np.rint(
-            np.bincount(inverse, weights=counts, minlength=unique.shape[0])
-        ).astype(np.int64)
-    else:
-        summed = np.zeros(unique.shape[0], dtype=np.int64)
-        np.add.at(summed, inverse, counts)
+    packed = _pack(rankings)
+    if packed is not None:  # one int64 key per row: a 1-D sort, rows unpacked from the keys
+        key, lo, base = packed
+        if np.all(counts == 1):
+            keys, summed = np.unique(key, return_counts=True)
+            summed = summed.astype(np.int64)
+        else:
+            order = np.argsort(key, kind="stable")
+            key = key[order]
+            starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+            keys = key[starts]
+            summed = np.add.reduceat(counts[order], starts)  # int64: exact below 2^63
+        unique = np.empty((len(keys), rankings.shape[1]), dtype=np.int32)
+        rest = keys.copy()
+        for col in range(rankings.shape[1] - 1, -1, -1):
+            unique[:, col] = rest % base + lo
+            rest //= base
+    else:  # too wide for one key: several keys, sorted together (lexsort)
+        groups = _pack_groups(rankings)
+        order = np.lexsort(groups[::-1])
+        changed = np.zeros(len(order), dtype=bool)
+        changed[0] = True
+        for group in groups:
+            ordered = group[order]
+            changed[1:] |= ordered[1:] != ordered[:-1]
+        starts = np.flatnonzero(changed)
+        unique = rankings[order[starts]]
+        summed = np.add.reduceat(counts[order], starts)
     keep = summed > 0
     return Profile(candidates, unique[keep], summed[keep], overvote_sets)
 
 
-def _unique_rows(rankings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unique rows in lexicographic order and each row's index into them.
+def _pack_groups(rankings: np.ndarray) -> list[np.ndarray]:
+    """Rows as several int64 keys, each packing as many columns as fit (order kept)."""
+    lo = int(rankings.min())
+    base = int(rankings.max()) - lo + 1
+    per_key = max(1, int(61 // max(np.log2(base), 1)))
+    keys = []
+    for first in range(0, rankings.shape[1], per_key):
+        key = np.zeros(rankings.shape[0], dtype=np.int64)
+        for j in range(first, min(first + per_key, rankings.shape[1])):
+            key *= base
+            key += rankings[:, j]
+            key -= lo
+        keys.append(key)
+    return keys
 
-    Rows are packed into one int64 key when the values' range allows (fast 1-D sort);
-    otherwise numpy's row-wise unique is used.
-    """
+
+def _pack(rankings: np.ndarray) -> tuple[np.ndarray, int, int] | None:
+    """Each row as one int64 key (lexicographic order kept), when the values' range allows."""
     width = rankings.shape[1]
     lo = int(rankings.min())
     base = int(rankings.max()) - lo + 1
-    if base**width < 2**62:
-        key = np.zeros(rankings.shape[0], dtype=np.int64)
-        for j in range(width):
-            key *= base
-            key += rankings[:, j].astype(np.int64) - lo
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        return rankings[first], inverse.reshape(-1)
-    unique, inverse = np.unique(rankings, axis=0, return_inverse=True)
-    return unique, inverse.reshape(-1)
+    if base**width >= 2**62:
+        return None
+    key = np.zeros(rankings.shape[0], dtype=np.int64)
+    for j in range(width):
+        key *= base
+        key += rankings[:, j]
+        key -= lo
+    return key, lo, base
+
+
+def exact_sum(counts: np.ndarray) -> int:
+    """The exact sum of non-negative int64 counts (numpy's own sum may wrap past 2^63)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    return (int((counts >> 32).sum()) << 32) + int((counts & 0xFFFFFFFF).sum())

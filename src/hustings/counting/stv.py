@@ -62,6 +62,9 @@ def _check(options: dict[str, Any], seats: int, candidates: tuple[str, ...]) -> 
     if options["max_rankings"] is not None and options["max_rankings"] < 1:
         raise fail("max_rankings", "max_rankings must be at least 1")
     variant = options["variant"]
+    if options["overvote_rule"] == "suspend-if-multiple":
+        raise fail("overvote_rule", "suspend-if-multiple is offered for IRV only; STV reads "
+                   "exhaust-if-multiple as RCTab does (a ballot once exhausted stays so)")
     if options["write_ins"] == "eliminate-first":
         if variant != "rctab":
             raise fail("write_ins", "write_ins=eliminate-first needs variant=rctab")

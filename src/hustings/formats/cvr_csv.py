@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from hustings.counting.profile import Profile, compress, exact_sum
 from hustings.formats.csv_text import csv_header, csv_rows
 from hustings.formats.cvr_common import (
     EMPTY,
@@ -29,16 +30,16 @@ from hustings.formats.cvr_common import (
     WRITE_IN,
     BallotFile,
     Progress,
-    compress_columns,
     fail,
 )
+from hustings.formats.cvr_lines import INT64_MAX, MAX_RANKS, MAX_TOTAL
 
 RANK_COLUMN = re.compile(r"^\s*(?:rank|choice|preference|pref)\s*[ _#.-]?\s*(\d+)\s*$", re.I)
 WEIGHT_COLUMNS = ("weight", "count", "ballots")
 OVERVOTE_TOKENS = ("overvote",)
 SKIPPED_TOKENS = ("undervote", "")
 WRITE_IN_TOKENS = ("uwi", "undeclared write-in", "undeclared write-ins")
-BLOCK = 4 << 20  # bytes parsed per batch (progress granularity)
+BLOCK = 16 << 20  # bytes parsed per block (memory and progress granularity)
 DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 
 
@@ -80,33 +81,145 @@ def parse_csv_cvr(
 ) -> BallotFile:
     """Parse CSV CVR text or bytes (or a path) into a profile.
 
-    Paths are parsed by pyarrow on all cores; with `progress`, a path is streamed in blocks
-    instead (a little slower) so that the caller can show how far it has got.
+    The file is streamed in 16 MB blocks; each block is parsed by pyarrow (on all cores),
+    encoded and compressed to unique rankings at once, so memory stays bounded whatever the
+    number of ballots. `progress(bytes done, bytes in all)` is called after each block.
     """
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    header = _header(data, source)
-    ranks, weight = _columns(header, source)
-    tokens: dict[str, int] = {t.strip().lower(): OVERVOTE for t in overvote}
-    tokens.update({t.strip().lower(): EMPTY for t in skipped})
-    tokens.update({t.strip().lower(): WRITE_IN for t in write_in})
-    names: dict[str, int] = {}
-    if candidates is not None:
-        names = {c: i for i, c in enumerate(candidates)}
-    table = _read_table(data, source, [header[i] for i in ranks], weight, header, progress)
+    reader = _CsvReader(data, source, candidates, overvote, skipped, write_in, None)
+    parts = [compress((), np.stack(columns, axis=1),
+                      np.ones(len(columns[0]), np.int64) if counts is None else counts)
+             for columns, counts, _ in reader.blocks(progress) if len(columns[0])]
+    return BallotFile(_merge(reader.order(), parts), source)
 
-    columns = []
-    for position, col in enumerate(ranks):
-        parts = [
-            _encode(chunk, names, tokens, candidates is None, source, header[col], row)
-            for chunk, row in _chunks_with_offsets(table.column(position))
-        ]
-        columns.append(np.concatenate(parts) if parts else np.empty(0, dtype=np.int32))
-    counts = None
-    if weight is not None:
-        counts = _weights(table.column(len(ranks)), source, header[weight])
-    order = tuple(sorted(names, key=names.__getitem__))
-    return BallotFile(compress_columns(order, columns, counts), source)
+
+def read_csv_cvr_by_precinct(
+    path: Path | str,
+    *,
+    precinct_column: str = "precinct",
+    candidates: Sequence[str] | None = None,
+    overvote: Iterable[str] = OVERVOTE_TOKENS,
+    skipped: Iterable[str] = SKIPPED_TOKENS,
+    write_in: Iterable[str] = WRITE_IN_TOKENS,
+) -> tuple[BallotFile, dict[str, Profile]]:
+    """The whole file's ballots and a profile per precinct (the `precinct_column` column,
+    matched case-insensitively; an empty cell is the precinct ""). Every profile has the
+    file's candidates, so the per-precinct profiles add up to the whole."""
+    path = Path(path)
+    source = str(path)
+    reader = _CsvReader(path, source, candidates, overvote, skipped, write_in,
+                        precinct_column)
+    codes: dict[str, int] = {}
+    tagged = []
+    for columns, counts, precinct in reader.blocks(None):
+        lookup = np.array([codes.setdefault(v, len(codes)) for v in
+                           precinct.dictionary.to_pylist()] + [0], dtype=np.int32)
+        index = pc.fill_null(precinct.indices, len(lookup) - 1).to_numpy(zero_copy_only=False)
+        tag = lookup[index] if len(codes) else np.zeros(len(index), np.int32)
+        tagged.append(compress((), np.stack([tag, *columns], axis=1),
+                               np.ones(len(tag), np.int64) if counts is None else counts))
+    names = reader.order()
+    whole_parts = [Profile((), p.rankings[:, 1:], p.counts) for p in tagged]
+    whole = BallotFile(_merge(names, whole_parts), source)
+    merged = _merge(names, tagged) if tagged else None
+    out: dict[str, Profile] = {}
+    if merged is not None:
+        by_code = {code: name for name, code in codes.items()}
+        first = merged.rankings[:, 0]
+        for code in np.unique(first).tolist():
+            pick = first == code
+            out[by_code.get(code, "")] = compress(names, merged.rankings[pick, 1:],
+                                                   merged.counts[pick])
+    return whole, out
+
+
+def _merge(names: tuple[str, ...], parts: Sequence[Profile]) -> Profile:
+    if not parts:
+        return compress(names, np.empty((0, 1), np.int32), np.empty(0, np.int64))
+    width = max(p.max_ranks for p in parts)
+    rankings = np.concatenate([np.pad(p.rankings, ((0, 0), (0, width - p.max_ranks)),
+                                      constant_values=EMPTY) for p in parts])
+    return compress(names, rankings, np.concatenate([p.counts for p in parts]))
+
+
+class _CsvReader:
+    """A rank-column CSV read block by block: codes per rank column, weights, precincts."""
+
+    def __init__(self, data: bytes | str | Path, source: str,
+                 candidates: Sequence[str] | None, overvote: Iterable[str],
+                 skipped: Iterable[str], write_in: Iterable[str], precinct: str | None):
+        self.data = data.encode("utf-8") if isinstance(data, str) else data
+        self.source = source
+        self.header = _header(self.data, source)
+        self.ranks, self.weight = _columns(self.header, source)
+        self.precinct = None
+        if precinct is not None:
+            found = [i for i, h in enumerate(self.header) if h.strip().lower()
+                     == precinct.lower()]
+            if not found:
+                fail(f"no {precinct!r} column in the header", source, 1)
+            self.precinct = found[0]
+        self.tokens: dict[str, int] = {t.strip().lower(): OVERVOTE for t in overvote}
+        self.tokens.update({t.strip().lower(): EMPTY for t in skipped})
+        self.tokens.update({t.strip().lower(): WRITE_IN for t in write_in})
+        self.grow = candidates is None
+        self.names: dict[str, int] = {} if candidates is None else {
+            c: i for i, c in enumerate(candidates)}
+        self.total = 0
+
+    def order(self) -> tuple[str, ...]:
+        return tuple(sorted(self.names, key=self.names.__getitem__))
+
+    def blocks(self, progress: Progress | None
+               ) -> Iterator[tuple[list[np.ndarray], np.ndarray | None, pa.Array]]:
+        header, source = self.header, self.source
+        names = [f"c{i}" for i in range(len(header))]  # header names may repeat or be blank
+        wanted = [names[i] for i in self.ranks]
+        extra = [i for i in (self.weight, self.precinct) if i is not None]
+        read = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK)
+        convert = pacsv.ConvertOptions(
+            include_columns=wanted + [names[i] for i in extra],
+            column_types={**{n: DICTIONARY for n in wanted + (
+                [names[self.precinct]] if self.precinct is not None else [])},
+                **({names[self.weight]: pa.string()} if self.weight is not None else {})},
+            strings_can_be_null=False,
+        )
+        data = self.data
+        total = data.stat().st_size if isinstance(data, Path) else len(data)
+        row = 0
+        with (data.open("rb") if isinstance(data, Path) else io.BytesIO(data)) as handle:
+            try:
+                stream = pacsv.open_csv(handle, read_options=read, convert_options=convert)
+                while True:
+                    try:
+                        batch = stream.read_next_batch()
+                    except StopIteration:
+                        break
+                    columns = [_encode(batch.column(names[c]), self.names, self.tokens,
+                                       self.grow, source, header[c], row)
+                               for c in self.ranks]
+                    counts = None
+                    if self.weight is not None:
+                        counts = _weights(batch.column(names[self.weight]), source,
+                                          header[self.weight], row)
+                        self.total += exact_sum(counts)
+                        if self.total > MAX_TOTAL:
+                            at = int(np.argmax(np.cumsum(counts) > MAX_TOTAL - (
+                                self.total - exact_sum(counts))))
+                            fail("the weights add up to more than 2^53 = "
+                                 f"{MAX_TOTAL:,} ballots; hustings counts exactly up to that "
+                                 "and refuses more", source, row + at + 2, header[self.weight])
+                    precinct = batch.column(names[self.precinct]) if self.precinct is not None \
+                        else pa.array([], DICTIONARY)
+                    if not pa.types.is_dictionary(precinct.type):
+                        precinct = precinct.dictionary_encode()
+                    yield columns, counts, precinct
+                    row += batch.num_rows
+                    if progress is not None:
+                        progress(min(handle.tell(), total), total)
+            except pa.ArrowInvalid as exc:
+                _locate_csv_error(data, source, len(header), str(exc))
+        if progress is not None:
+            progress(total, total)
 
 
 def _header(data: bytes | Path, source: str) -> list[str]:
@@ -136,62 +249,21 @@ def _columns(header: list[str], source: str) -> tuple[list[int], int | None]:
             weight = i
     if not numbered:
         fail("no rank columns: the header must name rank1, rank2, …", source, 1)
+    seen: dict[int, int] = {}
+    for number, i in numbered:
+        if number in seen:
+            fail(f"rank column {number} appears twice (columns {seen[number] + 1} and {i + 1})",
+                 source, 1, header[i])
+        seen[number] = i
+    if len(numbered) > MAX_RANKS:
+        fail(f"{len(numbered):,} rank columns; at most {MAX_RANKS:,} are read", source, 1,
+             header[numbered[MAX_RANKS][1]])
     numbered.sort()
     for expected, (number, i) in enumerate(numbered, start=1):
         if number != expected:
             fail(f"rank columns must be numbered 1, 2, … without gaps; found {number}",
                  source, 1, header[i])
     return [i for _, i in numbered], weight
-
-
-def _read_table(
-    data: bytes | Path,
-    source: str,
-    rank_names: list[str],
-    weight: int | None,
-    header: list[str],
-    progress: Progress | None,
-) -> pa.Table:
-    names = [f"c{i}" for i in range(len(header))]  # header names may repeat or be blank
-    wanted = [names[header.index(n)] for n in rank_names]
-    if weight is not None:
-        wanted.append(names[weight])
-    read = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK)
-    convert = pacsv.ConvertOptions(
-        include_columns=wanted,
-        column_types={n: DICTIONARY for n in wanted[: len(rank_names)]},
-        strings_can_be_null=False,
-    )
-    try:
-        if isinstance(data, Path) and progress is not None:
-            return _stream(data, read, convert, progress)
-        stream = str(data) if isinstance(data, Path) else io.BytesIO(data)
-        return pacsv.read_csv(stream, read_options=read, convert_options=convert)
-    except pa.ArrowInvalid as exc:
-        _locate_csv_error(data, source, len(header), str(exc))
-
-
-def _stream(
-    path: Path, read: pacsv.ReadOptions, convert: pacsv.ConvertOptions, progress: Progress | None
-) -> pa.Table:
-    total = path.stat().st_size
-    with path.open("rb") as handle:
-        reader = pacsv.open_csv(handle, read_options=read, convert_options=convert)
-        batches = []
-        for batch in reader:
-            batches.append(batch)
-            if progress is not None:
-                progress(min(handle.tell(), total), total)
-        if progress is not None:
-            progress(total, total)
-        return pa.Table.from_batches(batches, schema=reader.schema)
-
-
-def _chunks_with_offsets(column: pa.ChunkedArray) -> Iterable[tuple[pa.Array, int]]:
-    offset = 0
-    for chunk in column.chunks:
-        yield chunk, offset
-        offset += len(chunk)
 
 
 def _encode(
@@ -225,20 +297,21 @@ def _encode(
     return table[indices]
 
 
-def _weights(column: pa.ChunkedArray, source: str, field: str) -> np.ndarray:
-    if pa.types.is_integer(column.type) and column.null_count == 0:
-        counts = column.to_numpy().astype(np.int64)
-        bad = np.flatnonzero(counts < 0)
-        if len(bad):
-            fail(f"negative weight {counts[bad[0]]}", source, int(bad[0]) + 2, field)
-        return counts
-    if pa.types.is_dictionary(column.type):
-        column = column.cast(pa.string())
-    text = pc.cast(column, pa.string()).to_pylist()
-    for row, value in enumerate(text):
-        if value is None or not value.strip().isdigit():
-            fail(f"weight must be a whole number, not {value or ''!r}", source, row + 2, field)
-    return np.asarray([int(v) for v in text], dtype=np.int64)  # pragma: no cover (ints above)
+def _weights(column: pa.Array, source: str, field: str, first_row: int = 0) -> np.ndarray:
+    """Whole-number weights (vectorised); the first bad cell is a located error."""
+    text = pc.utf8_trim_whitespace(pc.cast(column, pa.string()))
+    good = pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{1,19}$"), False)
+    bad = np.flatnonzero(~good.to_numpy(zero_copy_only=False))
+    if len(bad):
+        value = text[int(bad[0])].as_py()
+        fail(f"weight must be a whole number, not {value or ''!r}", source,
+             first_row + int(bad[0]) + 2, field)
+    big = np.flatnonzero(pc.greater(pc.utf8_lpad(text, 19, "0"), INT64_MAX).to_numpy(
+        zero_copy_only=False))
+    if len(big):
+        fail(f"weight {text[int(big[0])].as_py()} is too large (at most 2^53 in all)", source,
+             first_row + int(big[0]) + 2, field)
+    return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _locate_csv_error(data: bytes | Path, source: str, width: int, message: str) -> NoReturn:

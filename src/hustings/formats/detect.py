@@ -10,6 +10,7 @@ from hustings.formats.cvr_blt import read_blt
 from hustings.formats.cvr_common import BallotFile, Progress, fail
 from hustings.formats.cvr_csv import read_csv_cvr
 from hustings.formats.cvr_nist import read_nist_cvr
+from hustings.formats.cvr_nist_xml import read_nist_xml_cvr
 from hustings.formats.cvr_preflib import read_preflib
 
 FORMATS = ("csv", "blt", "preflib", "abif", "nist", "rctab")
@@ -49,6 +50,8 @@ def sniff(head: str, name: str = "") -> str | None:
         return "rctab"
     if text.startswith("{") and ('"CVR"' in text or "CastVoteRecordReport" in text):
         return "nist"
+    if text.startswith("<") and "CastVoteRecordReport" in text[:4096]:
+        return "nist"  # the XML form
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if not lines:
         return None
@@ -86,6 +89,10 @@ def read_ballots(
     if fmt == "abif":
         return read_abif(path)
     if fmt == "nist":
+        with path.open("rb") as handle:
+            start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if start.startswith(b"<"):
+            return read_nist_xml_cvr(path)
         return read_nist_cvr(path)
     if fmt == "rctab":
         fail("an RCTab config names its own CVR files: read it with read_rctab_config",

@@ -27,6 +27,7 @@ from hustings.formats.cvr_common import (
 from hustings.formats.cvr_csv_wide import read_wide_csv
 from hustings.formats.cvr_ess import read_ess_xlsx
 from hustings.formats.cvr_nist import read_nist_cvr
+from hustings.formats.cvr_nist_xml import read_nist_xml_cvr
 
 OVERVOTE_RULES = {
     "exhaustImmediately": "exhaust-immediately",
@@ -77,9 +78,12 @@ def read_rctab_config(path: Path | str) -> RctabContest:
     sources = config.get("cvrFileSources") or []
     if not sources:
         fail("no cvrFileSources", source, None, "cvrFileSources")
+    write_in_line: list[bool] = []
     for i, spec in enumerate(sources):
         profiles.append(_read_source(path.parent, spec, names, lookup, source, i,
-                                     options.get("max_rankings")))
+                                     options.get("max_rankings"), write_in_line))
+    if method == "irv" and any(write_in_line):
+        options["uwi_on_ballot"] = True  # RCTab counts the contest's write-in line as UWI
     profile = concat_profiles(profiles)
     profile = drop_candidates(profile, [names.index(n) for n in excluded])
     settings = config.get("outputSettings") or {}
@@ -218,6 +222,7 @@ def _read_source(
     source: str,
     i: int,
     max_rankings: int | None,
+    write_in_line: list[bool],
 ) -> Profile:
     where = f"cvrFileSources[{i}]"
     provider = spec.get("provider", "")
@@ -230,12 +235,13 @@ def _read_source(
         fail("treatBlankAsUndeclaredWriteIn is supported for ES&S files only", source, None,
              f"{where}.treatBlankAsUndeclaredWriteIn")
     if provider == "cdf":
-        if file.suffix.lower() != ".json":
-            fail("NIST CDF XML CVRs are not supported (JSON only)", source, None,
-                 f"{where}.filePath")
         contest = str(spec.get("contestId") or "") or None
-        read = read_nist_cvr(file, contest)
+        if file.suffix.lower() == ".xml":
+            read = read_nist_xml_cvr(file, contest)
+        else:
+            read = read_nist_cvr(file, contest)
         uwi = str(spec.get("undeclaredWriteInLabel") or "")
+        write_in_line.append(bool(uwi))  # RCTab's CDF reader adds UWI whenever labelled
         return _onto(read, names, lookup, uwi, source, where)
     if provider == "ess":
         return read_ess_xlsx(
