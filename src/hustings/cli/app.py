@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from hustings.bootstrap import Container, Settings
+from hustings.cli.context import USER_KEY
 from hustings.cli.runner import EXIT_CODES, exit_code, run_app
 
 __all__ = ["EXIT_CODES", "app", "exit_code", "main"]
@@ -25,9 +26,14 @@ def root(
     db: str = typer.Option(None, "--db", metavar="URL",
                            help="Database URL (default: $HUSTINGS_DATABASE_URL or "
                                 "sqlite:///hustings.db)."),
+    user: str = typer.Option(None, "--user", metavar="NAME",
+                             help="Act as this user (default: $HUSTINGS_USER); the password "
+                                  "comes from $HUSTINGS_PASSWORD or a prompt. Needed by every "
+                                  "command that changes data."),
 ) -> None:
     """hustings — run an organisation's leadership elections."""
     ctx.obj = Container(Settings.from_env(db))
+    ctx.meta[USER_KEY] = user
 
 
 def _register() -> None:

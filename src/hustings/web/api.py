@@ -168,18 +168,16 @@ def post_session(request: Request, body: SignIn) -> SessionOut:
     if not request.headers.get("content-type", "").startswith("application/json"):
         raise WebError(415, "unsupported_media_type", "send the credentials as application/json")
     user = deps.sign_in_checked(request, body.username, body.password)
-    session = deps.session(request)
-    session.sign_in(user.username)
-    request.state.user = user
+    deps.start_session(request, user)
     return SessionOut(username=user.username, role=user.role.value,
-                      csrf_token=session.csrf_token())
+                      csrf_token=deps.session(request).csrf_token())
 
 
 @router.delete("/session", status_code=204, tags=["session"])
 def delete_session(request: Request) -> Response:
     """Sign out."""
     deps.check_csrf_header(request)
-    deps.session(request).sign_out()
+    deps.end_session(request)
     return Response(status_code=204)
 
 
