@@ -31,8 +31,8 @@ def import_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slu
     """Import precinct tally sheets from CSV as your entries (you, --user, are the clerk).
 
     A sheet counts once a second clerk, another user, has entered the same figures.
-    Example: hustings --user clerk-dana tally import labor-2002
-    examples/israeli-labor/tally-2002.csv
+    Example: hustings tally import labor-2002 examples/israeli-labor/tally-2002.csv
+    (with HUSTINGS_USER=clerk-dana, or hustings --user clerk-dana tally import ...)
     """
     who = _clerk(ctx, clerk)
     n = import_tallies(uow(ctx), election, read_file(file), str(file), who,

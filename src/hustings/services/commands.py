@@ -82,9 +82,10 @@ def run(uow_factory: UnitOfWorkFactory, name: str, payload: dict[str, Any], ctx:
     """Authorise, run one command and append its signed audit entry, all in one transaction."""
     if ctx.signer is None:
         raise PermissionDenied(authz.HOW_TO_AUTHENTICATE)
-    ctx = replace(ctx.stamped(), actor=ctx.signer.username)
+    ctx = replace(ctx, actor=ctx.signer.username)
     with uow_factory() as uow:
         uow.begin_write()
+        ctx = ctx.stamped()  # stamped holding the writer lock, so entries are in time order
         authz.authorise(uow, ctx.signer, name, payload)
         for content in blobs:
             uow.blobs.put(content)
