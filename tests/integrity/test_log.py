@@ -58,7 +58,8 @@ def seq_of(container: Any, command: str) -> int:
 def test_an_intact_log_verifies(story: Any, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = verify(capsys, story)
     assert code == 0, err
-    assert "log intact: 20 entries" in out  # 15 changes and 5 users (test admin, 4 actors) and "matches the database" in out
+    # 15 changes and 5 users (the test administrator and 4 actors)
+    assert "log intact: 20 entries" in out and "matches the database" in out
 
 
 def test_a_vote_changed_by_plain_sql_is_found(story: Any,
