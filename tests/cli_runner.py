@@ -27,10 +27,12 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str, user: str | None = A
     """`hustings ARGV`: (exit code, stdout, stderr).
 
     Commands that change data run as `user` (created in the --db database if missing; the
-    test administrator by default); `user=None` runs with no user at all.
+    test administrator by default); `user=None` runs with no user and no password at all.
     """
-    env = {"HUSTINGS_USER": None, "HUSTINGS_PASSWORD": None}
-    if user is not None and _changes(argv):
+    env: dict[str, str | None] = {"HUSTINGS_USER": None, "HUSTINGS_PASSWORD": None}
+    if user is not None and not _changes(argv):
+        env = {}  # reading, `init`, `demo`: the environment as the test set it
+    elif user is not None:
         if "--db" in argv:
             ensure_url(argv[argv.index("--db") + 1], user)
         env = {"HUSTINGS_USER": user, "HUSTINGS_PASSWORD": password}

@@ -31,6 +31,13 @@ def role_of(name: str) -> Role:
 def signer(uow_factory: UnitOfWorkFactory, name: str = ADMIN,
            role: Role | str | None = None) -> Signer:
     """`name` signed in; created first (by the test administrator) if missing."""
+    ensure(uow_factory, name, role)
+    return authenticate(uow_factory, name, PASSWORD)
+
+
+def ensure(uow_factory: UnitOfWorkFactory, name: str = ADMIN,
+           role: Role | str | None = None) -> None:
+    """Create `name` (by the test administrator) if missing."""
     with uow_factory() as uow:
         users = {u.username for u in uow.users.all()}
         last = uow.audit.last()
@@ -43,7 +50,6 @@ def signer(uow_factory: UnitOfWorkFactory, name: str = ADMIN,
             else authenticate(uow_factory, "returning-officer", "demo-password")  # the demo's
         create_user(uow_factory, name, PASSWORD, Role(role or role_of(name)).value,
                     as_user(admin, now=at))
-    return authenticate(uow_factory, name, PASSWORD)
 
 
 def ctx(uow_factory: UnitOfWorkFactory, name: str = ADMIN, role: Role | str | None = None,
@@ -63,6 +69,6 @@ def ensure_url(database_url: str, name: str = ADMIN) -> None:
 
     box = Container(Settings(database_url))
     try:
-        signer(box.uow_factory, name)
+        ensure(box.uow_factory, name)
     finally:
         box.close()

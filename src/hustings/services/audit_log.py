@@ -70,6 +70,8 @@ def check_signatures(entries: list[AuditEntry], accounts: list[User]) -> list[st
     disabled: set[str] = set()
     last_at = None
     for e in entries:
+        if problems:  # the first bad entry is named; what follows it cannot be trusted
+            return problems
         where = f"log entry {e.seq} ({e.command} by {e.actor})"
         if last_at is not None and naive_utc(e.at) < last_at:
             problems.append(f"{where}: dated {utc_iso(e.at)}, before the entry preceding it "
@@ -93,8 +95,9 @@ def check_signatures(entries: list[AuditEntry], accounts: list[User]) -> list[st
             continue
         if e.key_id != identity.key_id(signer_key) or not identity.valid_signature(
                 signer_key, e.signed_bytes(), e.signature):
-            problems.append(f"{where}: the signature is not {e.actor!r}'s (actor or content "
-                            "changed, or signed by another key)")
+            problems.append(f"{where}: the signature does not verify with the key registered "
+                            f"for {e.actor} (actor or content changed, or signed by another "
+                            "key)")
             continue
         if e.command in KEY_REGISTRATIONS and "proof" in payload:
             name, public_key = payload["username"], payload["public_key"]
@@ -104,11 +107,13 @@ def check_signatures(entries: list[AuditEntry], accounts: list[User]) -> list[st
                                 "of possession")
             owners = [u for u, k in keys.items() if k == public_key and u != name]
             if owners:
-                problems.append(f"{where}: the key registered for {name!r} is {owners[0]!r}'s "
-                                "too: one person could enter both sides of a tally sheet")
+                problems.append(f"{where}: the key registered for {name} is also {owners[0]}'s: "
+                                "one person could enter both sides of a tally sheet")
             keys[name] = public_key
         if e.command == "user.disable":
             disabled.add(payload["username"])
+    if problems:
+        return problems
     for user in accounts:
         registered = keys.get(user.username)
         if registered is None:
