@@ -63,7 +63,11 @@ def authorise(uow: UnitOfWork, signer: Signer | None, command: str,
     if command in SELF_SERVICE and payload.get("username") == signer.username:
         return user.role
     if not may(user.role, command):
-        raise PermissionDenied(f"a {user.role.value} may not run {command} "
+        raise PermissionDenied(f"{_a(user.role.value)} may not run {command} "
                                f"({', '.join(sorted(r.value for r in allowed_roles(command)))} "
                                "only)")
     return user.role
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
