@@ -77,7 +77,13 @@ def check_signatures(entries: list[AuditEntry], accounts: list[User]) -> list[st
             problems.append(f"{where}: dated {utc_iso(e.at)}, before the entry preceding it "
                             f"({last_at.isoformat()}): back-dated")
         last_at = max(last_at, naive_utc(e.at)) if last_at else naive_utc(e.at)
-        payload = json.loads(e.payload)
+        try:
+            payload = json.loads(e.payload)
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            problems.append(f"{where}: the payload is not a JSON object")
+            continue
         if e.command == "user.init":
             if keys:
                 problems.append(f"{where}: a first administrator after users were registered")
@@ -100,7 +106,7 @@ def check_signatures(entries: list[AuditEntry], accounts: list[User]) -> list[st
                             "key)")
             continue
         if e.command in KEY_REGISTRATIONS and "proof" in payload:
-            name, public_key = payload["username"], payload["public_key"]
+            name, public_key = str(payload.get("username")), str(payload.get("public_key"))
             if not identity.valid_signature(public_key, identity.registration_bytes(
                     name, payload.get("role", ""), public_key), payload["proof"]):
                 problems.append(f"{where}: the key registered for {name!r} has no valid proof "
@@ -111,7 +117,7 @@ def check_signatures(entries: list[AuditEntry], accounts: list[User]) -> list[st
                                 "one person could enter both sides of a tally sheet")
             keys[name] = public_key
         if e.command == "user.disable":
-            disabled.add(payload["username"])
+            disabled.add(str(payload.get("username")))
     if problems:
         return problems
     for user in accounts:
@@ -121,7 +127,7 @@ def check_signatures(entries: list[AuditEntry], accounts: list[User]) -> list[st
         elif user.public_key != registered:
             problems.append(f"user {user.username!r}: the stored public key is not the one the "
                             "log registered (replaced)")
-        elif user.password_hash != "!" and not identity.valid_signature(
+        elif not identity.valid_signature(
                 registered, identity.credential_bytes(user.username, user.password_hash),
                 user.credential_sig):
             problems.append(f"user {user.username!r}: the stored password credential is not "
