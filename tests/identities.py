@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from hustings.domain.audit import naive_utc
 from hustings.domain.users import Role
 from hustings.services.commands import Context, as_user
 from hustings.services.identity import Signer
@@ -41,7 +42,7 @@ def ensure(uow_factory: UnitOfWorkFactory, name: str = ADMIN,
     with uow_factory() as uow:
         users = {u.username for u in uow.users.all()}
         last = uow.audit.last()
-    at = max(EARLY, last.at.replace(tzinfo=None)) if last else EARLY
+    at = max(EARLY, naive_utc(last.at)) if last else EARLY
     if not users:
         init_admin(uow_factory, ADMIN, PASSWORD, now=at)
         users.add(ADMIN)

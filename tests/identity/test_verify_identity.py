@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 import tests.identities as ids
 from hustings.bootstrap import ScratchSqlite
+from hustings.domain.audit import naive_utc
 from hustings.domain.errors import PermissionDenied, RuleViolation
 from hustings.domain.users import Role, User
 from hustings.services import audit_log, identity, tallies, users
@@ -117,7 +118,7 @@ def test_a_replaced_public_key_is_caught(story: Any, capsys: pytest.CaptureFixtu
 def test_a_back_dated_entry_is_refused_and_caught(story: Any,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     logged = entries(story)
-    past = logged[-1].at.replace(tzinfo=None) - timedelta(days=1)
+    past = naive_utc(logged[-1].at) - timedelta(days=1)
     with pytest.raises(RuleViolation, match="a back-dated entry is refused"):
         tallies.enter_tally(story.uow_factory, SLUG, sheet("S", {"ann": 5, "bob": 4}),
                             ids.ctx(story.uow_factory, "clerk-a", now=past))
