@@ -10,6 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# Signing keys are sealed with argon2id's minimum limits in tests (and the CLI subprocesses
+# they start); production keeps libsodium's interactive limits. See services/identity.py.
+os.environ["HUSTINGS_INSECURE_FAST_KDF"] = "1"
 
 
 def _shared_dir(name: str) -> Path:

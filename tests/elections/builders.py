@@ -7,16 +7,33 @@ from typing import Any
 
 from hustings.services import ballots, elections, lifecycle, members
 from hustings.services.commands import Context
-
-COMMITTEE = Context(actor="committee")
-CLERKS = (Context(actor="clerk-a"), Context(actor="clerk-b"))
+from tests import identities as ids
 
 
-def toml(slug: str, method: str, candidates: Sequence[tuple[str, str]],
-         precincts: Sequence[tuple[str, str] | tuple[str, str, str]], *, seats: int = 1,
-         office_seats: int = 1, rules: str = "seed = 1", extra: str = "",
-         returns: str | None = None, kind: str = "regular",
-         day: str = "2024-03-01") -> str:
+def committee(factory: Any) -> Context:
+    """The election committee: the test administrator, signed in."""
+    return ids.ctx(factory)
+
+
+def clerk(factory: Any, i: int) -> Context:
+    """Clerk `clerk-a` (0) or `clerk-b` (1) ... signed in: different users."""
+    return ids.ctx(factory, f"clerk-{'abcdef'[i]}")
+
+
+def toml(
+    slug: str,
+    method: str,
+    candidates: Sequence[tuple[str, str]],
+    precincts: Sequence[tuple[str, str] | tuple[str, str, str]],
+    *,
+    seats: int = 1,
+    office_seats: int = 1,
+    rules: str = "seed = 1",
+    extra: str = "",
+    returns: str | None = None,
+    kind: str = "regular",
+    day: str = "2024-03-01",
+) -> str:
     """A TOML definition (docs/election-definition.md)."""
     cands = "\n".join(f'[[candidates]]\nkey = "{k}"\nname = "{n}"' for k, n in candidates)
     precs = []
@@ -59,24 +76,28 @@ polling_day = {day}
 def members_csv(per_precinct: Mapping[str, int], prefix: str = "") -> bytes:
     lines = ["member_id,name,joined,standing,precinct"]
     for code, n in per_precinct.items():
-        lines += [f"{prefix}{code}-{i},Member {code} {i},2000-01-01,good,{code}"
-                  for i in range(n)]
+        lines += [f"{prefix}{code}-{i},Member {code} {i},2000-01-01,good,{code}" for i in range(n)]
     return ("\n".join(lines) + "\n").encode()
 
 
-def open_election(factory: Any, text: str, roll: Mapping[str, int],
-                  bodies: Iterable[tuple[str, Mapping[str, int]]] = (),
-                  with_members: bool = True) -> str:
+def open_election(
+    factory: Any,
+    text: str,
+    roll: Mapping[str, int],
+    bodies: Iterable[tuple[str, Mapping[str, int]]] = (),
+    with_members: bool = True,
+) -> str:
     """Create the election, import members (the main body, or each section's; not again
     when `with_members` is false), freeze the roll and open voting."""
-    election = elections.create_election(factory, text, "def.toml", COMMITTEE)
+    election = elections.create_election(factory, text, "def.toml", committee(factory))
     given = (list(bodies) or [("members", roll)]) if with_members else []
     for body, per_precinct in given:
-        members.import_members(factory, body, members_csv(per_precinct, body + "-"),
-                               f"{body}.csv", COMMITTEE)
-    elections.freeze_roll(factory, election.slug, COMMITTEE)
+        members.import_members(
+            factory, body, members_csv(per_precinct, body + "-"), f"{body}.csv", committee(factory)
+        )
+    elections.freeze_roll(factory, election.slug, committee(factory))
     for step in ("nominations", "voting"):
-        lifecycle.advance(factory, election.slug, step, COMMITTEE)
+        lifecycle.advance(factory, election.slug, step, committee(factory))
     return election.slug
 
 
@@ -89,9 +110,11 @@ def cvr(rows: Iterable[tuple[str, Sequence[str], int]], ranks: int = 3) -> bytes
     return ("\n".join(lines) + "\n").encode()
 
 
-def import_twice(factory: Any, slug: str, data: bytes, poll: str = "initial",
-                 **kwargs: Any) -> ballots.BatchImport:
+def import_twice(
+    factory: Any, slug: str, data: bytes, poll: str = "initial", **kwargs: Any
+) -> ballots.BatchImport:
     """Two clerks import the same file: its precincts' ballots count."""
-    ballots.import_ballots(factory, slug, data, "cvr.csv", CLERKS[0], poll=poll, **kwargs)
-    return ballots.import_ballots(factory, slug, data, "cvr.csv", CLERKS[1], poll=poll,
-                                  **kwargs)
+    ballots.import_ballots(factory, slug, data, "cvr.csv", clerk(factory, 0), poll=poll, **kwargs)
+    return ballots.import_ballots(
+        factory, slug, data, "cvr.csv", clerk(factory, 1), poll=poll, **kwargs
+    )

@@ -18,8 +18,9 @@ CANDIDATES = tuple((n.split()[0].lower(), n) for n in NAMES)
 Ballot = tuple[str, ...]
 
 
-def reference_rounds(groups: Sequence[tuple[Fraction, Sequence[Ballot]]],
-                     total: Fraction) -> list[dict[str, Fraction]] | None:
+def reference_rounds(
+    groups: Sequence[tuple[Fraction, Sequence[Ballot]]], total: Fraction
+) -> list[dict[str, Fraction]] | None:
     """Instant-runoff rounds over weighted groups of ballots: each group's `weight` is shared
     among the continuing candidates in proportion to its ballots' first continuing choices;
     more than half of `total` wins. None when a tie for last place would need a tie-break."""
@@ -89,22 +90,36 @@ def test_an_electoral_college_matches_the_slow_reference(uow_factory: Any) -> No
     compared = 0
     for n in range(6):
         rng = random.Random(n)
-        sizes = {"P": rng.randint(5, 25), "M1": rng.randint(20, 60), "M2": rng.randint(20, 60),
-                 "A": rng.randint(10, 40)}
-        precincts = (("P", "Parliament", "mps"), ("M1", "Members north", "members"),
-                     ("M2", "Members south", "members"), ("A", "Affiliates", "affiliates"))
+        sizes = {
+            "P": rng.randint(5, 25),
+            "M1": rng.randint(20, 60),
+            "M2": rng.randint(20, 60),
+            "A": rng.randint(10, 40),
+        }
+        precincts = (
+            ("P", "Parliament", "mps"),
+            ("M1", "Members north", "members"),
+            ("M2", "Members south", "members"),
+            ("A", "Affiliates", "affiliates"),
+        )
         ballots = {code: generated(rng, size) for code, size in sizes.items()}
         slug = open_election(
             uow_factory,
             toml(f"college-{n}", "college", CANDIDATES, precincts, extra=SECTIONS.format(n=n)),
-            {}, bodies=[(f"plp-{n}", {"P": sizes["P"]}),
-                        (f"members-{n}", {"M1": sizes["M1"], "M2": sizes["M2"]}),
-                        (f"affiliates-{n}", {"A": sizes["A"]})])
+            {},
+            bodies=[
+                (f"plp-{n}", {"P": sizes["P"]}),
+                (f"members-{n}", {"M1": sizes["M1"], "M2": sizes["M2"]}),
+                (f"affiliates-{n}", {"A": sizes["A"]}),
+            ],
+        )
         rows = [(code, b, 1) for code, bs in ballots.items() for b in bs]
         import_twice(uow_factory, slug, cvr(rows, ranks=4))
         third = Fraction(100, 3)
-        want = reference_rounds([(third, ballots["P"]), (third, ballots["M1"] + ballots["M2"]),
-                                 (third, ballots["A"])], Fraction(100))
+        want = reference_rounds(
+            [(third, ballots["P"]), (third, ballots["M1"] + ballots["M2"]), (third, ballots["A"])],
+            Fraction(100),
+        )
         result = published_result(uow_factory, slug)
         sections = {s["key"]: s for s in result["sections"]}
         assert sections["members"]["ballots_cast"] == sizes["M1"] + sizes["M2"]
@@ -122,17 +137,23 @@ def test_points_per_district_match_the_slow_reference(uow_factory: Any) -> None:
     for n in range(6):
         rng = random.Random(100 + n)
         districts = {f"D{i}": (rng.randint(10, 50), rng.choice((100, 100, 150))) for i in range(5)}
-        lines = "\n".join(f'[[precincts]]\ncode = "{code}"\nname = "Riding {code}"\n'
-                          f"points = {points}" for code, (_, points) in districts.items())
+        lines = "\n".join(
+            f'[[precincts]]\ncode = "{code}"\nname = "Riding {code}"\npoints = {points}'
+            for code, (_, points) in districts.items()
+        )
         slug = open_election(
-            uow_factory, toml(f"points-{n}", "points", CANDIDATES, (), extra=lines),
-            {code: 60 for code in districts}, with_members=n == 0)
+            uow_factory,
+            toml(f"points-{n}", "points", CANDIDATES, (), extra=lines),
+            {code: 60 for code in districts},
+            with_members=n == 0,
+        )
         ballots = {code: generated(rng, size) for code, (size, _) in districts.items()}
         rows = [(code, b, 1) for code, bs in ballots.items() for b in bs]
         import_twice(uow_factory, slug, cvr(rows, ranks=4))
         total = Fraction(sum(p for _, p in districts.values()))
-        want = reference_rounds([(Fraction(points), ballots[code])
-                                 for code, (_, points) in districts.items()], total)
+        want = reference_rounds(
+            [(Fraction(points), ballots[code]) for code, (_, points) in districts.items()], total
+        )
         if want is None:
             continue
         assert engine_rounds(uow_factory, slug) == want, f"seed {n}"

@@ -8,15 +8,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+import tests.identities as ids
 from hustings.domain.polling import TallySheet
 from hustings.services import elections, lifecycle, members, tallies
-from hustings.services.commands import Context
 from hustings.storage import tables as t
 from tests.cli_runner import run_cli
 
 SLUG = "pres-2024"
 CLERKS = ("clerk-a", "clerk-b")
-COMMITTEE = Context(actor="committee")
 
 DEFINITION = """
 [organisation]
@@ -64,15 +63,18 @@ def members_csv(per_precinct: Mapping[str, int]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def build(uow_factory: Any, roll: Mapping[str, int] | None = None, **kwargs: Any) -> str:
-    """Create the election, import its members, freeze the roll and open voting."""
+def build(uow_factory: Any, roll: Mapping[str, int] | None = None,
+          at: datetime | None = None, **kwargs: Any) -> str:
+    """Create the election, import its members, freeze the roll and open voting (the entries
+    dated `at`, when given, for tests that date later entries in the past)."""
     roll = roll or {"N": 10, "S": 10, "E": 10}
     text = definition(precincts=tuple(roll), **kwargs)
-    election = elections.create_election(uow_factory, text, "def.toml", COMMITTEE)
-    members.import_members(uow_factory, "members", members_csv(roll), "members.csv", COMMITTEE)
-    elections.freeze_roll(uow_factory, election.slug, COMMITTEE)
+    committee = ids.ctx(uow_factory, "committee", now=at)
+    election = elections.create_election(uow_factory, text, "def.toml", committee)
+    members.import_members(uow_factory, "members", members_csv(roll), "members.csv", committee)
+    elections.freeze_roll(uow_factory, election.slug, committee)
     for step in ("nominations", "voting"):
-        lifecycle.advance(uow_factory, election.slug, step, COMMITTEE)
+        lifecycle.advance(uow_factory, election.slug, step, committee)
     return election.slug
 
 
@@ -87,7 +89,7 @@ def enter_both(uow_factory: Any, slug: str, *sheets: TallySheet,
     """Both clerks enter the same figures, so each sheet counts."""
     for s in sheets:
         for clerk in CLERKS:
-            tallies.enter_tally(uow_factory, slug, s, Context(actor=clerk, now=at))
+            tallies.enter_tally(uow_factory, slug, s, ids.ctx(uow_factory, clerk, now=at))
 
 
 def report_all(uow_factory: Any, slug: str = SLUG) -> None:

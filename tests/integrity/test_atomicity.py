@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+import tests.identities as ids
 from hustings.bootstrap import ScratchSqlite
 from hustings.domain.errors import InvalidInput
 from hustings.services import audit_log, members, tallies
-from hustings.services.commands import Context
-from tests.integrity.builders import COMMITTEE, SLUG, build, members_csv, table_counts
+from tests.integrity.builders import SLUG, build, members_csv, table_counts
 
 HEAD = b"precinct,registered,ballots_cast,ann,bob,blank,invalid\n"
 
@@ -30,11 +30,12 @@ def test_a_tally_file_bad_at_line_500_changes_nothing(uow_factory: Any, containe
     build(uow_factory, roll=dict.fromkeys(codes(600), 3))
     rows = [f"{c},3,3,2,1,0,0".encode() for c in codes(600)]
     rows[498] = rows[498].replace(b",3,3,", b",4,3,")  # file line 500: registered is wrong
+    clerk = ids.ctx(uow_factory, "clerk-a")
     before = table_counts(container.engine)
     with pytest.raises(InvalidInput, match=r"t\.csv:500 \[registered\]: registered = 4, but "
                                            "the frozen roll has 3 voters in 'P498'"):
         tallies.import_tallies(uow_factory, SLUG, HEAD + b"\n".join(rows) + b"\n", "t.csv",
-                               Context(actor="clerk-a"))
+                               clerk)
     assert table_counts(container.engine) == before
 
 
@@ -47,11 +48,11 @@ def test_a_members_file_bad_at_line_500_changes_nothing(uow_factory: Any,
     with pytest.raises(InvalidInput, match=r"m\.csv:500 \[member_id\]: member id 'N000003' is "
                                            "already a member"):
         members.import_members(uow_factory, "members", b"\n".join(lines) + b"\n", "m.csv",
-                               COMMITTEE)
+                               ids.ctx(uow_factory, "committee"))
     lines[499] = b"X000498,Bad date,2020-13-01,good,X"
     with pytest.raises(InvalidInput, match=r"m\.csv:500"):
         members.import_members(uow_factory, "members", b"\n".join(lines) + b"\n", "m.csv",
-                               COMMITTEE)
+                               ids.ctx(uow_factory, "committee"))
     assert table_counts(container.engine) == before
 
 
@@ -84,7 +85,8 @@ def test_a_members_import_killed_mid_way_leaves_nothing(uow_factory: Any, contai
     wal = Path(url.removeprefix("sqlite:///") + "-wal") if url.startswith("sqlite") else None
     exe = Path(sys.executable).with_name("hustings")
     proc = subprocess.Popen([str(exe), "--db", url, "members", "import", "members", str(big)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **ids.env()})
     deadline = time.monotonic() + 60
     while not _writing(container, wal, big.stat().st_size):
         assert proc.poll() is None, "the import finished before it could be killed"

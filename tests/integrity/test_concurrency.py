@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import tests.identities as ids
 from hustings.bootstrap import Container, ScratchSqlite, Settings
 from hustings.services import audit_log, tallies
-from hustings.services.commands import Context
 from hustings.services.queries import precinct_statuses
 from tests.integrity.builders import SLUG, build, sheet, table_counts
 
@@ -16,6 +16,7 @@ PRECINCTS = [f"P{i:02d}" for i in range(20)]
 
 def test_two_clerks_at_once_lose_nothing(uow_factory: Any, container: Any) -> None:
     build(uow_factory, roll=dict.fromkeys(PRECINCTS, 10))
+    signed_in = {name: ids.ctx(uow_factory, name) for name in ("clerk-a", "clerk-b")}
     before = table_counts(container.engine)["audit_log"]
     url = container.settings.database_url
     start = threading.Barrier(2)
@@ -29,7 +30,7 @@ def test_two_clerks_at_once_lose_nothing(uow_factory: Any, container: Any) -> No
                 # Clerk B disagrees on the last five precincts: those must not count.
                 votes = {"ann": 6, "bob": bob if code in PRECINCTS[-5:] else 3}
                 tallies.enter_tally(own.uow_factory, SLUG, sheet(code, votes),
-                                    Context(actor=name))
+                                    signed_in[name])
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
         finally:

@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 
+import tests.identities as ids
 from hustings.domain.errors import InvalidInput, RuleViolation
 from hustings.services import disputes, lifecycle, tallies
-from hustings.services.commands import Context
 from hustings.services.queries import get_election, list_disputes, precinct_statuses
 from hustings.services.results import published_result
 from tests.integrity.builders import (
-    COMMITTEE,
     SLUG,
     build,
     enter_both,
@@ -23,7 +22,6 @@ from tests.integrity.builders import (
     sheet_rows,
 )
 
-TRIBUNAL = Context(actor="tribunal")
 EVIDENCE = b"Affidavit: the ballot box in S was opened overnight.\n"
 
 
@@ -37,7 +35,7 @@ def test_evidence_is_stored_with_its_sha256(uow_factory: Any) -> None:
     build(uow_factory)
     report_all(uow_factory)
     number = disputes.file_dispute(uow_factory, SLUG, "initial", ["S"], "box opened",
-                                   Context(actor="bob-campaign"),
+                                   ids.ctx(uow_factory, "bob-campaign"),
                                    [("affidavit.txt", EVIDENCE)])
     assert number == 1
     [(dispute, ruling)] = list_disputes(uow_factory, SLUG)
@@ -53,9 +51,11 @@ def test_evidence_is_stored_with_its_sha256(uow_factory: Any) -> None:
 def test_a_dispute_names_precincts_of_its_poll(uow_factory: Any) -> None:
     build(uow_factory)
     with pytest.raises(InvalidInput, match="precinct 'X' is not part of poll 'initial'"):
-        disputes.file_dispute(uow_factory, SLUG, "initial", ["X"], "?", COMMITTEE)
+        disputes.file_dispute(uow_factory, SLUG, "initial", ["X"], "?", ids.ctx(uow_factory,
+                                                                                "committee"))
     with pytest.raises(InvalidInput, match="the complaint is empty"):
-        disputes.file_dispute(uow_factory, SLUG, "initial", ["N"], "  ", COMMITTEE)
+        disputes.file_dispute(uow_factory, SLUG, "initial", ["N"], "  ", ids.ctx(uow_factory,
+                                                                                 "committee"))
 
 
 def test_dismiss_changes_no_figure(uow_factory: Any) -> None:
@@ -63,8 +63,9 @@ def test_dismiss_changes_no_figure(uow_factory: Any) -> None:
     report_all(uow_factory)
     before = published_result(uow_factory, SLUG)
     number = disputes.file_dispute(uow_factory, SLUG, "initial", ["S"], "box opened",
-                                   COMMITTEE)
-    ruling = disputes.rule(uow_factory, SLUG, number, "dismiss", "unfounded", TRIBUNAL,
+                                   ids.ctx(uow_factory, "committee"))
+    ruling = disputes.rule(uow_factory, SLUG, number, "dismiss", "unfounded", ids.ctx(uow_factory,
+                                                                                      "tribunal"),
                            on=date(2024, 3, 3))
     assert ruling.decision.value == "dismiss" and ruling.revote_poll is None
     after = published_result(uow_factory, SLUG)
@@ -75,14 +76,17 @@ def test_dismiss_changes_no_figure(uow_factory: Any) -> None:
     assert (stored.ruled_by, stored.ruled_at.date(), stored.reasons) == (
         "tribunal", date(2024, 3, 3), "unfounded")
     with pytest.raises(RuleViolation, match="dispute 1 was ruled on already"):
-        disputes.rule(uow_factory, SLUG, number, "recount", "again", TRIBUNAL)
+        disputes.rule(uow_factory, SLUG, number, "recount", "again", ids.ctx(uow_factory,
+                                                                             "tribunal"))
 
 
 def test_recount_voids_the_sheets_until_entered_again(uow_factory: Any, container: Any) -> None:
     build(uow_factory)
     report_all(uow_factory)
-    number = disputes.file_dispute(uow_factory, SLUG, "initial", ["S"], "miscount", COMMITTEE)
-    disputes.rule(uow_factory, SLUG, number, "recount", "count S again", TRIBUNAL)
+    number = disputes.file_dispute(uow_factory, SLUG, "initial", ["S"], "miscount",
+                                   ids.ctx(uow_factory, "committee"))
+    disputes.rule(uow_factory, SLUG, number, "recount", "count S again", ids.ctx(uow_factory,
+                                                                                 "tribunal"))
     assert get_election(uow_factory, SLUG).status.value == "counting"
     assert counted_from(uow_factory)["S"] == ("initial", "awaiting second entry")
     result = published_result(uow_factory, SLUG)
@@ -101,15 +105,18 @@ def test_recount_voids_the_sheets_until_entered_again(uow_factory: Any, containe
 def test_void_and_revote_only_in_the_voided_precincts(uow_factory: Any, container: Any) -> None:
     build(uow_factory)
     report_all(uow_factory)
-    lifecycle.certify(uow_factory, SLUG, COMMITTEE, on=date(2024, 3, 2))
+    lifecycle.certify(uow_factory, SLUG, ids.ctx(uow_factory, "committee"), on=date(2024, 3, 2))
     number = disputes.file_dispute(uow_factory, SLUG, "initial", ["S", "E"], "ballot stuffing",
-                                   COMMITTEE, [("photos.txt", EVIDENCE)])
+                                   ids.ctx(uow_factory, "committee"), [("photos.txt", EVIDENCE)])
     with pytest.raises(InvalidInput, match="a re-vote needs its date"):
-        disputes.rule(uow_factory, SLUG, number, "void-and-revote", "proven", TRIBUNAL)
+        disputes.rule(uow_factory, SLUG, number, "void-and-revote", "proven", ids.ctx(uow_factory,
+                                                                                      "tribunal"))
     with pytest.raises(InvalidInput, match="before the poll it redoes"):
-        disputes.rule(uow_factory, SLUG, number, "void-and-revote", "proven", TRIBUNAL,
+        disputes.rule(uow_factory, SLUG, number, "void-and-revote", "proven", ids.ctx(uow_factory,
+                                                                                      "tribunal"),
                       revote_day=date(2024, 2, 1))
-    ruling = disputes.rule(uow_factory, SLUG, number, "void-and-revote", "proven", TRIBUNAL,
+    ruling = disputes.rule(uow_factory, SLUG, number, "void-and-revote", "proven",
+                           ids.ctx(uow_factory, "tribunal"),
                            revote_day=date(2024, 4, 1), on=date(2024, 3, 20))
     assert ruling.revote_poll == "revote-1"
     with uow_factory() as uow:
@@ -130,11 +137,11 @@ def test_void_and_revote_only_in_the_voided_precincts(uow_factory: Any, containe
     with pytest.raises(InvalidInput, match="precinct 'N' is not part of poll 'revote-1'"):
         tallies.enter_tally(uow_factory, SLUG,
                             sheet("N", {"ann": 1, "bob": 1}, poll="revote-1"),
-                            Context(actor="clerk-a"))
+                            ids.ctx(uow_factory, "clerk-a"))
     with pytest.raises(InvalidInput, match="the frozen roll has 10 voters in 'S'"):
         tallies.enter_tally(uow_factory, SLUG,
                             sheet("S", {"ann": 1, "bob": 1}, registered=11, poll="revote-1"),
-                            Context(actor="clerk-a"))
+                            ids.ctx(uow_factory, "clerk-a"))
     enter_both(uow_factory, SLUG, sheet("S", {"ann": 1, "bob": 9}, poll="revote-1"),
                sheet("E", {"ann": 2, "bob": 7}, poll="revote-1"))
     assert get_election(uow_factory, SLUG).status.value == "provisional"
@@ -147,7 +154,7 @@ def test_void_and_revote_only_in_the_voided_precincts(uow_factory: Any, containe
     assert [v["reason"] for v in versions(uow_factory, SLUG)][-3:] == [
         "ruling on dispute 1 applied: void-and-revote in S, E, re-vote on 2024-04-01",
         "re-vote counted (revote-1): S", "re-vote counted (revote-1): E"]
-    lifecycle.certify(uow_factory, SLUG, COMMITTEE, on=date(2024, 4, 2))
+    lifecycle.certify(uow_factory, SLUG, ids.ctx(uow_factory, "committee"), on=date(2024, 4, 2))
     from hustings.services.queries import tenures
 
     assert [(x.holder, x.start, x.end) for x in tenures(uow_factory, "union", "president")] == [
@@ -158,8 +165,9 @@ def test_void_the_whole_poll(uow_factory: Any, container: Any) -> None:
     build(uow_factory)
     report_all(uow_factory)
     number = disputes.file_dispute(uow_factory, SLUG, "initial", [], "the whole vote was rigged",
-                                   COMMITTEE)
-    ruling = disputes.rule(uow_factory, SLUG, number, "void-poll", "rigged", TRIBUNAL,
+                                   ids.ctx(uow_factory, "committee"))
+    ruling = disputes.rule(uow_factory, SLUG, number, "void-poll", "rigged", ids.ctx(uow_factory,
+                                                                                     "tribunal"),
                            revote_day=date(2024, 5, 1))
     assert ruling.precincts == ("N", "S", "E")
     with uow_factory() as uow:

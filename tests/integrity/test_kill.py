@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import text
 
+import tests.identities as ids
 from hustings.bootstrap import ScratchSqlite
 from hustings.services import audit_log, tallies
-from hustings.services.commands import Context
 from tests.integrity.builders import CLERKS, SLUG, build, table_counts
 
 PRECINCTS = 3_000  # enough that each command runs for a good fraction of a second
@@ -56,10 +56,12 @@ def _writing(container: Any) -> bool:
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")).scalar())
 
 
-def _kill_while_writing(container: Any, *argv: str) -> None:
+def _kill_while_writing(container: Any, *argv: str, user: str = ids.ADMIN) -> None:
     exe = Path(sys.executable).with_name("hustings")
+    ids.signer(container.uow_factory, user)
     proc = subprocess.Popen([str(exe), "--db", container.settings.database_url, *argv],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **ids.env(user)})
     deadline = time.monotonic() + 120
     while not _writing(container):
         if proc.poll() is not None:
@@ -87,8 +89,10 @@ def test_a_tally_import_killed_mid_way_leaves_nothing(uow_factory: Any, containe
                                                       tmp_path: Path) -> None:
     build(uow_factory, roll=dict.fromkeys(_codes(), 2))
     sheets = _tally_csv(tmp_path / "tally.csv")
+    ids.signer(uow_factory, CLERKS[0])
     before = table_counts(container.engine)
-    _kill_while_writing(container, "tally", "import", SLUG, str(sheets), "--clerk", CLERKS[0])
+    _kill_while_writing(container, "tally", "import", SLUG, str(sheets), "--clerk", CLERKS[0],
+                        user=CLERKS[0])
     _assert_unchanged(container, uow_factory, before)
 
 
@@ -97,11 +101,12 @@ def test_a_revote_ruling_killed_mid_way_leaves_nothing(uow_factory: Any, contain
     build(uow_factory, roll=dict.fromkeys(_codes(), 2))
     sheets = _tally_csv(tmp_path / "tally.csv").read_bytes()
     for clerk in CLERKS:
-        tallies.import_tallies(uow_factory, SLUG, sheets, "tally.csv", Context(actor=clerk))
+        tallies.import_tallies(uow_factory, SLUG, sheets, "tally.csv", ids.ctx(uow_factory, clerk))
     code = subprocess.run(
         [str(Path(sys.executable).with_name("hustings")), "--db",
          container.settings.database_url, "dispute", "file", SLUG, "--complaint",
-         "Irregularities everywhere."], capture_output=True, text=True)
+         "Irregularities everywhere."], capture_output=True, text=True,
+        env={**os.environ, **ids.env()})
     assert code.returncode == 0, code.stderr
     before = table_counts(container.engine)
     _kill_while_writing(container, "dispute", "rule", SLUG, "1", "--decision", "void-and-revote",

@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text, update
 
+import tests.identities as ids
 from hustings.services import disputes
-from hustings.services.commands import Context
 from hustings.storage import tables as t
 from tests.integrity.builders import (
-    COMMITTEE,
     SLUG,
     build,
     cli,
@@ -32,9 +31,9 @@ def story(uow_factory: Any, container: Any) -> Any:
     build(uow_factory)
     report_all(uow_factory)
     number = disputes.file_dispute(uow_factory, SLUG, "initial", ["S"], "box opened",
-                                   COMMITTEE, [("photos.txt", EVIDENCE)])
+                                   ids.ctx(uow_factory, "committee"), [("photos.txt", EVIDENCE)])
     disputes.rule(uow_factory, SLUG, number, "void-and-revote", "proven",
-                  Context(actor="tribunal"), revote_day=date(2024, 4, 1))
+                  ids.ctx(uow_factory, "tribunal"), revote_day=date(2024, 4, 1))
     enter_both(uow_factory, SLUG, sheet("S", {"ann": 2, "bob": 7}, poll="revote-1"))
     return container
 
@@ -59,7 +58,8 @@ def seq_of(container: Any, command: str) -> int:
 def test_an_intact_log_verifies(story: Any, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = verify(capsys, story)
     assert code == 0, err
-    assert "log intact: 15 entries" in out and "matches the database" in out
+    # 15 changes and 5 users (the test administrator and 4 actors)
+    assert "log intact: 20 entries" in out and "matches the database" in out
 
 
 def test_a_vote_changed_by_plain_sql_is_found(story: Any,
@@ -148,14 +148,15 @@ def test_export_and_head(story: Any, capsys: pytest.CaptureFixture[str], tmp_pat
     code, out, err = cli(capsys, "--db", db, "log", "export")
     assert code == 0, err
     lines = [json.loads(line) for line in out.splitlines()]
-    assert [e["seq"] for e in lines] == list(range(1, 16))
+    assert [e["seq"] for e in lines] == list(range(1, 21))
+    assert all(len(e["signature"]) == 128 and e["key_id"] and e["version"] == 1 for e in lines)
     assert lines[0]["prev_hash"] == "0" * 64
     assert all(b["prev_hash"] == a["hash"] for a, b in zip(lines, lines[1:], strict=False))
     filed = next(e for e in lines if e["command"] == "dispute.file")
     assert filed["actor"] == "committee" and filed["payload"]["evidence"] == [
         {"name": "photos.txt", "sha256": hashlib.sha256(EVIDENCE).hexdigest()}]
     code, out, _ = cli(capsys, "--db", db, "log", "head")
-    assert code == 0 and out.split() == ["15", lines[-1]["hash"]]
+    assert code == 0 and out.split() == ["20", lines[-1]["hash"]]
     target = tmp_path / "log.jsonl"
     code, _, _ = cli(capsys, "--db", db, "log", "export", "--output", str(target))
     assert code == 0
@@ -165,7 +166,7 @@ def test_export_and_head(story: Any, capsys: pytest.CaptureFixture[str], tmp_pat
 def test_the_demo_database_verifies_clean(demo: Any, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = cli(capsys, "--db", demo.settings.database_url, "log", "verify")
     assert code == 0, err
-    assert "log intact: 42 entries" in out
+    assert "log intact: 45 entries" in out  # 42 changes and its 3 users
 
 
 def test_a_demo_vote_changed_by_plain_sql_is_found(demo: Any,

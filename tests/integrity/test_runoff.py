@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+import tests.identities as ids
 from hustings.domain.errors import InvalidInput
 from hustings.services import lifecycle, tallies
-from hustings.services.commands import Context
 from hustings.services.queries import get_election, tenures
 from hustings.services.results import published_result
-from tests.integrity.builders import COMMITTEE, SLUG, build, cli, enter_both, sheet
+from tests.integrity.builders import SLUG, build, cli, enter_both, sheet
 
 TWO_ROUND = {"method": "two-round", "candidates": ("ann", "bob", "cat"),
              "runoff_day": "2024-03-15", "rules": "threshold = 40"}
@@ -42,15 +42,15 @@ def test_nobody_over_the_threshold_opens_the_runoff(uow_factory: Any, container:
     with pytest.raises(InvalidInput, match="unknown candidate 'cat'"):
         tallies.enter_tally(uow_factory, SLUG,
                             sheet("N", {"ann": 4, "bob": 3, "cat": 3}, poll="runoff"),
-                            Context(actor="clerk-a"))
+                            ids.ctx(uow_factory, "clerk-a"))
     with pytest.raises(InvalidInput, match="the frozen roll has 10 voters in 'N'"):
         tallies.enter_tally(uow_factory, SLUG,
                             sheet("N", {"ann": 4, "bob": 5}, registered=9, poll="runoff"),
-                            Context(actor="clerk-a"))
+                            ids.ctx(uow_factory, "clerk-a"))
     enter_both(uow_factory, SLUG, *(sheet(c, {"ann": 4, "bob": 5}, poll="runoff")
                                     for c in ("N", "S", "E")))
     assert get_election(uow_factory, SLUG).status.value == "provisional"
-    lifecycle.certify(uow_factory, SLUG, COMMITTEE, on=date(2024, 3, 16))
+    lifecycle.certify(uow_factory, SLUG, ids.ctx(uow_factory, "committee"), on=date(2024, 3, 16))
     final = published_result(uow_factory, SLUG)
     assert final["winner"] == "Bob BOB" and final["margin"] == 3
     assert [(c["name"], c["votes"]) for c in final["candidates"]] == [("Bob BOB", 15),

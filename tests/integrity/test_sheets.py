@@ -6,14 +6,12 @@ from typing import Any
 
 import pytest
 
+import tests.identities as ids
 from hustings.domain.errors import InvalidInput
 from hustings.services import tallies
-from hustings.services.commands import Context
 from hustings.services.queries import precinct_statuses
 from hustings.services.results import election_result, published_result
 from tests.integrity.builders import SLUG, build, cli, sheet, sheet_rows
-
-ANA, BEN = Context(actor="clerk-a"), Context(actor="clerk-b")
 
 
 def state(uow_factory: Any, code: str) -> Any:
@@ -25,12 +23,13 @@ def state(uow_factory: Any, code: str) -> Any:
 def test_the_same_clerk_twice_does_not_count(uow_factory: Any) -> None:
     build(uow_factory)
     figures = sheet("N", {"ann": 8, "bob": 1})
-    assert tallies.enter_tally(uow_factory, SLUG, figures, ANA) == "awaiting second entry"
+    ana = ids.ctx(uow_factory, "clerk-a")
+    assert tallies.enter_tally(uow_factory, SLUG, figures, ana) == "awaiting second entry"
     with pytest.raises(InvalidInput, match="clerk-a already entered precinct 'N' for poll "
                                            "'initial': a correction needs a reason"):
-        tallies.enter_tally(uow_factory, SLUG, figures, ANA)
+        tallies.enter_tally(uow_factory, SLUG, figures, ids.ctx(uow_factory, "clerk-a"))
     # Even a correction with a reason is still one clerk: nothing counts yet.
-    assert tallies.enter_tally(uow_factory, SLUG, figures, ANA,
+    assert tallies.enter_tally(uow_factory, SLUG, figures, ids.ctx(uow_factory, "clerk-a"),
                                reason="re-typed") == "awaiting second entry"
     assert election_result(uow_factory, SLUG).precincts_reporting == 0
     assert state(uow_factory, "N").clerks == ("clerk-a",)
@@ -39,9 +38,10 @@ def test_the_same_clerk_twice_does_not_count(uow_factory: Any) -> None:
 def test_a_mismatch_is_shown_field_by_field_and_counts_for_nothing(
         uow_factory: Any, container: Any) -> None:
     build(uow_factory)
-    tallies.enter_tally(uow_factory, SLUG, sheet("N", {"ann": 8, "bob": 1}), ANA)
+    tallies.enter_tally(uow_factory, SLUG, sheet("N", {"ann": 8, "bob": 1}), ids.ctx(uow_factory,
+                                                                                     "clerk-a"))
     status = tallies.enter_tally(uow_factory, SLUG, sheet("N", {"ann": 7, "bob": 1}, invalid=1),
-                                 BEN)
+                                 ids.ctx(uow_factory, "clerk-b"))
     assert status == "mismatch"
     rec = state(uow_factory, "N")
     assert rec.accepted is None and rec.clerks == ("clerk-a", "clerk-b")
@@ -56,8 +56,10 @@ def test_tally_status_cli_shows_the_mismatch(uow_factory: Any, container: Any,
 
     monkeypatch.setattr(console, "width", 200)
     build(uow_factory)
-    tallies.enter_tally(uow_factory, SLUG, sheet("N", {"ann": 8, "bob": 1}), ANA)
-    tallies.enter_tally(uow_factory, SLUG, sheet("N", {"ann": 7, "bob": 2}), BEN)
+    tallies.enter_tally(uow_factory, SLUG, sheet("N", {"ann": 8, "bob": 1}), ids.ctx(uow_factory,
+                                                                                     "clerk-a"))
+    tallies.enter_tally(uow_factory, SLUG, sheet("N", {"ann": 7, "bob": 2}), ids.ctx(uow_factory,
+                                                                                     "clerk-b"))
     code, out, err = cli(capsys, "--db", container.settings.database_url, "tally", "status",
                          SLUG)
     assert code == 0, err
@@ -67,8 +69,9 @@ def test_tally_status_cli_shows_the_mismatch(uow_factory: Any, container: Any,
 def test_a_matching_second_entry_accepts(uow_factory: Any) -> None:
     build(uow_factory)
     figures = sheet("S", {"ann": 5, "bob": 4})
-    tallies.enter_tally(uow_factory, SLUG, figures, ANA)
-    assert tallies.enter_tally(uow_factory, SLUG, figures, BEN) == "accepted"
+    tallies.enter_tally(uow_factory, SLUG, figures, ids.ctx(uow_factory, "clerk-a"))
+    assert tallies.enter_tally(uow_factory, SLUG, figures, ids.ctx(uow_factory,
+                                                                   "clerk-b")) == "accepted"
     rec = state(uow_factory, "S")
     assert rec.accepted == figures and rec.mismatches == {}
     result = published_result(uow_factory, SLUG)
@@ -80,11 +83,12 @@ def test_a_correction_needs_a_reason_and_keeps_the_earlier_figures(
         uow_factory: Any, container: Any) -> None:
     build(uow_factory)
     right = sheet("N", {"ann": 8, "bob": 1})
-    tallies.enter_tally(uow_factory, SLUG, right, ANA)
-    tallies.enter_tally(uow_factory, SLUG, sheet("N", {"ann": 1, "bob": 8}), BEN)  # a typo
+    tallies.enter_tally(uow_factory, SLUG, right, ids.ctx(uow_factory, "clerk-a"))
+    typo = sheet("N", {"ann": 1, "bob": 8})
+    tallies.enter_tally(uow_factory, SLUG, typo, ids.ctx(uow_factory, "clerk-b"))
     with pytest.raises(InvalidInput, match="a correction needs a reason"):
-        tallies.enter_tally(uow_factory, SLUG, right, BEN)
-    assert tallies.enter_tally(uow_factory, SLUG, right, BEN,
+        tallies.enter_tally(uow_factory, SLUG, right, ids.ctx(uow_factory, "clerk-b"))
+    assert tallies.enter_tally(uow_factory, SLUG, right, ids.ctx(uow_factory, "clerk-b"),
                                reason="digits swapped") == "accepted"
     rows = sheet_rows(container.engine, "N")
     assert [(r["entered_by"], r["votes"], r["reason"]) for r in rows] == [
@@ -99,9 +103,10 @@ def test_a_correction_needs_a_reason_and_keeps_the_earlier_figures(
 def test_a_correction_after_acceptance_reopens_the_precinct(uow_factory: Any) -> None:
     build(uow_factory)
     right = sheet("N", {"ann": 8, "bob": 1})
-    tallies.enter_tally(uow_factory, SLUG, right, ANA)
-    tallies.enter_tally(uow_factory, SLUG, right, BEN)
-    status = tallies.enter_tally(uow_factory, SLUG, sheet("N", {"ann": 7, "bob": 2}), ANA,
+    tallies.enter_tally(uow_factory, SLUG, right, ids.ctx(uow_factory, "clerk-a"))
+    tallies.enter_tally(uow_factory, SLUG, right, ids.ctx(uow_factory, "clerk-b"))
+    status = tallies.enter_tally(uow_factory, SLUG, sheet("N", {"ann": 7, "bob": 2}),
+                                 ids.ctx(uow_factory, "clerk-a"),
                                  reason="misread the paper sheet")
     assert status == "mismatch"
     assert election_result(uow_factory, SLUG).precincts_reporting == 0
@@ -111,8 +116,8 @@ def test_a_conflicting_csv_import_names_each_field(uow_factory: Any) -> None:
     build(uow_factory)
     head = b"precinct,registered,ballots_cast,ann,bob,blank,invalid\n"
     tallies.import_tallies(uow_factory, SLUG, head + b"N,10,9,8,1,0,0\nS,10,9,5,4,0,0\n",
-                           "a.csv", ANA)
+                           "a.csv", ids.ctx(uow_factory, "clerk-a"))
     tallies.import_tallies(uow_factory, SLUG, head + b"N,10,9,8,1,0,0\nS,10,9,4,5,0,0\n",
-                           "b.csv", BEN)
+                           "b.csv", ids.ctx(uow_factory, "clerk-b"))
     assert state(uow_factory, "N").status == "accepted"
     assert state(uow_factory, "S").mismatches == {"votes.ann": (5, 4), "votes.bob": (4, 5)}

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+import tests.identities as ids
 from hustings.services import disputes, lifecycle
-from hustings.services.commands import Context
 from tests.integrity.builders import SLUG, build, cli, enter_both, sheet
 
 
@@ -20,16 +20,16 @@ def at(day: int, hour: int) -> datetime:
 @pytest.fixture
 def history(uow_factory: Any, container: Any) -> str:
     """Six versions: three precincts report, certification, a recount ruling, N again."""
-    build(uow_factory)
+    build(uow_factory, at=at(1, 8))
     enter_both(uow_factory, SLUG, sheet("N", {"ann": 8, "bob": 1}), at=at(1, 20))
     enter_both(uow_factory, SLUG, sheet("S", {"ann": 5, "bob": 4}), at=at(1, 21))
     enter_both(uow_factory, SLUG, sheet("E", {"ann": 5, "bob": 4}), at=at(1, 22))
-    lifecycle.certify(uow_factory, SLUG, Context(actor="committee", now=at(1, 23)),
+    lifecycle.certify(uow_factory, SLUG, ids.ctx(uow_factory, "committee", now=at(1, 23)),
                       on=date(2024, 3, 1))
     number = disputes.file_dispute(uow_factory, SLUG, "initial", ["N"], "miscount",
-                                   Context(actor="bob", now=at(2, 9)))
+                                   ids.ctx(uow_factory, "bob", now=at(2, 9)))
     disputes.rule(uow_factory, SLUG, number, "recount", "count N again",
-                  Context(actor="tribunal", now=at(2, 10)))
+                  ids.ctx(uow_factory, "tribunal", now=at(2, 10)))
     enter_both(uow_factory, SLUG, sheet("N", {"ann": 1, "bob": 8}), at=at(2, 12))
     return str(container.settings.database_url)
 
@@ -82,7 +82,7 @@ def test_versions_are_immutable(uow_factory: Any, history: str,
     before = [results(capsys, history, SLUG, "--version", str(n)) for n in range(1, 7)]
     for clerk in ("clerk-a", "clerk-b"):
         tallies.enter_tally(uow_factory, SLUG, sheet("N", {"ann": 2, "bob": 7}),
-                            Context(actor=clerk, now=at(3, 9)), reason="misread")
+                            ids.ctx(uow_factory, clerk, now=at(3, 9)), reason="misread")
     after = results(capsys, history, SLUG)
     assert (after["version"], after["reason"]) == (8, "correction by clerk-b: misread")
     assert [results(capsys, history, SLUG, "--version", str(n)) for n in range(1, 7)] == before

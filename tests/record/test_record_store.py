@@ -10,16 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+import tests.identities as ids
 from hustings.domain.errors import AlreadyExists, InvalidInput, NotFound
 from hustings.domain.record import Tenure, TenureKind
 from hustings.formats import article, record_native, wikitext
 from hustings.services import record_store
-from hustings.services.commands import Context
 from hustings.services.demo import DEMO_SLUGS, build_demo
 from hustings.storage import tables as t
 from tests.conftest import DEMO_DIR
 
-CTX = Context(actor="tester")
 S2001 = "2001-israeli-labor-party-leadership-election"
 S2002 = "2002-israeli-labor-party-leadership-election"
 S2003 = "2003-israeli-labor-party-interim-leadership-election"
@@ -51,7 +50,7 @@ SEED_CHAIN = [
 
 def test_seeds_into_an_empty_database_give_the_leader_chain(
         uow_factory: Any, container: Any, seed_files: dict[int, Path]) -> None:
-    done = record_store.import_records(uow_factory, seed_bytes(seed_files), CTX)
+    done = record_store.import_records(uow_factory, seed_bytes(seed_files), ids.ctx(uow_factory))
     assert [(i.slug, i.organisation, i.office, i.changed) for i in done] == [
         (S2001, "israeli-labor-party", "leader", True),
         (S2002, "israeli-labor-party", "leader", True),
@@ -65,7 +64,7 @@ def test_seeds_into_an_empty_database_give_the_leader_chain(
 
 
 def test_the_json_contract(uow_factory: Any, seed_files: dict[int, Path]) -> None:
-    record_store.import_records(uow_factory, seed_bytes(seed_files), CTX)
+    record_store.import_records(uow_factory, seed_bytes(seed_files), ids.ctx(uow_factory))
     data = record_store.leaders_json("Leader", record_store.leaders(uow_factory, None, "Leader"))
     assert list(data) == ["office", "tenures"]
     assert data["tenures"][4] == {"holder": None, "kind": "vacant", "start": None,
@@ -76,7 +75,7 @@ def test_the_json_contract(uow_factory: Any, seed_files: dict[int, Path]) -> Non
 
 def test_everything_is_stored_unknown_keys_included(
         uow_factory: Any, seed_files: dict[int, Path]) -> None:
-    record_store.import_records(uow_factory, seed_bytes(seed_files), CTX)
+    record_store.import_records(uow_factory, seed_bytes(seed_files), ids.ctx(uow_factory))
     for year, slug in ((2001, S2001), (2002, S2002), (2003, S2003)):
         original = article.parse(seed_files[year].read_text(encoding="utf-8"))
         stored = record_store.recorded_election(uow_factory, slug)
@@ -89,9 +88,9 @@ def test_everything_is_stored_unknown_keys_included(
 
 def test_reimporting_the_same_files_changes_and_logs_nothing(
         uow_factory: Any, container: Any, seed_files: dict[int, Path]) -> None:
-    record_store.import_records(uow_factory, seed_bytes(seed_files), CTX)
+    record_store.import_records(uow_factory, seed_bytes(seed_files), ids.ctx(uow_factory))
     entries = count(container, t.audit_log)
-    again = record_store.import_records(uow_factory, seed_bytes(seed_files), CTX)
+    again = record_store.import_records(uow_factory, seed_bytes(seed_files), ids.ctx(uow_factory))
     assert [i.changed for i in again] == [False, False, False]
     assert count(container, t.audit_log) == entries
     assert count(container, t.recorded_elections) == 3
@@ -99,13 +98,15 @@ def test_reimporting_the_same_files_changes_and_logs_nothing(
 
 def test_different_content_under_a_stored_slug_is_refused(
         uow_factory: Any, container: Any, seed_files: dict[int, Path]) -> None:
-    record_store.import_records(uow_factory, seed_bytes(seed_files)[:1], CTX)
+    record_store.import_records(uow_factory, seed_bytes(seed_files)[:1], ids.ctx(uow_factory))
     changed = seed_files[2001].read_text(encoding="utf-8").replace("32,910", "32,911")
     with pytest.raises(AlreadyExists, match="different content"):
-        record_store.import_records(uow_factory, [("edited.txt", changed.encode())], CTX)
+        record_store.import_records(uow_factory, [("edited.txt", changed.encode())],
+                                    ids.ctx(uow_factory))
     as_json = record_native.to_json(article.parse(changed)).replace(S2001, "other-slug")
     with pytest.raises(AlreadyExists, match="already recorded as"):
-        record_store.import_records(uow_factory, [("other.json", as_json.encode())], CTX)
+        record_store.import_records(uow_factory, [("other.json", as_json.encode())],
+                                    ids.ctx(uow_factory))
     assert count(container, t.recorded_elections) == 1
 
 
@@ -121,23 +122,27 @@ GOOD = "= 2010 Union election =\n\nInfobox\n- Title: President\n- Candidate1: An
 ])
 def test_a_bad_file_imports_nothing(uow_factory: Any, container: Any, tmp_path: Path,
                                     bad: str, where: str, what: str) -> None:
+    admin = ids.ctx(uow_factory)
     with pytest.raises(InvalidInput) as caught:
         record_store.import_records(uow_factory, [("good.txt", GOOD.encode()),
-                                                  ("bad.txt", bad.encode())], CTX)
+                                                  ("bad.txt", bad.encode())], admin)
     assert re.match(rf"bad\.txt{where}\D", str(caught.value.problems[0]))
     assert what in str(caught.value)
     assert count(container, t.recorded_elections) == 0
-    assert count(container, t.audit_log) == 0
+    assert count(container, t.audit_log) == 1  # the test administrator's registration only
 
 
 def test_a_file_without_office_or_organisation(uow_factory: Any) -> None:
     no_title = GOOD.replace("- Title: President\n", "")
     with pytest.raises(InvalidInput, match=r"x.txt:1: the Infobox has no `Title`"):
-        record_store.import_records(uow_factory, [("x.txt", no_title.encode())], CTX)
+        record_store.import_records(uow_factory, [("x.txt", no_title.encode())],
+                                    ids.ctx(uow_factory))
     no_party = GOOD.replace("- Party1: Union\n", "")
     with pytest.raises(InvalidInput, match="give --organisation"):
-        record_store.import_records(uow_factory, [("y.txt", no_party.encode())], CTX)
-    done = record_store.import_records(uow_factory, [("y.txt", no_party.encode())], CTX,
+        record_store.import_records(uow_factory, [("y.txt", no_party.encode())],
+                                    ids.ctx(uow_factory))
+    done = record_store.import_records(uow_factory, [("y.txt", no_party.encode())],
+                                       ids.ctx(uow_factory),
                                        organisation="union")
     assert (done[0].organisation, done[0].office) == ("union", "president")
     assert chain(record_store.leaders(uow_factory, "union", "President")) == [
@@ -150,14 +155,14 @@ def test_native_json_and_toml_records_import(uow_factory: Any,
     r2003 = article.parse(seed_files[2003].read_text(encoding="utf-8"))
     record_store.import_records(uow_factory, [
         ("a.json", record_native.to_json(r2001).encode()),
-        ("b.toml", record_native.to_toml(r2003).encode())], CTX)
+        ("b.toml", record_native.to_toml(r2003).encode())], ids.ctx(uow_factory))
     assert record_store.recorded_election(uow_factory, S2001) == r2001
     assert record_store.recorded_election(uow_factory, S2003) == r2003
 
 
 def test_round_trip_of_the_seeds(uow_factory: Any, seed_files: dict[int, Path]) -> None:
     """Export each imported seed to both formats: reading them back gives the same election."""
-    record_store.import_records(uow_factory, seed_bytes(seed_files), CTX)
+    record_store.import_records(uow_factory, seed_bytes(seed_files), ids.ctx(uow_factory))
     for slug in (S2001, S2002, S2003):
         record = record_store.election_record(uow_factory, slug)
         assert article.parse(article.write(record)) == record
@@ -165,7 +170,7 @@ def test_round_trip_of_the_seeds(uow_factory: Any, seed_files: dict[int, Path]) 
 
 
 def test_person(uow_factory: Any, seed_files: dict[int, Path]) -> None:
-    record_store.import_records(uow_factory, seed_bytes(seed_files), CTX)
+    record_store.import_records(uow_factory, seed_bytes(seed_files), ids.ctx(uow_factory))
     bbe = record_store.person(uow_factory, "binyamin ben-eliezer")
     assert bbe.name == "Binyamin Ben-Eliezer"
     assert (bbe.ran, bbe.won, bbe.lost) == ((S2001, S2002), (S2001,), (S2002,))
@@ -221,7 +226,7 @@ def test_demo_exports_reproduce_the_seeds_and_round_trip(
     assert "Before Election: Amram Mitzna\n" in texts["labor-2003"]
     # Round trip: importing the exports gives the same elections and no duplicate tenures.
     record_store.import_records(uow_factory, [(f"{s}.txt", x.encode()) for s, x in texts.items()],
-                                CTX)
+                                ids.ctx(uow_factory))
     for slug, text in texts.items():
         assert record_store.recorded_election(uow_factory, slug) == article.parse(text)
     assert chain(record_store.leaders(uow_factory, None, "Leader")) == demo_chain
@@ -230,7 +235,7 @@ def test_demo_exports_reproduce_the_seeds_and_round_trip(
 def test_seeds_into_the_demo_do_not_duplicate_tenures(
         uow_factory: Any, seed_files: dict[int, Path]) -> None:
     build_demo(uow_factory, DEMO_DIR)
-    done = record_store.import_records(uow_factory, seed_bytes(seed_files), CTX)
+    done = record_store.import_records(uow_factory, seed_bytes(seed_files), ids.ctx(uow_factory))
     assert {i.organisation for i in done} == {"israeli-labor"}  # matched by name
     assert chain(record_store.leaders(uow_factory, None, "Leader")) == [
         ("Ehud Barak", "elected", None, "2001-09-04", None),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import tests.identities as ids
 from hustings.services import elections, members, tallies
-from hustings.services.commands import Context
 from hustings.services.ports import UnitOfWorkFactory
-from hustings.services.users import create_user
 
 DATA = Path(__file__).parent / "data"
-PASSWORD = "correct horse battery"
+PASSWORD = ids.PASSWORD
 ROLES = ("administrator", "clerk", "observer")
 SLUG = "union-2024"
 UPCOMING = "union-2026"
@@ -19,7 +18,7 @@ UPCOMING = "union-2026"
 def seed(uow_factory: UnitOfWorkFactory) -> None:
     """union-2024: roll frozen, N and S reported, E waiting. union-2026: defined only.
     One user per role, named after it, all with PASSWORD."""
-    ctx = Context(actor="seed")
+    ctx = ids.ctx(uow_factory, "seed")
     for name in (f"{SLUG}.toml", f"{UPCOMING}.toml"):
         elections.create_election(uow_factory, (DATA / name).read_text("utf-8"),
                                   f"data/{name}", ctx)
@@ -30,7 +29,7 @@ def seed(uow_factory: UnitOfWorkFactory) -> None:
     tallies.import_tallies(uow_factory, SLUG, (DATA / "tally-2024.csv").read_bytes(),
                            "data/tally-2024.csv", ctx)
     for role in ROLES:
-        create_user(uow_factory, role, PASSWORD, role, ctx)
+        ids.signer(uow_factory, role, role)
 
 
 def open_voting(uow_factory: UnitOfWorkFactory, slug: str) -> None:
@@ -38,7 +37,7 @@ def open_voting(uow_factory: UnitOfWorkFactory, slug: str) -> None:
     from hustings.services.lifecycle import advance
 
     for target in ("nominations", "voting"):
-        advance(uow_factory, slug, target, Context(actor="seed"))
+        advance(uow_factory, slug, target, ids.ctx(uow_factory, "seed"))
 
 
 DOUBLE = "union-2024-double"
@@ -50,7 +49,7 @@ def seed_double_entry(uow_factory: UnitOfWorkFactory) -> None:
     text = (DATA / f"{SLUG}.toml").read_text("utf-8")
     text = text.replace(f'slug = "{SLUG}"', f'slug = "{DOUBLE}"').replace(
         "sheet_entries = 1", "sheet_entries = 2")
-    ctx = Context(actor="seed")
+    ctx = ids.ctx(uow_factory, "seed")
     elections.create_election(uow_factory, text, "data/double.toml", ctx)
     elections.freeze_roll(uow_factory, DOUBLE, ctx)
     open_voting(uow_factory, DOUBLE)

@@ -48,10 +48,9 @@ def test_unknown_things_are_404_in_the_error_shape(web: Web) -> None:
 
 
 def test_create_election_from_raw_toml_then_conflict(fresh: Web) -> None:
-    from hustings.services.commands import Context
-    from hustings.services.users import create_user
+    from hustings.services.users import init_admin
 
-    create_user(fresh.uow_factory, "admin", PASSWORD, "administrator", Context())  # type: ignore[arg-type]
+    init_admin(fresh.uow_factory, "admin", PASSWORD)  # type: ignore[arg-type]
     r = fresh.client.post("/api/session", json={"username": "admin", "password": PASSWORD})
     token = r.json()["csrf_token"]
     text = (DATA / "union-2024.toml").read_bytes()

@@ -47,11 +47,11 @@ WHO = ["administrator", "clerk", "observer", None]
 
 def _dispute(web: Web) -> None:
     """Dispute 1 on union-2024, so that its ruling routes exist for every role."""
-    from hustings.services.commands import Context
+    import tests.identities as ids
     from hustings.services.disputes import file_dispute
 
     file_dispute(web.uow_factory, SLUG, "initial", ["N"], "A complaint.",  # type: ignore[arg-type]
-                 Context(actor="seed"))
+                 ids.ctx(web.uow_factory, "seed"))  # type: ignore[arg-type]
 
 
 def _expected(role: str | None, allowed: tuple[str, ...]) -> set[int]:

@@ -70,22 +70,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def seed_double_entry(uow_factory: object) -> None:
     """union-2025: like union-2024 but with two-clerk entry; N and S entered by both clerks."""
+    import tests.identities as ids
     from hustings.services import elections, tallies
-    from hustings.services.commands import Context
-    from hustings.services.users import create_user
 
-    ctx = Context(actor="seed")
+    ctx = ids.ctx(uow_factory, "seed")  # type: ignore[arg-type]
     text = (DATA / "union-2024.toml").read_text("utf-8").replace(
         'slug = "union-2024"', f'slug = "{DOUBLE}"').replace(
         "sheet_entries = 1", "sheet_entries = 2").replace("2024 Example", "2025 Example")
     elections.create_election(uow_factory, text, "union-2025.toml", ctx)  # type: ignore[arg-type]
     elections.freeze_roll(uow_factory, DOUBLE, ctx)  # type: ignore[arg-type]
     open_voting(uow_factory, DOUBLE)  # type: ignore[arg-type]
-    create_user(uow_factory, "clerk-2", PASSWORD, "clerk", ctx)  # type: ignore[arg-type]
     for clerk in ("clerk", "clerk-2"):
         tallies.import_tallies(uow_factory, DOUBLE,  # type: ignore[arg-type]
                                (DATA / "tally-2024.csv").read_bytes(), "tally-2024.csv",
-                               Context(actor=clerk))
+                               ids.ctx(uow_factory, clerk, "clerk"))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

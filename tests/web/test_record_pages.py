@@ -6,9 +6,9 @@ import json
 import time
 from pathlib import Path
 
+import tests.identities as ids
 from hustings.formats import article, wikitext
 from hustings.services import elections, tallies
-from hustings.services.commands import Context
 from hustings.services.results import published_result
 from tests.web.conftest import Web
 from tests.web.seed import DATA, SLUG, open_voting
@@ -115,7 +115,7 @@ def test_history_and_person_pages(web: Web) -> None:
 
 def _runoff_election(web: Web) -> None:
     """union-2025 by the two-round rule: nobody passes half, a runoff opens, N reports in it."""
-    ctx = Context(actor="seed")
+    ctx = ids.ctx(web.uow_factory, "seed")  # type: ignore[arg-type]
     text = (DATA / "union-2024.toml").read_text("utf-8").replace(
         'slug = "union-2024"', f'slug = "{RUNOFF}"').replace(
         'method = "plurality"', 'method = "two-round"').replace(
@@ -158,7 +158,8 @@ def test_cached_page_follows_changes(web: Web) -> None:
     stamp is re-read (WebConfig.change_check_seconds)."""
     before = web.client.get(f"/elections/{SLUG}").text
     assert web.client.get(f"/elections/{SLUG}").text == before
-    tallies.enter_tally(web.uow_factory, SLUG, _sheet(), Context(actor="cli"))  # type: ignore[arg-type]
+    clerk = ids.ctx(web.uow_factory, "clerk")  # type: ignore[arg-type]
+    tallies.enter_tally(web.uow_factory, SLUG, _sheet(), clerk)  # type: ignore[arg-type]
     deadline = time.monotonic() + 30  # the watcher thread notices within its interval
     after = before
     while after == before and time.monotonic() < deadline:

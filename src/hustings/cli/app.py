@@ -27,11 +27,17 @@ def root(
     db: str = typer.Option(None, "--db", metavar="URL",
                            help="Database URL (default: $HUSTINGS_DATABASE_URL or "
                                 "sqlite:///hustings.db)."),
+    user: str = typer.Option(None, "--user", metavar="NAME",
+                             help="Act as this user (default: $HUSTINGS_USER); the password "
+                                  "comes from $HUSTINGS_PASSWORD or a prompt. Needed by every "
+                                  "command that changes data."),
 ) -> None:
     """hustings — run an organisation's leadership elections."""
     from hustings.bootstrap import Container, Settings
+    from hustings.cli.context import USER_KEY
 
     ctx.obj = Container(Settings.from_env(db))
+    ctx.meta[USER_KEY] = user
 
 
 def make_app(modules: Iterable[str] = ALL_MODULES) -> typer.Typer:

@@ -8,9 +8,9 @@ import typer
 from rich.table import Table
 
 from hustings.cli.context import console, read_file, uow
+from hustings.cli.tally import as_clerk
 from hustings.domain.double_entry import BatchReconciliation
 from hustings.services.ballots import confirm_ballots, import_ballots
-from hustings.services.commands import Context
 from hustings.services.elections import INITIAL_POLL
 from hustings.services.queries import precinct_statuses
 
@@ -31,19 +31,21 @@ def import_cmd(
                                 "in the file must belong to it."),
     input_format: str = typer.Option("auto", "--input-format", "-i",
                                      help="auto, csv, blt, preflib, abif, nist."),
-    clerk: str = typer.Option("cli", help="Who imported the ballots."),
+    clerk: str = typer.Option(None, help="Optional check: must be the user you run as "
+                              "(--user), who is the clerk."),
     reason: str = typer.Option(None, help="Reason, when this replaces an earlier import."),
 ) -> None:
     """Import cast vote records as one clerk's return for each precinct they cover.
 
     A precinct's ballots count once a second clerk has imported identical ballots.
-    Example: hustings ballots import mpls-2017 2017-mayor-cvr.csv --clerk dana
+    Example: hustings --user clerk-dana ballots import mpls-2017 2017-mayor-cvr.csv
     """
-    done = import_ballots(uow(ctx), election, read_file(file), str(file), Context(actor=clerk),
+    who = as_clerk(ctx, clerk)
+    done = import_ballots(uow(ctx), election, read_file(file), str(file), who,
                           poll=poll, precinct=precinct, section=section, fmt=input_format,
                           reason=reason)
     total = sum(done.ballots.values())
-    console.print(f"stored {total:,} ballots in {len(done.ballots)} precinct(s) by {clerk} for "
+    console.print(f"stored {total:,} ballots in {len(done.ballots)} precinct(s) by {who.actor} for "
                   f"{election} ({done.poll})")
     for code, n in done.ballots.items():
         console.print(f"  {code}: {n:,} ballots — {done.status.get(code, 'stored')}")
@@ -56,7 +58,8 @@ def confirm_cmd(
     precinct: str = typer.Option(..., help="Precinct code."),
     ballots_cast: int = typer.Option(..., help="Ballots cast, from the precinct's paper count."),
     poll: str = typer.Option(INITIAL_POLL, help="Poll the ballots were cast in."),
-    clerk: str = typer.Option("cli", help="Who counted."),
+    clerk: str = typer.Option(None, help="Optional check: must be the user you run as "
+                              "(--user), who counted."),
     reason: str = typer.Option(None, help="Reason, when this corrects an earlier count."),
 ) -> None:
     """Confirm another clerk's import with the paper count of ballots cast.
@@ -65,9 +68,10 @@ def confirm_cmd(
     two identical imports do.
     Example: hustings ballots confirm mpls-2017 --precinct "MINNEAPOLIS W-1 P-01" --ballots-cast 812
     """
-    status = confirm_ballots(uow(ctx), election, precinct, ballots_cast, Context(actor=clerk),
-                             poll=poll, reason=reason)
-    console.print(f"ballots cast in {precinct} for {election} ({poll}) counted by {clerk}: "
+    who = as_clerk(ctx, clerk)
+    status = confirm_ballots(uow(ctx), election, precinct, ballots_cast, who, poll=poll,
+                             reason=reason)
+    console.print(f"ballots cast in {precinct} for {election} ({poll}) counted by {who.actor}: "
                   f"{status}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -9,7 +10,7 @@ import typer
 from hustings.cli.context import console, uow
 from hustings.cli.results import show_table
 from hustings.domain.errors import InvalidInput, Problem
-from hustings.services.demo import build_demo
+from hustings.services.demo import DEFAULT_PASSWORD, build_demo
 from hustings.services.ports import UnitOfWorkFactory
 from hustings.services.queries import tenures
 from hustings.services.results import published_result, versions
@@ -21,12 +22,15 @@ def demo(ctx: typer.Context,
          folder: Path = typer.Option(DEFAULT_FOLDER, help="The demo's example files.")) -> None:
     """Build the demo (2001, 2002 and 2003 Labor elections) into the database and show results.
 
-    Example: hustings --db sqlite:///demo.db demo
+    Creates the users returning-officer (administrator), clerk-dana and clerk-yossi (clerks)
+    with the password in $HUSTINGS_DEMO_PASSWORD (default: demo-password); every entry is
+    signed by one of them. Example: hustings --db sqlite:///demo.db demo
     """
     if not (folder / "labor-2002.toml").is_file():
         raise InvalidInput(Problem("not the demo folder (no labor-2002.toml)", str(folder)))
     factory = uow(ctx)
-    slugs = build_demo(factory, folder)
+    slugs = build_demo(factory, folder,
+                       os.environ.get("HUSTINGS_DEMO_PASSWORD") or DEFAULT_PASSWORD)
     for slug in slugs:
         show_table(published_result(factory, slug))
         _history(factory, slug)

@@ -7,23 +7,39 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from hustings.cli.context import console, container, read_file, uow
+from hustings.cli.context import (
+    PASSWORD_ENV,
+    acting,
+    console,
+    container,
+    read_file,
+    read_password,
+    uow,
+)
 from hustings.services import elections as svc
-from hustings.services.commands import Context
 from hustings.services.queries import list_elections
+from hustings.services.users import init_admin
 
 election_app = typer.Typer(help="Define elections.", no_args_is_help=True)
 precincts_app = typer.Typer(help="Polling stations of an election.", no_args_is_help=True)
 roll_app = typer.Typer(help="The frozen roll of an election.", no_args_is_help=True)
 
 
-def init(ctx: typer.Context) -> None:
-    """Create or upgrade the database schema.
+def init(ctx: typer.Context,
+         admin: str = typer.Option(None, "--admin", metavar="NAME",
+                                   help="Also create the first administrator (only on a "
+                                        "database without users); the password comes from "
+                                        "$HUSTINGS_PASSWORD or a prompt.")) -> None:
+    """Create or upgrade the database schema, and on a new database its first administrator.
 
-    Example: hustings --db sqlite:///party.db init
+    Example: hustings --db sqlite:///party.db init --admin returning-officer
     """
     revision = container(ctx).migrate()
     console.print(f"database ready at revision {revision}")
+    if admin:
+        password = read_password(f"password for {admin}", PASSWORD_ENV, confirm=True)
+        init_admin(uow(ctx), admin, password)
+        console.print(f"created administrator {admin}, whose signing key signs the first entry")
 
 
 @election_app.command("create")
@@ -34,7 +50,7 @@ def create(ctx: typer.Context, file: Path = typer.Argument(..., help="Election d
     Example: hustings election create examples/israeli-labor/labor-2002.toml
     """
     text = read_file(file).decode("utf-8", errors="replace")
-    election = svc.create_election(uow(ctx), text, str(file), Context())
+    election = svc.create_election(uow(ctx), text, str(file), acting(ctx))
     console.print(f"created election {election.slug}: {election.title} "
                   f"({len(election.candidates)} candidates, method {election.method})")
 
@@ -48,7 +64,7 @@ def amend(ctx: typer.Context, file: Path = typer.Argument(..., help="Election de
     Example: hustings election amend examples/israeli-labor/labor-2002.toml
     """
     text = read_file(file).decode("utf-8", errors="replace")
-    election = svc.amend_election(uow(ctx), text, str(file), Context())
+    election = svc.amend_election(uow(ctx), text, str(file), acting(ctx))
     console.print(f"amended election {election.slug}: {election.title} "
                   f"({len(election.candidates)} candidates, method {election.method})")
 
@@ -69,7 +85,7 @@ def import_precincts(ctx: typer.Context, election: str = typer.Argument(..., hel
 
     Example: hustings precincts import labor-2002 examples/israeli-labor/precincts-2002.csv
     """
-    n = svc.import_precincts(uow(ctx), election, read_file(file), str(file), Context())
+    n = svc.import_precincts(uow(ctx), election, read_file(file), str(file), acting(ctx))
     console.print(f"imported {n} precincts into {election}")
 
 
@@ -79,7 +95,7 @@ def freeze(ctx: typer.Context, election: str = typer.Argument(..., help="Slug.")
 
     Example: hustings roll freeze labor-2002
     """
-    frozen = svc.freeze_roll(uow(ctx), election, Context())
+    frozen = svc.freeze_roll(uow(ctx), election, acting(ctx))
     console.print(f"froze the roll of {election}: {frozen.size:,} voters in "
                   f"{len(frozen.by_precinct)} precincts")
 

@@ -38,7 +38,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "log": (("integrity",), "The tamper-evident, hash-chained log of every change."),
     "record": (("record",), "The organisation's record: who led it and how each was chosen."),
 }
-_ROOT_VALUED = frozenset({"--db"})  # root options that take a value
+_ROOT_VALUED = frozenset({"--db", "--user"})  # root options that take a value
 
 
 def command_of(args: list[str]) -> str | None:

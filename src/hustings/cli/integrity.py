@@ -9,11 +9,10 @@ import typer
 from rich.table import Table
 
 from hustings.bootstrap import ScratchSqlite
-from hustings.cli.context import console, err_console, read_file, uow
+from hustings.cli.context import acting, console, err_console, read_file, uow
 from hustings.cli.elections import election_app
 from hustings.cli.options import parse_day
 from hustings.services import audit_log, disputes, lifecycle
-from hustings.services.commands import Context
 from hustings.services.queries import list_disputes
 
 dispute_app = typer.Typer(help="Disputes and the rulings on them.", no_args_is_help=True)
@@ -27,36 +26,35 @@ EXIT_TAMPERED = 7  # `log verify`'s exit code when the log or the state was tamp
 @election_app.command("advance")
 def advance(ctx: typer.Context, election: str, status: str = typer.Argument(
         ..., help="nominations | voting | counting | provisional | certified"),
-        on: str = typer.Option(None, help="Effective date (certification), YYYY-MM-DD."),
-        by: str = typer.Option("cli", help="Who takes the step.")) -> None:
+        on: str = typer.Option(None, help="Effective date (certification), YYYY-MM-DD.")
+        ) -> None:
     """Take the next lifecycle step; the message names the rule that blocks it, if any.
 
     Example: hustings election advance labor-2002 voting
     """
-    new = lifecycle.advance(uow(ctx), election, status, Context(actor=by), parse_day(on, "--on"))
+    new = lifecycle.advance(uow(ctx), election, status, acting(ctx), parse_day(on, "--on"))
     console.print(f"{election} is now {new.value}")
 
 
 @election_app.command("certify")
 def certify(ctx: typer.Context, election: str,
-            on: str = typer.Option(None, help="Date of certification, YYYY-MM-DD (today)."),
-            by: str = typer.Option("cli", help="Who certifies.")) -> None:
+            on: str = typer.Option(None, help="Date of certification, YYYY-MM-DD (today).")
+            ) -> None:
     """Certify the result: the winner's tenure of the office starts on that date.
 
     Example: hustings election certify labor-2002 --on 2002-11-19
     """
-    lifecycle.certify(uow(ctx), election, Context(actor=by), parse_day(on, "--on"))
+    lifecycle.certify(uow(ctx), election, acting(ctx), parse_day(on, "--on"))
     console.print(f"{election} is certified")
 
 
 @election_app.command("withdraw")
-def withdraw(ctx: typer.Context, election: str, candidate: str,
-             by: str = typer.Option("cli")) -> None:
+def withdraw(ctx: typer.Context, election: str, candidate: str) -> None:
     """Withdraw a candidate (only before voting opens).
 
     Example: hustings election withdraw labor-2002 ramon
     """
-    lifecycle.withdraw(uow(ctx), election, candidate, Context(actor=by))
+    lifecycle.withdraw(uow(ctx), election, candidate, acting(ctx))
     console.print(f"{candidate} withdrawn from {election}")
 
 
@@ -68,7 +66,8 @@ def file(ctx: typer.Context, election: str,
                                             "means the whole poll."),
          evidence: list[Path] = typer.Option(None, help="An evidence file (repeat); stored "
                                              "with its SHA-256."),
-         by: str = typer.Option("cli", help="Who files it."),
+         by: str = typer.Option(None, help="Who complains (recorded as the filer; default: "
+                                "you)."),
          on: str = typer.Option(None, help="Day it was filed, YYYY-MM-DD (default: now).")
          ) -> None:
     """File a dispute about a poll or some of its precincts.
@@ -77,7 +76,7 @@ def file(ctx: typer.Context, election: str,
     """
     files = [(p.name, read_file(p)) for p in evidence or []]
     number = disputes.file_dispute(uow(ctx), election, poll, list(precinct or []), complaint,
-                                   Context(actor=by), files, on=parse_day(on, "--on"))
+                                   acting(ctx), files, on=parse_day(on, "--on"), filed_by=by)
     console.print(f"filed dispute {number} in {election}")
 
 
@@ -89,14 +88,14 @@ def rule(ctx: typer.Context, election: str, dispute: int,
          precinct: list[str] = typer.Option(None, help="Precincts the ruling applies to "
                                             "(default: the dispute's)."),
          revote_day: str = typer.Option(None, help="Date of the re-vote, YYYY-MM-DD."),
-         on: str = typer.Option(None, help="Date of the ruling, YYYY-MM-DD (today)."),
-         by: str = typer.Option("cli", help="Who rules (the tribunal).")) -> None:
+         on: str = typer.Option(None, help="Date of the ruling, YYYY-MM-DD (today).")
+         ) -> None:
     """Rule on a dispute and apply the decision to the count.
 
     Example: hustings dispute rule labor-2001 1 --decision void-and-revote --revote-day
     2001-12-26 --reasons "irregularities proven"
     """
-    ruling = disputes.rule(uow(ctx), election, dispute, decision, reasons, Context(actor=by),
+    ruling = disputes.rule(uow(ctx), election, dispute, decision, reasons, acting(ctx),
                            list(precinct or []) or None, parse_day(revote_day, "--revote-day"),
                            parse_day(on, "--on"))
     extra = f"; re-vote poll {ruling.revote_poll} on {ruling.revote_day}" \

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 from rich.progress import Progress
 
-from hustings.cli.context import console, err_console, read_file, uow
+from hustings.cli.context import acting, console, err_console, read_file, uow
 from hustings.formats.csv_tables import read_members
-from hustings.services.commands import Context
 from hustings.services.members import import_members
 
 members_app = typer.Typer(help="Members of bodies (the electorates).", no_args_is_help=True)
@@ -23,12 +23,13 @@ def import_cmd(ctx: typer.Context, body: str = typer.Argument(..., help="Body sl
 
     Example: hustings members import members examples/israeli-labor/members.csv
     """
+    who = acting(ctx)
     data = read_file(file)
     total = len(read_members(data, str(file)))
     with Progress(console=err_console, transient=True, disable=total < 50_000) as bar:
         task = bar.add_task(f"importing {file.name}", total=total)
         n = import_members(uow(ctx), body, data, str(file),
-                           Context(progress=lambda k: bar.advance(task, k)))
+                           replace(who, progress=lambda k: bar.advance(task, k)))
     console.print(f"imported {n:,} members into {body}")
 
 

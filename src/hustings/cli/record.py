@@ -10,12 +10,11 @@ import typer
 from rich.table import Table
 
 from hustings.cli import record_check
-from hustings.cli.context import console, read_file, uow
+from hustings.cli.context import acting, console, read_file, uow
 from hustings.cli.options import parse_day
 from hustings.domain.errors import NotFound
 from hustings.domain.record import Tenure, holder_on
 from hustings.services import record_store
-from hustings.services.commands import Context
 
 record_app = typer.Typer(help="The organisation's record: who led it and how each was chosen.",
                          no_args_is_help=True)
@@ -41,7 +40,7 @@ def import_command(
     Example: hustings record import 2001.txt 2002.txt 2003.txt
     """
     contents = [(str(path), read_file(path)) for path in files]
-    for item in record_store.import_records(uow(ctx), contents, Context(actor="cli"),
+    for item in record_store.import_records(uow(ctx), contents, acting(ctx),
                                             organisation):
         done = "imported" if item.changed else "unchanged"
         console.print(f"{done} {item.slug} ({item.title}) from {item.source} → "

@@ -7,12 +7,13 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from hustings.cli.context import console, read_file, uow
+from hustings.cli.context import acting, console, read_file, signer, uow
 from hustings.domain.double_entry import Reconciliation
-from hustings.domain.errors import InvalidInput, Problem
+from hustings.domain.errors import InvalidInput, PermissionDenied, Problem
 from hustings.domain.polling import TallySheet
 from hustings.services.commands import Context
 from hustings.services.elections import INITIAL_POLL
+from hustings.services.identity import Signer
 from hustings.services.queries import get_election, precinct_statuses
 from hustings.services.tallies import enter_tally, import_tallies
 
@@ -24,17 +25,30 @@ def import_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slu
                file: Path = typer.Argument(..., help="CSV: precinct,registered,ballots_cast,"
                                                      "<candidates...>,blank,invalid."),
                poll: str = typer.Option(INITIAL_POLL, help="Poll the sheets belong to."),
-               clerk: str = typer.Option("cli", help="Who entered the sheets."),
+               clerk: str = typer.Option(None, help="Optional check: must be the user you run "
+                                         "as (--user), who is the clerk."),
                reason: str = typer.Option(None, help="Reason, when this corrects earlier "
                                           "entries.")) -> None:
-    """Import precinct tally sheets from CSV as one clerk's entries.
+    """Import precinct tally sheets from CSV as your entries (you, --user, are the clerk).
 
-    A sheet counts once a second clerk has entered the same figures.
-    Example: hustings tally import labor-2002 examples/israeli-labor/tally-2002.csv --clerk ana
+    A sheet counts once a second clerk, another user, has entered the same figures.
+    Example: hustings tally import labor-2002 examples/israeli-labor/tally-2002.csv
+    (with HUSTINGS_USER=clerk-dana, or hustings --user clerk-dana tally import ...)
     """
-    n = import_tallies(uow(ctx), election, read_file(file), str(file), Context(actor=clerk),
+    who = as_clerk(ctx, clerk)
+    n = import_tallies(uow(ctx), election, read_file(file), str(file), who,
                        poll=poll, reason=reason)
-    console.print(f"stored {n} tally sheet entries by {clerk} for {election} ({poll})")
+    console.print(f"stored {n} tally sheet entries by {who.actor} for {election} ({poll})")
+
+
+def as_clerk(ctx: typer.Context, clerk: str | None) -> Context:
+    """The clerk is the authenticated user; --clerk may only repeat that name."""
+    me: Signer = signer(ctx)
+    if clerk is not None and clerk != me.username:
+        raise PermissionDenied(f"--clerk {clerk} is not you ({me.username}): the clerk of a "
+                               "sheet is the user who enters it; the second entry must be "
+                               f"made by {clerk} signing in as themselves")
+    return acting(ctx)
 
 
 @tally_app.command("enter")
@@ -49,7 +63,7 @@ def enter_cmd(
     blank: int = typer.Option(..., prompt=True),
     invalid: int = typer.Option(..., prompt=True),
     poll: str = typer.Option(INITIAL_POLL, help="Poll the sheet belongs to."),
-    clerk: str = typer.Option("cli", help="Who entered the sheet."),
+    clerk: str = typer.Option(None, help="Optional check: must be the user you run as."),
     reason: str = typer.Option(None, help="Reason, when this corrects an earlier entry."),
 ) -> None:
     """Enter one precinct's tally sheet, by flags or at the prompts.
@@ -58,6 +72,7 @@ def enter_cmd(
     --votes mitzna=30 --votes ben-eliezer=20 --votes ramon=8 --blank 1 --invalid 1
     """
     factory = uow(ctx)
+    who = as_clerk(ctx, clerk)
     counts: dict[str, int] = {}
     if votes:
         for item in votes:
@@ -69,8 +84,8 @@ def enter_cmd(
         for c in get_election(factory, election).candidates:
             counts[c.key] = typer.prompt(f"votes for {c.name} ({c.key})", type=int)
     sheet = TallySheet(poll, precinct, registered, ballots_cast, counts, blank, invalid)
-    status = enter_tally(factory, election, sheet, Context(actor=clerk), reason)
-    console.print(f"sheet of {precinct} for {election} ({poll}) by {clerk}: {status}")
+    status = enter_tally(factory, election, sheet, who, reason)
+    console.print(f"sheet of {precinct} for {election} ({poll}) by {who.actor}: {status}")
 
 
 @tally_app.command("status")

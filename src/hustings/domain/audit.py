@@ -29,16 +29,36 @@ class AuditEntry:
     payload: str  # canonical JSON of the command's payload
     prev_hash: str
     hash: str
+    version: int = 1  # the command's version: replays run the handler of that version
+    key_id: str = ""  # the actor's signing key (see services.identity.key_id)
+    signature: str = ""  # hex Ed25519 signature by that key over signed_bytes()
+
+    def signed_bytes(self) -> bytes:
+        """The canonical bytes the hash covers and the actor signs."""
+        return entry_bytes(self.seq, self.at, self.actor, self.command, self.payload,
+                           self.prev_hash, self.version, self.key_id)
 
     def expected_hash(self) -> str:
-        return entry_hash(self.seq, self.at, self.actor, self.command, self.payload, self.prev_hash)
+        return sha256_hex(self.signed_bytes())
 
 
-def entry_hash(seq: int, at: datetime, actor: str, command: str, payload: str, prev: str) -> str:
+def entry_bytes(seq: int, at: datetime, actor: str, command: str, payload: str, prev: str,
+                version: int = 1, key_id: str = "") -> bytes:
+    """The previous hash and this entry's canonical fields, as signed and hashed."""
+    body = canonical_json({"seq": seq, "at": utc_iso(at), "actor": actor, "command": command,
+                           "payload": payload, "version": version, "key_id": key_id})
+    return (prev + "\n" + body).encode("utf-8")
+
+
+def entry_hash(seq: int, at: datetime, actor: str, command: str, payload: str, prev: str,
+               version: int = 1, key_id: str = "") -> str:
     """SHA-256 over the previous hash and this entry's canonical fields."""
-    body = canonical_json({"seq": seq, "at": utc_iso(at), "actor": actor,
-                           "command": command, "payload": payload})
-    return sha256_hex((prev + "\n" + body).encode("utf-8"))
+    return sha256_hex(entry_bytes(seq, at, actor, command, payload, prev, version, key_id))
+
+
+def naive_utc(at: datetime) -> datetime:
+    """A timestamp as naive UTC, whatever the database handed back (for ordering)."""
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo is not None else at
 
 
 def utc_iso(at: datetime) -> str:

@@ -14,6 +14,12 @@ class Role(enum.StrEnum):
 
 @dataclass(frozen=True)
 class User:
+    """An account. `password_hash` holds the sealed signing key (see services.identity), which
+    only the password opens; `credential_sig` is the user's own signature over it."""
+
     username: str
     role: Role
     password_hash: str = ""
+    public_key: str = ""  # hex Ed25519 verify key, as registered in the log
+    disabled: bool = False
+    credential_sig: str = ""

@@ -8,19 +8,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from hustings.domain.audit import GENESIS, AuditEntry, sha256_hex, utc_iso
+from hustings.domain.audit import GENESIS, AuditEntry, naive_utc, sha256_hex, utc_iso
 from hustings.domain.errors import HustingsError
+from hustings.domain.users import User
 from hustings.services import (  # noqa: F401 - replay needs every command's handler registered
     disputes,
     elections,
+    identity,
     lifecycle,
     members,
     record_store,
     tallies,
     users,
 )
-from hustings.services.commands import HANDLERS, Context, append_audit
+from hustings.services.commands import Context, handler_for
 from hustings.services.ports import ScratchDatabase, UnitOfWorkFactory
+
+KEY_REGISTRATIONS = ("user.init", "user.add", "user.passwd")
 
 
 @dataclass
@@ -57,6 +61,80 @@ def check_chain(entries: Iterator[AuditEntry]) -> Verification:
     return report
 
 
+def check_signatures(entries: list[AuditEntry], accounts: list[User]) -> list[str]:
+    """Each entry in time order and signed by the key registered for its actor at that point
+    in the log; keys registered with proof of possession, never shared by two users; each
+    stored account holding the key the log registered, its credential signed by that key."""
+    problems: list[str] = []
+    keys: dict[str, str] = {}  # username -> public key, as registered so far
+    disabled: set[str] = set()
+    last_at = None
+    for e in entries:
+        if problems:  # the first bad entry is named; what follows it cannot be trusted
+            return problems
+        where = f"log entry {e.seq} ({e.command} by {e.actor})"
+        if last_at is not None and naive_utc(e.at) < last_at:
+            problems.append(f"{where}: dated {utc_iso(e.at)}, before the entry preceding it "
+                            f"({last_at.isoformat()}): back-dated")
+        last_at = max(last_at, naive_utc(e.at)) if last_at else naive_utc(e.at)
+        try:
+            payload = json.loads(e.payload)
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            problems.append(f"{where}: the payload is not a JSON object")
+            continue
+        if e.command == "user.init":
+            if keys:
+                problems.append(f"{where}: a first administrator after users were registered")
+            signer_key = payload.get("public_key", "")
+        else:
+            signer_key = keys.get(e.actor, "")
+            if not signer_key:
+                problems.append(f"{where}: {e.actor!r} has no key registered in the log "
+                                "before this entry")
+                continue
+            if e.actor in disabled:
+                problems.append(f"{where}: {e.actor!r} was disabled before this entry")
+        if not e.signature:
+            problems.append(f"{where}: not signed")
+            continue
+        if e.key_id != identity.key_id(signer_key) or not identity.valid_signature(
+                signer_key, e.signed_bytes(), e.signature):
+            problems.append(f"{where}: the signature does not verify with the key registered "
+                            f"for {e.actor} (actor or content changed, or signed by another "
+                            "key)")
+            continue
+        if e.command in KEY_REGISTRATIONS and "proof" in payload:
+            name, public_key = str(payload.get("username")), str(payload.get("public_key"))
+            if not identity.valid_signature(public_key, identity.registration_bytes(
+                    name, payload.get("role", ""), public_key), payload["proof"]):
+                problems.append(f"{where}: the key registered for {name!r} has no valid proof "
+                                "of possession")
+            owners = [u for u, k in keys.items() if k == public_key and u != name]
+            if owners:
+                problems.append(f"{where}: the key registered for {name} is also {owners[0]}'s: "
+                                "one person could enter both sides of a tally sheet")
+            keys[name] = public_key
+        if e.command == "user.disable":
+            disabled.add(str(payload.get("username")))
+    if problems:
+        return problems
+    for user in accounts:
+        registered = keys.get(user.username)
+        if registered is None:
+            problems.append(f"user {user.username!r}: not registered by any log entry")
+        elif user.public_key != registered:
+            problems.append(f"user {user.username!r}: the stored public key is not the one the "
+                            "log registered (replaced)")
+        elif not identity.valid_signature(
+                registered, identity.credential_bytes(user.username, user.password_hash),
+                user.credential_sig):
+            problems.append(f"user {user.username!r}: the stored password credential is not "
+                            "signed by the user's key (password hash replaced)")
+    return problems
+
+
 def _blob_shas(payload: dict[str, Any]) -> list[str]:
     shas = [payload["sha256"]] if "sha256" in payload else []
     shas += [e["sha256"] for e in payload.get("evidence", [])]
@@ -69,6 +147,9 @@ def verify(uow_factory: UnitOfWorkFactory,
     with uow_factory() as live:
         entries = list(live.audit.entries())
         report = check_chain(iter(entries))
+        if not report.ok:
+            return report
+        report.problems.extend(check_signatures(entries, live.users.all()))
         if not report.ok:
             return report
         blobs: dict[str, bytes] = {}
@@ -88,10 +169,10 @@ def verify(uow_factory: UnitOfWorkFactory,
             with scratch.uow_factory() as uow:
                 for sha in _blob_shas(payload):
                     uow.blobs.put(blobs[sha])
-                handler = HANDLERS.get(entry.command)
+                handler = handler_for(entry.command, entry.version)
                 if handler is None:
                     report.problems.append(f"log entry {entry.seq}: unknown command "
-                                           f"{entry.command!r}")
+                                           f"{entry.command!r} version {entry.version}")
                     return report
                 ctx = Context(actor=entry.actor, now=entry.at)
                 try:
@@ -100,7 +181,7 @@ def verify(uow_factory: UnitOfWorkFactory,
                     report.problems.append(f"log entry {entry.seq} ({entry.command}) cannot be "
                                            f"replayed: {error}")
                     return report
-                append_audit(uow, entry.command, payload, ctx)
+                uow.audit.append(entry)
                 uow.commit()
         with scratch.uow_factory() as uow:
             rebuilt = uow.snapshot()
@@ -138,8 +219,10 @@ def export(uow_factory: UnitOfWorkFactory) -> Iterator[str]:
     with uow_factory() as uow:
         for e in uow.audit.entries():
             yield json.dumps({"seq": e.seq, "at": utc_iso(e.at), "actor": e.actor,
-                              "command": e.command, "payload": json.loads(e.payload),
-                              "prev_hash": e.prev_hash, "hash": e.hash}, ensure_ascii=False)
+                              "command": e.command, "version": e.version,
+                              "payload": json.loads(e.payload), "prev_hash": e.prev_hash,
+                              "hash": e.hash, "key_id": e.key_id, "signature": e.signature},
+                             ensure_ascii=False)
 
 
 def head(uow_factory: UnitOfWorkFactory) -> tuple[int, str]:

@@ -4,6 +4,12 @@
 re-vote of 26 December and the reversal of the winner; 2002 and 2003 follow; 2007 is decided
 in a runoff that the two-round rule opens itself. Every sheet is
 entered by two clerks, as the rules require.
+
+Its users: the administrator `returning-officer` and the clerks `clerk-dana` and `clerk-yossi`,
+all with the demo password (HUSTINGS_DEMO_PASSWORD, default `demo-password`). That password is
+published, so it is let through the password policy here, and only here (`policy=False`); a
+real installation's users are created with `hustings init --admin` and `hustings user add`,
+which apply it. Every entry the demo makes is signed by one of these three.
 """
 
 from __future__ import annotations
@@ -12,18 +18,40 @@ from datetime import date
 from pathlib import Path
 
 from hustings.services import disputes, elections, lifecycle, members, tallies
-from hustings.services.commands import Context
+from hustings.services.commands import as_user
+from hustings.services.identity import Signer
 from hustings.services.ports import UnitOfWorkFactory
+from hustings.services.users import authenticate, create_user, init_admin
 
 DEMO_SLUGS = ("labor-2001", "labor-2002", "labor-2003", "labor-2007")
-CLERKS = ("clerk-ana", "clerk-ben")
+ADMINISTRATOR = "returning-officer"
+CLERKS = ("clerk-dana", "clerk-yossi")
+DEFAULT_PASSWORD = "demo-password"
 VOIDED_2001 = ["NZR", "KSH", "DMN", "AKO"]  # illustrative: which precincts the ruling voided
 
 
-def build_demo(uow_factory: UnitOfWorkFactory, folder: Path, actor: str = "demo") -> list[str]:
+def demo_users(uow_factory: UnitOfWorkFactory, password: str) -> tuple[Signer, list[Signer]]:
+    """The demo's administrator and clerks, created on a database without users (signed in
+    with the demo password where they exist already)."""
+    with uow_factory() as uow:
+        existing = {u.username for u in uow.users.all()}
+    if existing:
+        admin = authenticate(uow_factory, ADMINISTRATOR, password)
+    else:
+        admin = init_admin(uow_factory, ADMINISTRATOR, password, policy=False)
+    clerks = []
+    for name in CLERKS:
+        if name not in existing:
+            create_user(uow_factory, name, password, "clerk", as_user(admin), policy=False)
+        clerks.append(authenticate(uow_factory, name, password))
+    return admin, clerks
+
+
+def build_demo(uow_factory: UnitOfWorkFactory, folder: Path,
+               password: str = DEFAULT_PASSWORD) -> list[str]:
     """Create, populate, count and certify the demo elections; returns their slugs."""
-    ctx = Context(actor=actor)
-    committee = Context(actor="election-committee")
+    admin, clerks = demo_users(uow_factory, password)
+    ctx = committee = as_user(admin)
 
     def read(name: str) -> bytes:
         return (folder / name).read_bytes()
@@ -32,9 +60,9 @@ def build_demo(uow_factory: UnitOfWorkFactory, folder: Path, actor: str = "demo"
         return f"{folder.name}/{name}"
 
     def sheets(slug: str, name: str, poll: str = "initial") -> None:
-        for clerk in CLERKS:
+        for clerk in clerks:
             tallies.import_tallies(uow_factory, slug, read(name), src(name),
-                                   Context(actor=clerk), poll=poll)
+                                   as_user(clerk), poll=poll)
 
     for slug in DEMO_SLUGS:
         name = f"{slug}.toml"
@@ -58,12 +86,12 @@ def build_demo(uow_factory: UnitOfWorkFactory, folder: Path, actor: str = "demo"
     number = disputes.file_dispute(
         uow_factory, "labor-2001", "initial", VOIDED_2001,
         "Alleged irregularities in the vote of 4 September in these precincts.",
-        Context(actor="ben-eliezer-campaign"),
-        [("evidence-2001-dispute.txt", read("evidence-2001-dispute.txt"))],
-        on=date(2001, 9, 6))  # illustrative: the seed gives no filing date
+        committee, [("evidence-2001-dispute.txt", read("evidence-2001-dispute.txt"))],
+        on=date(2001, 9, 6),  # illustrative: the seed gives no filing date
+        filed_by="ben-eliezer-campaign")
     disputes.rule(uow_factory, "labor-2001", number, "void-and-revote",
                   "Irregularities established; the vote in these precincts is void and is held "
-                  "again.", Context(actor="party-tribunal"), revote_day=date(2001, 12, 26),
+                  "again.", committee, revote_day=date(2001, 12, 26),
                   on=date(2001, 11, 1))
     sheets("labor-2001", "tally-2001-december-revote.csv", poll=f"revote-{number}")
     lifecycle.certify(uow_factory, "labor-2001", committee, on=date(2001, 12, 26))

@@ -17,17 +17,25 @@ from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
 def file_dispute(uow_factory: UnitOfWorkFactory, slug: str, poll: str, precincts: list[str],
                  complaint: str, ctx: Context,
-                 evidence: list[tuple[str, bytes]] | None = None, on: date | None = None) -> int:
-    """File a dispute (by ctx.actor); evidence files are stored with their SHA-256.
+                 evidence: list[tuple[str, bytes]] | None = None, on: date | None = None,
+                 filed_by: str | None = None) -> int:
+    """File a dispute; evidence files are stored with their SHA-256.
 
-    `on` is the day it was filed when that is not today (entering a paper record later).
+    `on` is the day it was filed when that is not today (entering a paper record later);
+    `filed_by` who complains, when an administrator records someone else's complaint (the
+    log entry is signed by ctx.actor either way).
     """
     if not complaint.strip():
         raise InvalidInput(Problem("the complaint is empty", "dispute", None, "complaint"))
+    if filed_by is not None and not (0 < len(filed_by.strip()) <= 200):
+        raise InvalidInput(Problem("1–200 characters", "dispute", None, "filed_by"))
     files = evidence or []
-    payload = {"election": slug, "poll": poll, "precincts": precincts, "complaint": complaint,
-               "evidence": [{"name": n, "sha256": sha256_hex(b)} for n, b in files],
-               "on": on.isoformat() if on else None}
+    payload: dict[str, Any] = {
+        "election": slug, "poll": poll, "precincts": precincts, "complaint": complaint,
+        "evidence": [{"name": n, "sha256": sha256_hex(b)} for n, b in files],
+        "on": on.isoformat() if on else None}
+    if filed_by is not None:
+        payload["filed_by"] = filed_by.strip()
     return run(uow_factory, "dispute.file", payload, ctx,  # type: ignore[no-any-return]
                blobs=tuple(b for _, b in files))
 
@@ -44,7 +52,8 @@ def _file(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> int:
     filed = payload.get("on")
     filed_at = datetime.combine(date.fromisoformat(filed), time()) if filed else ctx.time
     uow.disputes.add(slug, Dispute(
-        number, ctx.actor, filed_at, poll.key, tuple(payload["precincts"]), payload["complaint"],
+        number, payload.get("filed_by") or ctx.actor, filed_at, poll.key,
+        tuple(payload["precincts"]), payload["complaint"],
         tuple(Evidence(e["name"], e["sha256"]) for e in payload["evidence"])))
     return number
 
@@ -52,7 +61,12 @@ def _file(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> int:
 def rule(uow_factory: UnitOfWorkFactory, slug: str, dispute: int, decision: str, reasons: str,
          ctx: Context, precincts: list[str] | None = None, revote_day: date | None = None,
          on: date | None = None) -> Ruling:
-    """Rule on a dispute (by ctx.actor) and apply the decision to the count."""
+    """Rule on a dispute (by ctx.actor) and apply the decision to the count.
+
+    A ruling gives its reasons."""
+    if not reasons.strip():
+        raise InvalidInput(Problem("give the reasons for the ruling", "ruling", None,
+                                   "reasons"))
     try:
         Decision(decision)
     except ValueError:

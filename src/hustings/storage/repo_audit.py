@@ -41,7 +41,8 @@ class SqlAuditRepo:
     def append(self, entry: AuditEntry) -> None:
         self.conn.execute(t.audit_log.insert().values(
             seq=entry.seq, at=entry.at, actor=entry.actor, command=entry.command,
-            payload=entry.payload, prev_hash=entry.prev_hash, hash=entry.hash))
+            payload=entry.payload, prev_hash=entry.prev_hash, hash=entry.hash,
+            version=entry.version, key_id=entry.key_id, signature=entry.signature))
 
     def after(self, seq: int, limit: int) -> list[AuditEntry]:
         """Up to `limit` entries after `seq`, oldest first."""

@@ -22,8 +22,9 @@ from sqlalchemy import JSON, Connection, Date, DateTime, LargeBinary, Table, sel
 from hustings.domain.audit import utc_iso
 from hustings.storage import tables as t
 
-EXCLUDED_TABLES = {"audit_log"}
-EXCLUDED_COLUMNS = {("users", "password_hash")}
+EXCLUDED_TABLES = {"audit_log", "web_sessions"}
+# credentials never enter the log (verify checks them by the user's own signature instead)
+EXCLUDED_COLUMNS = {("users", "password_hash"), ("users", "credential_sig")}
 
 Convert = Callable[[Any], Any]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -238,6 +239,9 @@ audit_log = Table(
     Column("payload", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
+    Column("version", Integer, nullable=False, server_default="1"),  # the command's version
+    Column("key_id", String(32), nullable=False, server_default=""),  # the actor's signing key
+    Column("signature", String(128), nullable=False, server_default=""),  # hex Ed25519
 )
 
 users = Table(
@@ -247,6 +251,18 @@ users = Table(
     Column("password_hash", String(300), nullable=False),
     Column("role", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("public_key", String(64), nullable=False, server_default=""),  # as in the log
+    Column("disabled", Boolean, nullable=False, server_default="0"),
+    Column("credential_sig", String(128), nullable=False, server_default=""),  # the user's own
+)
+
+web_sessions = Table(  # server-side web sessions; not logged, not part of the state verified
+    "web_sessions", metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the session id the cookie holds
+    Column("username", String(100), nullable=False, index=True),
+    Column("sealed_key", LargeBinary, nullable=False),  # signing key under the cookie's key
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
 )
 
 # -- the record: elections hustings did not run, imported from articles (issue 5) -------------

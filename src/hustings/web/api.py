@@ -14,13 +14,13 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from hustings.domain.polling import TallySheet
-from hustings.domain.users import User
 from hustings.formats.published_result import result_json
 from hustings.services import ballots as ballot_service
 from hustings.services import elections as election_service
 from hustings.services import members as member_service
 from hustings.services import results as results_service
 from hustings.services import tallies as tally_service
+from hustings.services.identity import Signer
 from hustings.services.queries import list_elections, sheet_standing
 from hustings.services.web_queries import election_facts
 from hustings.web import deps
@@ -59,7 +59,7 @@ router = APIRouter(prefix="/api", responses=ERRORS)
 admin = APIRouter(prefix="/api", responses=ERRORS, dependencies=deps.api_doors(deps.ADMINISTER))
 clerks = APIRouter(prefix="/api", responses=ERRORS,
                    dependencies=deps.api_doors(deps.ENTER_TALLIES))
-SignedIn = Annotated[User, Depends(deps.signed_in)]
+SignedIn = Annotated[Signer, Depends(deps.signed_in)]
 
 
 async def cached_json(request: Request, key: str, make: Callable[[], Any]) -> Response:
@@ -203,18 +203,16 @@ def post_session(request: Request, body: SignIn) -> SessionOut:
     if not request.headers.get("content-type", "").startswith("application/json"):
         raise WebError(415, "unsupported_media_type", "send the credentials as application/json")
     user = deps.sign_in_checked(request, body.username, body.password)
-    session = deps.session(request)
-    session.sign_in(user.username)
-    request.state.user = user
+    deps.start_session(request, user)
     return SessionOut(username=user.username, role=user.role.value,
-                      csrf_token=session.csrf_token())
+                      csrf_token=deps.session(request).csrf_token())
 
 
 @router.delete("/session", status_code=204, tags=["session"])
 def delete_session(request: Request) -> Response:
     """Sign out."""
     deps.check_csrf_header(request)
-    deps.session(request).sign_out()
+    deps.end_session(request)
     return Response(status_code=204)
 
 

@@ -11,9 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from hustings.domain.users import User
 from hustings.services import disputes as dispute_service
 from hustings.services import lifecycle
+from hustings.services.identity import Signer
 from hustings.services.queries import list_disputes
 from hustings.services.web_queries import office_holders, offices, person_record
 from hustings.web import deps
@@ -46,7 +46,7 @@ DISPUTE_BODY = {"requestBody": {"required": True, "content": {
 
 router = APIRouter(prefix="/api", responses=ERRORS)
 admin = APIRouter(prefix="/api", responses=ERRORS, dependencies=deps.api_doors(deps.ADMINISTER))
-SignedIn = Annotated[User, Depends(deps.signed_in)]
+SignedIn = Annotated[Signer, Depends(deps.signed_in)]
 
 
 @router.get("/elections/{slug}/disputes", response_model=list[DisputeOut], tags=["disputes"])

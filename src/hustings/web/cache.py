@@ -167,7 +167,7 @@ async def serve_cached(request: Request, key: str, make: Callable[[], Response])
 
     Only anonymous answers are kept; a hit costs no database query and no thread."""
     session = deps.session(request)
-    if session.username is not None or session.flash:
+    if session.token is not None or session.flash:
         def personal() -> Response:
             deps.current_user(request)
             return make()

@@ -15,7 +15,8 @@ def _secret_from_env() -> str:
 @dataclass(frozen=True)
 class WebConfig:
     secret_key: str = field(default_factory=_secret_from_env, repr=False)
-    session_max_age: int = 12 * 3600  # seconds a signed session stays valid
+    session_max_age: int = 12 * 3600  # seconds a session lasts after sign-in, at most
+    session_idle: int = 30 * 60  # seconds without a request after which a session ends
     signin_failures: int = 5  # failed sign-ins allowed per username and address...
     signin_window: float = 300.0  # ...within this many seconds
     max_upload_bytes: int = 256 * 1024 * 1024  # routes that take files

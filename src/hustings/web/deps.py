@@ -1,14 +1,16 @@
 """What handlers share: the services' unit of work, the signed-in user, and the doors every
 state-changing route passes (signed in, role, CSRF, then the input).
 
-Who may do what is decided here once: administrators everything, clerks tally sheets,
-observers nothing that changes data (`services.users.require_role` applies it); any signed-in
-role may read the administration pages.
+Who may do what is decided in services: `services.authz` authorises every command (web, API and
+command line alike); the role tuples here only open the doors early, so that a wrong role gets
+403 before its input is read. The signed-in user is a `Signer` resumed from the server-side
+session (services.sessions).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from fastapi import Depends, Request
@@ -16,12 +18,13 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from hustings.domain.errors import PermissionDenied
-from hustings.domain.users import Role, User
-from hustings.services.commands import Context
+from hustings.domain.users import Role
+from hustings.services.commands import Context, as_user
+from hustings.services.identity import Signer
 from hustings.services.ports import UnitOfWorkFactory
 from hustings.services.queries import get_election
+from hustings.services.sessions import SessionPolicy, close_session, open_session, resume_session
 from hustings.services.users import authenticate, require_role
-from hustings.services.web_queries import find_user
 from hustings.web.config import WebConfig
 from hustings.web.errors import WebError
 from hustings.web.security import CSRF_FIELD, CSRF_HEADER, RateLimiter, Session
@@ -48,16 +51,19 @@ def session(request: Request) -> Session:
     return value
 
 
-def current_user(request: Request) -> User | None:
-    """The signed-in user (looked up once per request), or None."""
+def current_user(request: Request) -> Signer | None:
+    """The signed-in user (resumed once per request from the server-side session), or None."""
     if "user" not in request.state._state:
-        name = session(request).username
-        request.state.user = find_user(uow(request), name) if name else None
-    user: User | None = request.state.user
+        token = session(request).token
+        web = config(request)
+        policy = SessionPolicy(idle=timedelta(seconds=web.session_idle),
+                               absolute=timedelta(seconds=web.session_max_age))
+        request.state.user = resume_session(uow(request), token, policy) if token else None
+    user: Signer | None = request.state.user
     return user
 
 
-def user(request: Request) -> User:
+def user(request: Request) -> Signer:
     """The signed-in user of a route behind the doors (they have checked it)."""
     found = current_user(request)
     if found is None:
@@ -65,8 +71,31 @@ def user(request: Request) -> User:
     return found
 
 
-def actor(user: User) -> Context:
-    return Context(actor=user.username)
+def authorise(request: Request, allowed: tuple[Role, ...]) -> Signer:
+    """The user if their role allows the action; PermissionDenied (401/403) otherwise."""
+    signed: Signer = require_role(current_user(request), *allowed)
+    return signed
+
+
+def actor(user: Signer) -> Context:
+    """The command context of the signed-in user, who signs what the command logs."""
+    return as_user(user)
+
+
+def start_session(request: Request, user: Signer) -> None:
+    """A new server-side session (a new id: rotated at every sign-in) and a new CSRF token."""
+    old = session(request).token
+    if old:
+        close_session(uow(request), old)
+    session(request).sign_in(open_session(uow(request), user))
+    request.state.user = user
+
+
+def end_session(request: Request) -> None:
+    """Sign out: the server-side session ends, so the old cookie is refused everywhere."""
+    close_session(uow(request), session(request).token)
+    session(request).sign_out()
+    request.state.user = None
 
 
 def check_csrf(request: Request, submitted: str | None) -> None:
@@ -83,7 +112,7 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def sign_in_checked(request: Request, username: str, password: str) -> User:
+def sign_in_checked(request: Request, username: str, password: str) -> Signer:
     """authenticate() behind the sign-in rate limit (per username and client address)."""
     limiter: RateLimiter = request.app.state.signin_limiter
     key = f"{username.casefold()}|{client_address(request)}"
@@ -112,7 +141,7 @@ def election_exists(request: Request, slug: str) -> None:
 # `Depends(signed_in)`, which FastAPI resolves once per request.
 
 
-def signed_in(request: Request) -> User:
+def signed_in(request: Request) -> Signer:
     """Door 1: a signed-in user, or PermissionDenied (401 for anonymous visitors)."""
     return require_role(current_user(request), *Role)
 

@@ -17,13 +17,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from hustings.domain.errors import HustingsError, InvalidInput, PermissionDenied, Problem
 from hustings.domain.polling import TallySheet
-from hustings.domain.users import Role, User
+from hustings.domain.users import Role
 from hustings.services import ballots as ballot_service
 from hustings.services import elections as election_service
 from hustings.services import members as member_service
 from hustings.services import results as results_service
 from hustings.services import tallies as tally_service
 from hustings.services.elections import INITIAL_POLL
+from hustings.services.identity import Signer
 from hustings.services.queries import list_elections, sheet_standing
 from hustings.services.web_queries import bodies, election_facts
 from hustings.web import deps, views
@@ -48,7 +49,7 @@ def _safe_next(target: str | None) -> str:
     return "/admin"
 
 
-def _can(user: User, allowed: tuple[Role, ...]) -> bool:
+def _can(user: Signer, allowed: tuple[Role, ...]) -> bool:
     return user.role is Role.ADMINISTRATOR or user.role in allowed
 
 
@@ -77,8 +78,8 @@ async def signin(request: Request) -> Response:
         state = FormState(values, general=[_("Too many failed sign-ins. Wait a few minutes "
                                              "and try again.")])
         return render(request, "signin.html", {"form": state}, status=exc.status)
+    await run_in_threadpool(deps.start_session, request, user)
     session = deps.session(request)
-    session.sign_in(user.username)
     session.set_flash(_("Signed in as %(name)s.") % {"name": user.username})
     return RedirectResponse(values["next"], status_code=303)
 
@@ -87,7 +88,7 @@ async def signin(request: Request) -> Response:
 async def signout(request: Request) -> Response:
     form = await request.form()
     deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
-    deps.session(request).sign_out()
+    await run_in_threadpool(deps.end_session, request)
     return RedirectResponse("/", status_code=303)
 
 
@@ -122,7 +123,7 @@ class Upload:
     """One upload form: its page, the roles it needs and the service it feeds."""
 
     def __init__(self, template: str, allowed: tuple[Role, ...], default_name: str,
-                 run: Callable[[Request, User, bytes, str, dict[str, str]], Any],
+                 run: Callable[[Request, Signer, bytes, str, dict[str, str]], Any],
                  done: Callable[[Request, Any, dict[str, str]], tuple[str, str]]):
         self.template, self.allowed, self.default_name = template, allowed, default_name
         self.run, self.done = run, done
@@ -163,7 +164,7 @@ class Upload:
         return RedirectResponse(target, status_code=303)
 
 
-def _create_election(request: Request, user: User, data: bytes, source: str,
+def _create_election(request: Request, user: Signer, data: bytes, source: str,
                      values: dict[str, str]) -> Any:
     return election_service.create_election(deps.uow(request), as_text(data, source), source,
                                             deps.actor(user))
@@ -190,7 +191,7 @@ async def new_election(request: Request) -> Response:
     return await NEW_ELECTION.post(request, {})
 
 
-def _import_members(request: Request, user: User, data: bytes, source: str,
+def _import_members(request: Request, user: Signer, data: bytes, source: str,
                     values: dict[str, str]) -> Any:
     body = values.get("body", "")
     if not body:
@@ -219,19 +220,19 @@ async def members_import(request: Request) -> Response:
     return await MEMBERS.post(request, {"bodies": found})
 
 
-def _import_precincts(request: Request, user: User, data: bytes, source: str,
+def _import_precincts(request: Request, user: Signer, data: bytes, source: str,
                       values: dict[str, str]) -> Any:
     return election_service.import_precincts(deps.uow(request), values["slug"], data, source,
                                              deps.actor(user))
 
 
-def _import_tallies(request: Request, user: User, data: bytes, source: str,
+def _import_tallies(request: Request, user: Signer, data: bytes, source: str,
                     values: dict[str, str]) -> Any:
     return tally_service.import_tallies(deps.uow(request), values["slug"], data, source,
                                         deps.actor(user))
 
 
-def _import_ballots(request: Request, user: User, data: bytes, source: str,
+def _import_ballots(request: Request, user: Signer, data: bytes, source: str,
                     values: dict[str, str]) -> Any:
     return ballot_service.import_ballots(deps.uow(request), values["slug"], data, source,
                                          deps.actor(user))

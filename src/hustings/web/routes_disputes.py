@@ -154,8 +154,6 @@ async def rule(request: Request, slug: str, number: int) -> Response:
     on = parse_day(values, "on", problems)
     if not values.get("decision"):
         problems.append(Problem("choose a decision", "form", None, "decision"))
-    if not values.get("reasons", "").strip():
-        problems.append(Problem("give the reasons for the ruling", "form", None, "reasons"))
     status = 422
     if not problems:
         try:

@@ -1,4 +1,5 @@
-"""Sessions in signed cookies, CSRF tokens, sign-in rate limiting and security headers."""
+"""Session cookies (signed; they carry the server-side session token), CSRF tokens,
+sign-in rate limiting and security headers."""
 
 from __future__ import annotations
 
@@ -37,9 +38,10 @@ SECURITY_HEADERS = (
 
 @dataclass
 class Session:
-    """What the cookie holds: the signed-in username, the CSRF token and a one-shot notice."""
+    """What the cookie holds: the server-side session's token (id and key, see
+    services.sessions), the CSRF token and a one-shot notice."""
 
-    username: str | None = None
+    token: str | None = None
     csrf: str | None = None
     flash: str | None = None
     dirty: bool = False
@@ -56,13 +58,14 @@ class Session:
             return False
         return hmac.compare_digest(self.csrf.encode(), submitted.encode())
 
-    def sign_in(self, username: str) -> None:
-        """A new token on every sign-in, so a token planted before it is worthless."""
-        self.username, self.csrf, self.dirty = username, None, True
+    def sign_in(self, token: str) -> None:
+        """A new session and a new CSRF token on every sign-in, so neither a session id nor a
+        token planted before it is worth anything."""
+        self.token, self.csrf, self.dirty = token, None, True
         self.csrf_token()
 
     def sign_out(self) -> None:
-        self.username, self.csrf, self.flash, self.dirty = None, None, None, True
+        self.token, self.csrf, self.flash, self.dirty = None, None, None, True
 
     def set_flash(self, message: str) -> None:
         self.flash, self.dirty = message, True
@@ -90,16 +93,16 @@ class SessionCodec:
             return Session(dirty=True)  # replace a forged or expired cookie
         if not isinstance(data, dict):
             return Session(dirty=True)
-        return Session(username=_text(data.get("u")), csrf=_text(data.get("c")),
+        return Session(token=_text(data.get("s")), csrf=_text(data.get("c")),
                        flash=_text(data.get("f")))
 
     def dump(self, session: Session) -> str:
-        return self.serializer.dumps({"u": session.username, "c": session.csrf,
+        return self.serializer.dumps({"s": session.token, "c": session.csrf,
                                       "f": session.flash})
 
     def set_cookie_header(self, session: Session, secure: bool) -> str:
         flags = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
-        if session.username is None and session.csrf is None and session.flash is None:
+        if session.token is None and session.csrf is None and session.flash is None:
             return f"{COOKIE}=; Max-Age=0{flags}"
         return f"{COOKIE}={self.dump(session)}{flags}"
 

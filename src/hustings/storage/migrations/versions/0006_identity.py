@@ -19,10 +19,28 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    """Upgrade schema."""
-    pass
+    """Signed log entries (command version, key id, signature); users' keys and state."""
+    with op.batch_alter_table("audit_log") as batch:
+        batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
+        batch.add_column(sa.Column("key_id", sa.String(length=32), nullable=False,
+                                   server_default=""))
+        batch.add_column(sa.Column("signature", sa.String(length=128), nullable=False,
+                                   server_default=""))
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("public_key", sa.String(length=64), nullable=False,
+                                   server_default=""))
+        batch.add_column(sa.Column("disabled", sa.Boolean(), nullable=False,
+                                   server_default="0"))
+        batch.add_column(sa.Column("credential_sig", sa.String(length=128), nullable=False,
+                                   server_default=""))
 
 
 def downgrade() -> None:
-    """Downgrade schema."""
-    pass
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("credential_sig")
+        batch.drop_column("disabled")
+        batch.drop_column("public_key")
+    with op.batch_alter_table("audit_log") as batch:
+        batch.drop_column("signature")
+        batch.drop_column("key_id")
+        batch.drop_column("version")

@@ -19,10 +19,19 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    """Upgrade schema."""
-    pass
+    """Server-side web sessions: sign-out, password change and disabling a user end them."""
+    op.create_table(
+        "web_sessions",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("username", sa.String(length=100), nullable=False),
+        sa.Column("sealed_key", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_web_sessions")),
+    )
+    op.create_index(op.f("ix_web_sessions_username"), "web_sessions", ["username"])
 
 
 def downgrade() -> None:
-    """Downgrade schema."""
-    pass
+    op.drop_index(op.f("ix_web_sessions_username"), table_name="web_sessions")
+    op.drop_table("web_sessions")
