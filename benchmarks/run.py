@@ -30,6 +30,8 @@ SECTIONS = {  # name: (script and arguments, quick arguments, section file)
             ["--requests", "1000", "--watchers", "200"], "benchmarks-web.md"),
     "crypto": (["bench_crypto.py"], ["--sample", "100", "--ballots", "1000"],
                "benchmarks-crypto.md"),
+    "ballots": (["bench_ballots.py"], ["--ballots", "200000", "--runs", "1"],
+                "benchmarks-ballots.md"),
 }
 
 
