@@ -273,3 +273,35 @@ def test_one_import_matched_by_another_clerks_paper_count(uow_factory: Any) -> N
     )
     result = published_result(uow_factory, slug)
     assert result["precincts"]["reporting"] == 1 and result["ballots_cast"] == 90
+
+
+def _nist(rows: list[tuple[str, list[str]]]) -> bytes:
+    """A NIST SP 1500-103 JSON CVR report: one CVR per (BallotStyleUnitId, ranking)."""
+    names = [n for _, n in CANDIDATES]
+    entries = []
+    for unit, ranking in rows:
+        marks = [{"ContestSelectionId": f"s{names.index(n)}",
+                  "SelectionPosition": [{"Rank": r + 1}]} for r, n in enumerate(ranking)]
+        entries.append({"CurrentSnapshotId": "now", "BallotStyleUnitId": unit, "CVRSnapshot": [
+            {"@id": "now", "CVRContest": [{"ContestId": "k", "CVRContestSelection": marks}]}]})
+    report = {"Election": [{"Candidate": [{"@id": f"c{i}", "Name": n}
+                                          for i, n in enumerate(names)],
+                            "Contest": [{"@id": "k", "ContestSelection": [
+                                {"@id": f"s{i}", "CandidateIds": [f"c{i}"]}
+                                for i in range(len(names))]}]}],
+              "CVR": entries}
+    return json.dumps(report).encode()
+
+
+def test_a_nist_cvr_file_is_split_by_ballot_style_unit(uow_factory: Any) -> None:
+    slug = irv(uow_factory)
+    rows = [(p, r) for p, r, n in BALLOTS for _ in range(n)]
+    data = _nist(rows)
+    for i in range(2):
+        done = ballots.import_ballots(uow_factory, slug, data, "cvr.json", clerk(uow_factory, i))
+    assert done.ballots == {"N": 90, "S": 90} and set(done.status.values()) == {"accepted"}
+    assert published_result(uow_factory, slug)["winners"] == ["Bob Baker"]
+    with pytest.raises(InvalidInput, match="unknown precinct 'X'") as caught:
+        ballots.import_ballots(uow_factory, slug, _nist([("X", ["Alice Able"])]), "x.json",
+                               clerk(uow_factory, 2))
+    assert caught.value.problems[0].source == "x.json"

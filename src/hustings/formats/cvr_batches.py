@@ -161,3 +161,29 @@ def _precinct_lines(data: bytes, column: int, source: str, field: str) -> dict[s
             fail("a ballot without a precinct", source, line, field)
         lines[code] = min(line, lines.get(code, line))
     return lines
+
+
+def split_nist_by_precinct(data: bytes, source: str) -> list[PrecinctBallots]:
+    """A NIST SP 1500-103 CVR file (JSON or XML), one profile per `BallotStyleUnitId`
+    (the precinct or its portion); a CVR without one is an error naming the file."""
+    import tempfile
+
+    from hustings.domain.errors import InvalidInput, Problem
+    from hustings.formats.cvr_nist import read_nist_cvr_by_precinct
+    from hustings.formats.cvr_nist_xml import read_nist_xml_cvr_by_precinct
+
+    xml = data.lstrip()[:1] == b"<"
+    with tempfile.NamedTemporaryFile(suffix=".xml" if xml else ".json") as handle:
+        handle.write(data)
+        handle.flush()
+        read = read_nist_xml_cvr_by_precinct if xml else read_nist_cvr_by_precinct
+        try:
+            _, parts = read(handle.name)
+        except InvalidInput as error:  # name the user's file, not the temporary copy
+            raise InvalidInput([Problem(p.message, source, p.line, p.field)
+                                for p in error.problems]) from None
+    if "" in parts and parts[""].total:
+        fail("a CVR without a BallotStyleUnitId (its precinct): name the precinct instead",
+             source, None, "BallotStyleUnitId")
+    return [PrecinctBallots(code, profile, None) for code, profile in parts.items()
+            if code and profile.total]

@@ -26,6 +26,7 @@ from hustings.formats.cvr_batches import (
     precinct_column,
     read_ballot_bytes,
     split_by_precinct,
+    split_nist_by_precinct,
 )
 from hustings.services.commands import Context, command, run
 from hustings.services.count import count_election
@@ -78,7 +79,10 @@ def _read(data: bytes, source: str, precinct: str | None, fmt: str) -> list[Prec
     if precinct is not None:
         read = read_ballot_bytes(data, source, fmt)
         return [PrecinctBallots(precinct, read.profile, None)]
-    if fmt in ("auto", "csv") and data.lstrip()[:1] not in (b"{", b"<") \
+    head = data.lstrip()[:1]
+    if fmt in ("auto", "nist") and head in (b"{", b"<"):
+        return split_nist_by_precinct(data, source)  # by BallotStyleUnitId
+    if fmt in ("auto", "csv") and head not in (b"{", b"<") \
             and precinct_column(data, source) is not None:
         return split_by_precinct(data, source)
     raise InvalidInput(Problem("the file does not say which precinct each ballot was cast in "
