@@ -11,8 +11,8 @@ from pathlib import Path
 
 from hustings.bootstrap import Container, Settings
 from hustings.domain.users import Role, User
-from hustings.services.commands import Context
 from hustings.services.users import create_user
+from tests import identities as ids
 
 BLOB = 64 * 1024
 
@@ -49,7 +49,7 @@ def test_copies_taken_mid_transaction_open_to_all_or_nothing(sqlite_template: Pa
     container = Container(Settings(f"sqlite:///{db}"))
     try:
         factory = container.uow_factory
-        create_user(factory, "before", "correct horse battery", "clerk", Context(actor="t"))
+        create_user(factory, "before", ids.PASSWORD, "clerk", ids.ctx(factory))
         with container.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
 
@@ -72,6 +72,6 @@ def test_copies_taken_mid_transaction_open_to_all_or_nothing(sqlite_template: Pa
     finally:
         container.close()
 
-    assert _state(mid) == ("ok", 0, 1, ["before"])  # nothing of the open transaction
-    assert _state(after_rollback) == ("ok", 0, 1, ["before"])
-    assert _state(committed) == ("ok", 50, 1, ["before"])  # all of the committed one
+    assert _state(mid) == ("ok", 0, 2, ["before", "test-admin"])  # nothing of the open transaction
+    assert _state(after_rollback) == ("ok", 0, 2, ["before", "test-admin"])
+    assert _state(committed) == ("ok", 50, 2, ["before", "test-admin"])  # all of the committed one

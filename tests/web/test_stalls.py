@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hustings.web.config import WebConfig
+from tests import identities as ids
 from tests.web.conftest import SECRET, make_client
 from tests.web.seed import PASSWORD, SLUG, seed
 
@@ -82,7 +83,6 @@ def test_another_process_s_change_reaches_pages_and_live_watchers(
     """A change made outside the web process (as the CLI would) is noticed by the watcher
     thread, which wakes the election's live watchers once and expires the cached pages."""
     from hustings.domain.polling import TallySheet
-    from hustings.services.commands import Context
     from hustings.services.tallies import enter_tally
 
     with _client(container, uow_factory, 0.05) as client:
@@ -91,7 +91,7 @@ def test_another_process_s_change_reaches_pages_and_live_watchers(
         broadcaster = client.app.state.broadcaster  # type: ignore[attr-defined]
         before = broadcaster.generation(SLUG)
         enter_tally(uow_factory, SLUG, TallySheet("initial", "E", 6, 4, {
-            "adler": 1, "baptiste": 1, "chen": 1}, 1, 0), Context(actor="cli-clerk"))
+            "adler": 1, "baptiste": 1, "chen": 1}, 1, 0), ids.ctx(uow_factory, "clerk-cli"))
         deadline = time.monotonic() + 20  # a bounded wait, not a timing assertion
         while broadcaster.generation(SLUG) == before and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -20,7 +20,7 @@ DEFAULT_FOLDER = Path(__file__).resolve().parents[3] / "examples" / "israeli-lab
 
 def demo(ctx: typer.Context,
          folder: Path = typer.Option(DEFAULT_FOLDER, help="The demo's example files.")) -> None:
-    """Build the demo (2001, 2002 and 2003 Labor elections) into the database and show results.
+    """Build the demo (Labor 2001, 2002, 2003 and 2007) into the database and show results.
 
     Creates the users returning-officer (administrator), clerk-dana and clerk-yossi (clerks)
     with the password in $HUSTINGS_DEMO_PASSWORD (default: demo-password); every entry is

@@ -18,11 +18,12 @@ if TYPE_CHECKING:
 
 # top-level command -> (modules that register it, its one-line help), in `--help` order
 COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
-    "init": (("elections",), "Create or upgrade the database schema."),
+    "init": (("elections",), "Create or upgrade the database schema, and on a new database "
+             "its first administrator."),
     "results": (("results",), "Show an election's result: votes, percentages, turnout, "
                 "precincts, and the winner."),
-    "demo": (("demo",), "Build the demo (2001, 2002 and 2003 Labor elections) into the "
-             "database and print their results."),
+    "demo": (("demo",), "Build the demo (Labor 2001, 2002, 2003 and 2007) into the database "
+             "and show results."),
     "count": (("count",), "Count a ballot file and print the outcome, round by round."),
     "methods": (("count",), "List the counting methods, one line each; `hustings methods "
                 "NAME` shows its options."),
@@ -33,7 +34,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "members": (("members",), "Members of bodies (the electorates)."),
     "tally": (("tally",), "Precinct tally sheets."),
     "ballots": (("ballots",), "Precincts' ballots (cast vote records)."),
-    "user": (("users",), "Accounts for the administration site."),
+    "user": (("users",), "Accounts: who may change what, each with a signing key."),
     "dispute": (("integrity",), "Disputes and the rulings on them."),
     "log": (("integrity",), "The tamper-evident, hash-chained log of every change."),
     "record": (("record",), "The organisation's record: who led it and how each was chosen."),

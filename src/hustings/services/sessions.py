@@ -77,26 +77,28 @@ def resume_session(uow_factory: UnitOfWorkFactory, token: str | None,
         return None
     session_id, key = parts
     digest, at = _digest(session_id), now or _now()
-    with uow_factory() as uow:
+    with uow_factory() as uow:  # read without the writer lock; write below only when needed
         row = uow.sessions.get(digest)
         if row is None:
             return None
         username, sealed, created, last_seen = row
         user = uow.users.get(username)
-        expired = (at - naive_utc(created) > policy.absolute
-                   or at - naive_utc(last_seen) > policy.idle)
-        if expired or user is None or user.disabled:
+    expired = (at - naive_utc(created) > policy.absolute
+               or at - naive_utc(last_seen) > policy.idle)
+    if expired or user is None or user.disabled:
+        with uow_factory() as uow:
             uow.begin_write()
             uow.sessions.end(digest)
             uow.commit()
-            return None
-        try:
-            signing_key = SigningKey(SecretBox(key).decrypt(sealed))
-        except (CryptoError, ValueError):
-            return None
-        if identity.public_hex(signing_key) != user.public_key:
-            return None
-        if at - naive_utc(last_seen) > TOUCH_EVERY:
+        return None
+    try:
+        signing_key = SigningKey(SecretBox(key).decrypt(sealed))
+    except (CryptoError, ValueError):
+        return None
+    if identity.public_hex(signing_key) != user.public_key:
+        return None
+    if at - naive_utc(last_seen) > TOUCH_EVERY:
+        with uow_factory() as uow:
             uow.begin_write()
             uow.sessions.touch(digest, at)
             uow.commit()
