@@ -176,6 +176,19 @@ def test_the_same_clerk_twice_does_not_make_two_entries(uow_factory: Any) -> Non
             "Precinct",
         ),
         ([("N", ["Alice Able"], 121)], "121 ballots, but the frozen roll has 120", 2, "Precinct"),
+        (
+            [("N", ["Alice Able"], 2), (" ", ["Bob Baker"], 1), ("S", ["Bob Baker"], 1)],
+            "a ballot without a precinct",
+            3,
+            "Precinct",
+        ),
+        (
+            [("N", ["Alice Able"], 1), ("S", ["Bob Baker"], 1), (" X", ["Bob Baker"], 1),
+             ("X", ["Bob Baker"], 1)],
+            "unknown precinct 'X'",
+            4,
+            "Precinct",
+        ),
     ],
 )
 def test_bad_ballot_files_are_refused_whole(

@@ -1,9 +1,8 @@
 """Cast vote records for an election's precincts: read any ballot format from bytes, and split a
 CSV whose `Precinct` column says where each ballot was cast into one profile per precinct.
 
-Splitting is vectorised: the precinct column is read as if it were a first rank column, so the
-rankings array carries each ballot's precinct in column 0; identical rows are merged, and the
-sorted unique rows are cut into precincts where column 0 changes. No per-ballot Python loop.
+Splitting is the CSV reader's (`formats.cvr_csv.split_csv_cvr`): each ballot is tagged with its
+precinct, identical rows merged and cut per precinct; no per-ballot Python loop.
 """
 
 from __future__ import annotations
@@ -11,14 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
-from hustings.counting.profile import EMPTY, Profile, compress
+from hustings.counting.profile import Profile
 from hustings.formats.csv_text import csv_header
 from hustings.formats.cvr_abif import parse_abif
 from hustings.formats.cvr_blt import parse_blt
 from hustings.formats.cvr_common import BallotFile, fail
-from hustings.formats.cvr_csv import RANK_COLUMN, parse_csv_cvr
+from hustings.formats.cvr_csv import parse_csv_cvr, split_csv_cvr
 from hustings.formats.cvr_nist import parse_nist_cvr
 from hustings.formats.cvr_preflib import parse_preflib
 from hustings.formats.detect import EXTENSIONS, sniff
@@ -88,79 +85,20 @@ def precinct_column(data: bytes, source: str) -> int | None:
 def split_by_precinct(data: bytes, source: str) -> list[PrecinctBallots]:
     """A CSV CVR with a precinct column, one profile per precinct (in order of first line).
 
-    The profiles' candidates are the names found in the rank columns (every name is kept:
-    the caller checks them against the election's candidates)."""
+    The profiles' candidates are the names found in the file (every name is kept: the caller
+    checks them against the election's candidates); a ballot without a precinct is an error
+    on its line."""
     column = precinct_column(data, source)
     if column is None:
         fail("no Precinct column: name the precinct these ballots were cast in", source, 1)
-    head, _, body = data.partition(b"\n")
-    header = csv_header(head.decode("utf-8-sig"), source)
-    if not any(RANK_COLUMN.match(n) for i, n in enumerate(header) if i != column):
-        fail("no rank columns: the header must name rank1, rank2, …", source, 1)
-    lines = _precinct_lines(data, column, source, header[column])
-    # read the precinct as a first rank column: each unique row then carries its precinct
-    renamed = []
-    for i, name in enumerate(header):
-        match = RANK_COLUMN.match(name)
-        renamed.append("rank1" if i == column else
-                       f"rank{int(match.group(1)) + 1}" if match else name)
-    quoted = ",".join('"' + n.replace('"', '""') + '"' for n in renamed)
-    profile = parse_csv_cvr(quoted.encode("utf-8") + b"\n" + body, source=source).profile
-    names, rankings = profile.candidates, profile.rankings
-    if rankings.shape[0] == 0:
-        return []
-    first = rankings[:, 0]
-    rest = rankings[:, 1:]
-    used = np.unique(rest[rest >= 0])
-    candidates = tuple(names[int(i)] for i in used)
-    mapping = np.full(len(names), EMPTY, dtype=np.int32)
-    mapping[used] = np.arange(len(used), dtype=np.int32)
-    recoded = rest.copy()
-    marked = rest >= 0
-    recoded[marked] = mapping[rest[marked]]
-    order = np.argsort(first, kind="stable")
-    first, recoded, counts = first[order], recoded[order], profile.counts[order]
-    starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]])
-    ends = np.r_[starts[1:], len(first)]
-    out = []
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        code = names[int(first[start])]
-        part = compress(candidates, recoded[start:end], counts[start:end],
-                        profile.overvote_sets)
-        out.append(PrecinctBallots(code, part, lines.get(code)))
+    head = data.split(b"\n", 1)[0]
+    field = csv_header(head.decode("utf-8-sig"), source)[column]
+    _, parts, lines = split_csv_cvr(data, source=source, precinct_column=field.strip())
+    if "" in parts and parts[""].total:
+        fail("a ballot without a precinct", source, lines.get(""), field)
+    out = [PrecinctBallots(code, profile, lines.get(code)) for code, profile in parts.items()
+           if code and profile.total]
     return sorted(out, key=lambda p: (p.line or 0, p.precinct))
-
-
-def _precinct_lines(data: bytes, column: int, source: str, field: str) -> dict[str, int]:
-    """The first line each precinct code appears on; an empty code is an error there."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    name = f"f{column}"
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=[name],
-                column_types={name: pa.dictionary(pa.int32(), pa.string())},
-                strings_can_be_null=False))
-    except pa.ArrowInvalid as error:
-        fail(f"not a CSV table: {error}", source, None, field)
-    combined = table.column(0).combine_chunks()
-    if len(combined) == 0:
-        return {}
-    indices = np.asarray(combined.indices.to_numpy(zero_copy_only=False))
-    values = [str(v).strip() for v in combined.dictionary.to_pylist()]
-    found, first = np.unique(indices, return_index=True)
-    lines: dict[str, int] = {}
-    for index, row in zip(found.tolist(), first.tolist(), strict=True):
-        code = values[index]
-        line = int(row) + 2
-        if not code:
-            fail("a ballot without a precinct", source, line, field)
-        lines[code] = min(line, lines.get(code, line))
-    return lines
 
 
 def split_nist_by_precinct(data: bytes, source: str) -> list[PrecinctBallots]:

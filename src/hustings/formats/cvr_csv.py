@@ -93,8 +93,9 @@ def parse_csv_cvr(
 
 
 def read_csv_cvr_by_precinct(
-    path: Path | str,
+    path: Path | str | bytes,
     *,
+    source: str | None = None,
     precinct_column: str = "precinct",
     candidates: Sequence[str] | None = None,
     overvote: Iterable[str] = OVERVOTE_TOKENS,
@@ -104,32 +105,71 @@ def read_csv_cvr_by_precinct(
     """The whole file's ballots and a profile per precinct (the `precinct_column` column,
     matched case-insensitively; an empty cell is the precinct ""). Every profile has the
     file's candidates, so the per-precinct profiles add up to the whole."""
-    path = Path(path)
-    source = str(path)
-    reader = _CsvReader(path, source, candidates, overvote, skipped, write_in,
+    whole, parts, _ = split_csv_cvr(path, source=source, precinct_column=precinct_column,
+                                    candidates=candidates, overvote=overvote, skipped=skipped,
+                                    write_in=write_in)
+    return whole, parts
+
+
+def split_csv_cvr(
+    data: Path | str | bytes,
+    *,
+    source: str | None = None,
+    precinct_column: str = "precinct",
+    candidates: Sequence[str] | None = None,
+    overvote: Iterable[str] = OVERVOTE_TOKENS,
+    skipped: Iterable[str] = SKIPPED_TOKENS,
+    write_in: Iterable[str] = WRITE_IN_TOKENS,
+) -> tuple[BallotFile, dict[str, Profile], dict[str, int]]:
+    """`read_csv_cvr_by_precinct` for a path or the file's bytes, with the first line each
+    precinct code appears on (for errors that name where a precinct's ballots are).
+
+    The precinct is read as one more (leading) column of codes: each block's rows are tagged
+    with their precinct, compressed to unique rows, merged, and cut per precinct; no
+    per-ballot Python loop."""
+    if isinstance(data, str):
+        data = Path(data)
+    where = source if source is not None else str(data) if isinstance(data, Path) else "<csv>"
+    reader = _CsvReader(data, where, candidates, overvote, skipped, write_in,
                         precinct_column)
     codes: dict[str, int] = {}
+    first_row: dict[int, int] = {}
+    offset = 0
     tagged = []
     for columns, counts, precinct in reader.blocks(None):
         lookup = np.array([codes.setdefault(v, len(codes)) for v in
                            precinct.dictionary.to_pylist()] + [0], dtype=np.int32)
         index = pc.fill_null(precinct.indices, len(lookup) - 1).to_numpy(zero_copy_only=False)
         tag = lookup[index] if len(codes) else np.zeros(len(index), np.int32)
+        found, at = np.unique(tag, return_index=True)
+        for code, row in zip(found.tolist(), at.tolist(), strict=True):
+            first_row.setdefault(code, offset + row)
+        offset += len(tag)
         tagged.append(compress((), np.stack([tag, *columns], axis=1),
                                np.ones(len(tag), np.int64) if counts is None else counts))
     names = reader.order()
     whole_parts = [Profile((), p.rankings[:, 1:], p.counts) for p in tagged]
-    whole = BallotFile(_merge(names, whole_parts), source)
+    whole = BallotFile(_merge(names, whole_parts), where)
     merged = _merge(names, tagged) if tagged else None
     out: dict[str, Profile] = {}
+    lines: dict[str, int] = {}
     if merged is not None:
-        by_code = {code: name for name, code in codes.items()}
-        first = merged.rankings[:, 0]
+        spelled = sorted({name.strip() for name in codes} or {""})  # " P1" is "P1"
+        place = {name: i for i, name in enumerate(spelled)}
+        canonical = np.zeros(max(len(codes), 1), np.int32)
+        starts: dict[int, int] = {}
+        for name, code in codes.items():
+            canonical[code] = place[name.strip()]
+            if code in first_row:
+                row = first_row[code]
+                starts[place[name.strip()]] = min(row, starts.get(place[name.strip()], row))
+        first = canonical[merged.rankings[:, 0]]
         for code in np.unique(first).tolist():
             pick = first == code
-            out[by_code.get(code, "")] = compress(names, merged.rankings[pick, 1:],
-                                                   merged.counts[pick])
-    return whole, out
+            name = spelled[code]
+            out[name] = compress(names, merged.rankings[pick, 1:], merged.counts[pick])
+            lines[name] = starts.get(code, 0) + 2  # the header is line 1
+    return whole, out, lines
 
 
 def _merge(names: tuple[str, ...], parts: Sequence[Profile]) -> Profile:

@@ -10,6 +10,7 @@ mismatch that shows which rankings differ.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +29,12 @@ from hustings.formats.cvr_batches import (
     split_by_precinct,
     split_nist_by_precinct,
 )
+from hustings.formats.cvr_csv import WRITE_IN_TOKENS
 from hustings.services.commands import Context, command, run
 from hustings.services.count import count_election
 from hustings.services.elections import INITIAL_POLL
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 from hustings.services.tallies import accepted_returns, check_returns_open, returns_changed
-
-WRITE_IN_NAMES = ("uwi", "write-in", "undeclared write-in", "undeclared write-ins")
 
 
 @dataclass(frozen=True)
@@ -59,20 +59,35 @@ def import_ballots(uow_factory: UnitOfWorkFactory, election: str, data: bytes, s
 
 @command("ballots.import")
 def _import(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> BatchImport:
-    slug, source = payload["election"], payload["source"]
-    election = uow.elections.get(slug)
-    poll = uow.polls.get(slug, payload["poll"])
-    check_returns_open(uow, election, Returns.BALLOTS)
+    election, poll = _open_returns(uow, payload)
+    source, reason = payload["source"], payload.get("reason")
     data = uow.blobs.get(payload["sha256"])
     parts = _read(data, source, payload["precinct"], payload.get("format", "auto"))
     batches = _check(uow, election, poll, parts, source, ctx, payload["section"],
-                     payload.get("reason"), payload["sha256"], data)
-    before = accepted_returns(count_election(uow, slug))
-    uow.batches.add_many(slug, batches, ctx.actor, ctx.time, payload.get("reason"))
-    count = returns_changed(uow, election, poll, before, ctx, payload.get("reason"))
-    status = {p.code: p.status for r in count.rounds for p in r.precincts
-              if p.poll == poll.key and p.code in {b.precinct for b in batches}}
+                     reason, payload["sha256"], data)
+    status = _store_returns(uow, election, poll, ctx, reason, {b.precinct for b in batches},
+                            lambda: uow.batches.add_many(election.slug, batches, ctx.actor,
+                                                         ctx.time, reason))
     return BatchImport(poll.key, {b.precinct: b.ballots for b in batches}, status)
+
+
+def _open_returns(uow: UnitOfWork, payload: dict[str, Any]) -> tuple[Election, Poll]:
+    """The election and poll a return is for, once the election takes ballots now."""
+    election = uow.elections.get(payload["election"])
+    poll = uow.polls.get(election.slug, payload["poll"])
+    check_returns_open(uow, election, Returns.BALLOTS)
+    return election, poll
+
+
+def _store_returns(uow: UnitOfWork, election: Election, poll: Poll, ctx: Context,
+                   reason: str | None, codes: set[str],
+                   store: Callable[[], object]) -> dict[str, str]:
+    """Store a clerk's returns and settle what they change; each precinct's status after."""
+    before = accepted_returns(count_election(uow, election.slug))
+    store()
+    count = returns_changed(uow, election, poll, before, ctx, reason)
+    return {p.code: p.status for r in count.rounds for p in r.precincts
+            if p.poll == poll.key and p.code in codes}
 
 
 def _read(data: bytes, source: str, precinct: str | None, fmt: str) -> list[PrecinctBallots]:
@@ -118,7 +133,7 @@ def _check(uow: UnitOfWork, election: Election, poll: Poll, parts: list[Precinct
     names = dict.fromkeys(n for part in parts for n in part.profile.candidates)
     for name in names:
         if name.strip().casefold() not in spellings \
-                and name.strip().casefold() not in WRITE_IN_NAMES:
+                and name.strip().casefold() not in WRITE_IN_TOKENS:
             offset = data.find(name.encode("utf-8"))
             problems.append(Problem(
                 f"unknown candidate {name!r} (the election's: "
@@ -189,10 +204,8 @@ def confirm_ballots(uow_factory: UnitOfWorkFactory, election: str, precinct: str
 
 @command("ballots.confirm")
 def _confirm(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
-    slug, code = payload["election"], payload["precinct"]
-    election = uow.elections.get(slug)
-    poll = uow.polls.get(slug, payload["poll"])
-    check_returns_open(uow, election, Returns.BALLOTS)
+    election, poll = _open_returns(uow, payload)
+    slug, code, reason = election.slug, payload["precinct"], payload.get("reason")
     where = "ballot count"
     if code not in {p.code for p in uow.precincts.all(slug)}:
         raise InvalidInput(Problem(f"unknown precinct {code!r}", where, None, "precinct"))
@@ -206,13 +219,11 @@ def _confirm(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
                                    "ballots_cast"))
     mine = [e for e in uow.sheets.entries(slug, poll.key)
             if e.clerk == ctx.actor and e.sheet.precinct == code and e.voided_by is None]
-    if mine and not payload.get("reason"):
+    if mine and not reason:
         raise InvalidInput(Problem(f"{ctx.actor} already counted precinct {code!r}: a "
                                    "correction needs a reason (--reason)", where, None,
                                    "precinct"))
-    before = accepted_returns(count_election(uow, slug))
-    uow.sheets.add(slug, TallySheet(poll.key, code, registered, payload["ballots_cast"], {}),
-                   ctx.actor, ctx.time, payload.get("reason"))
-    count = returns_changed(uow, election, poll, before, ctx, payload.get("reason"))
-    return next((p.status for r in count.rounds for p in r.precincts
-                 if p.poll == poll.key and p.code == code), "stored")
+    sheet = TallySheet(poll.key, code, registered, payload["ballots_cast"], {})
+    status = _store_returns(uow, election, poll, ctx, reason, {code},
+                            lambda: uow.sheets.add(slug, sheet, ctx.actor, ctx.time, reason))
+    return status.get(code, "stored")

@@ -11,7 +11,7 @@ engine reports them. Per-precinct tables show first preferences.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
@@ -90,7 +90,11 @@ class RoundCount:
 class ElectionCount:
     election: Election
     rounds: tuple[RoundCount, ...]
-    method: Method = field(repr=False, default=None)  # type: ignore[assignment]
+
+    @property
+    def method(self) -> Method:
+        """The registered counting method the election declares."""
+        return get_method(self.election.method)
 
     @property
     def final(self) -> RoundCount:
@@ -217,7 +221,7 @@ def count_election(uow: UnitOfWork, slug: str) -> ElectionCount:
                 rec = reconcile(returns.sheet_entries(poll.key, code), election.sheet_entries)
             counted.append(PrecinctCount(code, precincts[code].name, poll.key, rec))
         rounds.append(_count_round(election, method, number, base, counted, precincts, roll))
-    return ElectionCount(election, tuple(rounds), method)
+    return ElectionCount(election, tuple(rounds))
 
 
 def on_ballot(election: Election, poll: Poll) -> tuple[Candidate, ...]:
