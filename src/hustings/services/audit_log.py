@@ -21,7 +21,7 @@ from hustings.services import (  # noqa: F401 - replay needs every command's han
     tallies,
     users,
 )
-from hustings.services.commands import Context, handler_for
+from hustings.services.commands import Context, handler_for, split_effects
 from hustings.services.ports import ScratchDatabase, UnitOfWorkFactory
 
 KEY_REGISTRATIONS = ("user.init", "user.add", "user.passwd")
@@ -165,7 +165,7 @@ def verify(uow_factory: UnitOfWorkFactory,
     scratch = scratch_factory()
     try:
         for entry in entries:
-            payload = json.loads(entry.payload)
+            payload, logged_effects = split_effects(json.loads(entry.payload))
             with scratch.uow_factory() as uow:
                 for sha in _blob_shas(payload):
                     uow.blobs.put(blobs[sha])
@@ -180,6 +180,12 @@ def verify(uow_factory: UnitOfWorkFactory,
                 except HustingsError as error:
                     report.problems.append(f"log entry {entry.seq} ({entry.command}) cannot be "
                                            f"replayed: {error}")
+                    return report
+                if ctx.effects != logged_effects:
+                    report.problems.append(
+                        f"log entry {entry.seq} ({entry.command}): what it logs as decided "
+                        f"({_effects(logged_effects)}) is not what replaying it decides "
+                        f"({_effects(ctx.effects)})")
                     return report
                 uow.audit.append(entry)
                 uow.commit()
@@ -207,6 +213,10 @@ def compare(live: dict[str, list[tuple[Any, ...]]],
             problems.append(f"table {table}: row the log produces is missing or altered: "
                             f"{_show(row)}")
     return problems
+
+
+def _effects(effects: list[dict[str, Any]]) -> str:
+    return json.dumps(effects, sort_keys=True, ensure_ascii=False)[:300] if effects else "nothing"
 
 
 def _show(row: tuple[Any, ...]) -> str:

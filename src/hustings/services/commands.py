@@ -32,6 +32,10 @@ class Context:
     progress: Progress | None = None
     private: dict[str, Any] = field(default_factory=dict)  # never logged (e.g. credentials)
     signer: Signer | None = None  # the authenticated user (None only in replays)
+    # what the command decided that its payload does not say, logged with it as "effects"
+    # (a tie broken by lot, with its seed, and the result version it is in); replays
+    # recompute them and `log verify` compares
+    effects: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def time(self) -> datetime:
@@ -49,6 +53,15 @@ class Context:
 def as_user(signer: Signer, **kwargs: Any) -> Context:
     """The context of a command run by an authenticated user."""
     return Context(actor=signer.username, signer=signer, **kwargs)
+
+
+EFFECTS = "effects"  # the payload key under which an entry logs its command's effects
+
+
+def split_effects(payload: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A logged payload as the command's input, and the effects logged with it."""
+    rest = dict(payload)
+    return rest, list(rest.pop(EFFECTS, None) or [])
 
 
 Handler = Callable[[UnitOfWork, dict[str, Any], Context], Any]
@@ -82,7 +95,7 @@ def run(uow_factory: UnitOfWorkFactory, name: str, payload: dict[str, Any], ctx:
     """Authorise, run one command and append its signed audit entry, all in one transaction."""
     if ctx.signer is None:
         raise PermissionDenied(authz.HOW_TO_AUTHENTICATE)
-    ctx = replace(ctx, actor=ctx.signer.username)
+    ctx = replace(ctx, actor=ctx.signer.username, effects=[])
     with uow_factory() as uow:
         uow.begin_write()
         ctx = ctx.stamped()  # stamped holding the writer lock, so entries are in time order
@@ -112,7 +125,10 @@ def append_audit(uow: UnitOfWork, name: str, payload: dict[str, Any], ctx: Conte
     check_time_order(last, ctx.time)
     seq = 1 if last is None else last.seq + 1
     prev = GENESIS if last is None else last.hash
-    body = canonical_json(payload)
+    if EFFECTS in payload:
+        raise RuleViolation(f"a command's payload may not carry {EFFECTS!r}: the log keeps "
+                            "that key for what the command decided")
+    body = canonical_json({**payload, EFFECTS: ctx.effects} if ctx.effects else payload)
     version, kid = VERSIONS.get(name, 1), signer.key_id
     data = entry_bytes(seq, ctx.time, signer.username, name, body, prev, version, kid)
     entry = AuditEntry(seq, ctx.time, signer.username, name, body, prev, _sha256_hex(data),

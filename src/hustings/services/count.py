@@ -330,8 +330,11 @@ def current_result(uow: UnitOfWork, slug: str) -> dict[str, Any]:
 
 
 def record_version(uow: UnitOfWork, slug: str, reason: str, at: datetime,
-                   force: bool = False, count: ElectionCount | None = None) -> int | None:
-    """Store a new immutable version when the figures changed (or when forced)."""
+                   force: bool = False, count: ElectionCount | None = None,
+                   effects: list[dict[str, Any]] | None = None) -> int | None:
+    """Store a new immutable version when the figures changed (or when forced). A tie broken
+    by lot is named in the version's reason and, through `effects` (the command's), in the
+    log entry of the command that made the version, with its seed."""
     count = count or count_election(uow, slug)
     result = count.to_dict()
     versions = uow.versions.all(slug)
@@ -348,6 +351,8 @@ def record_version(uow: UnitOfWork, slug: str, reason: str, at: datetime,
                                    f"{t['broken_by']}" for t in lots)
     number = (versions[-1][0] if versions else 0) + 1
     uow.versions.add(slug, number, at, reason, result)
+    if lots and effects is not None:
+        effects.append({"election": slug, "result_version": number, "lots": lots})
     return number
 
 

@@ -126,5 +126,5 @@ def _rule(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Ruling:
     where = f" in {', '.join(precincts)}" if decision is not Decision.DISMISS else ""
     extra = f", re-vote on {revote_day.isoformat()}" if revote_day else ""
     record_version(uow, slug, f"ruling on dispute {number} applied: {decision.value}{where}"
-                   f"{extra}", ctx.time)
+                   f"{extra}", ctx.time, effects=ctx.effects)
     return ruling

@@ -65,7 +65,7 @@ def _advance(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Election
                        ordered=any(r.decision is not Decision.DISMISS for r in rulings))
         who = ", ".join(winners)
         record_version(uow, slug, f"certified on {day.isoformat()}: {who} elected", ctx.time,
-                       force=True)
+                       force=True, effects=ctx.effects)
     return target
 
 

@@ -161,7 +161,7 @@ def returns_changed(uow: UnitOfWork, election: Election, poll: Poll,
     if settle_status(uow, election.slug, ctx, count):
         count = count_election(uow, election.slug)
     if newly or reason:
-        record_version(uow, election.slug, why, ctx.time, count=count)
+        record_version(uow, election.slug, why, ctx.time, count=count, effects=ctx.effects)
     return count
 
 
