@@ -33,6 +33,7 @@ def toml(
     returns: str | None = None,
     kind: str = "regular",
     day: str = "2024-03-01",
+    office: str | None = None,
 ) -> str:
     """A TOML definition (docs/election-definition.md)."""
     cands = "\n".join(f'[[candidates]]\nkey = "{k}"\nname = "{n}"' for k, n in candidates)
@@ -48,8 +49,8 @@ def toml(
 slug = "party"
 name = "The Party"
 [office]
-slug = "office-{slug}"
-name = "Office of {slug}"
+slug = "{office or 'office-' + slug}"
+name = "Office of {office or slug}"
 seats = {office_seats}
 [body]
 slug = "members"

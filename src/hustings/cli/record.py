@@ -47,6 +47,38 @@ def import_command(
                       f"{item.organisation} / {item.office}", markup=False, highlight=False)
 
 
+@record_app.command("members")
+def members_command(
+    ctx: typer.Context,
+    office: str = typer.Option(..., "--office", help="The office, by name or slug (Executive)."),
+    organisation: str = typer.Option(None, "--organisation",
+                                     help="Organisation slug, when the office name is shared."),
+    format: Format = typer.Option(Format.TABLE, "--format", "-f", help="Output format."),
+    on: str = typer.Option(None, "--on", metavar="YYYY-MM-DD",
+                           help="Only the members on this day."),
+) -> None:
+    """An office's members over time (a committee between each change), with the elections.
+
+    Example: hustings record members --office Executive --format json
+    Example: hustings record members --office Executive --on 2024-01-01
+    """
+    day = parse_day(on, "--on")
+    name, found = record_store.members(uow(ctx), organisation, office)
+    if day is not None:
+        found = [c for c in found if c.start <= day and (c.end is None or day < c.end)]
+        if not found:
+            raise NotFound(f"the record names no members of {name} on {day.isoformat()}")
+    if format is Format.JSON:
+        print(json.dumps(record_store.members_json(name, found), ensure_ascii=False, indent=2))
+        return
+    table = Table("from", "to", "members", "elections", title=f"Members of {name}",
+                  title_justify="left")
+    for c in found:
+        table.add_row(_day(c.start), _day(c.end) if c.end else "", ", ".join(c.members),
+                      ", ".join(c.elections))
+    console.print(table)
+
+
 def _day(tenure_day: object) -> str:
     return str(tenure_day) if tenure_day else "?"
 

@@ -388,6 +388,49 @@ def holder_on(tenures: Sequence[Tenure], office: str, day: date) -> Tenure | Non
 
 
 @dataclass(frozen=True)
+class Composition:
+    """Who held an office's seats from `start` until `end` (None: still), between two changes:
+    a committee's members over one stretch of time, and the elections that seated them."""
+
+    start: date
+    end: date | None
+    members: tuple[str, ...]  # in order of the start of their tenure, then by name
+    elections: tuple[str, ...]
+
+
+def compositions(tenures: Sequence[Tenure]) -> list[Composition]:
+    """An office's members over time: one composition per stretch between changes (a tenure
+    starting or ending). A tenure ending on a day is over that day; one starting then holds.
+    Vacancies and tenures of unknown start are not members. One sweep over the sorted dates."""
+    known = [t for t in tenures if t.holder is not None and t.start is not None]
+    starts: dict[date, list[int]] = {}
+    ends: dict[date, list[int]] = {}
+    for i, t in enumerate(known):
+        starts.setdefault(t.start, []).append(i)  # type: ignore[arg-type]
+        if t.end is not None:
+            ends.setdefault(t.end, []).append(i)
+    days = sorted(set(starts) | set(ends))
+    active: dict[int, Tenure] = {}
+    out: list[Composition] = []
+    for n, day in enumerate(days):
+        for i in ends.get(day, []):
+            active.pop(i, None)
+        for i in starts.get(day, []):
+            if known[i].end is None or known[i].end > day:  # type: ignore[operator]
+                active[i] = known[i]
+        following = days[n + 1] if n + 1 < len(days) else None
+        seated = sorted(active.values(), key=lambda t: (t.start, t.holder))
+        members = tuple(dict.fromkeys(t.holder for t in seated if t.holder))
+        elections = tuple(dict.fromkeys(t.election for t in seated if t.election))
+        if out and (out[-1].members, out[-1].elections) == (members, elections) \
+                and out[-1].end == day:
+            out[-1] = replace(out[-1], end=following)
+        elif members:
+            out.append(Composition(day, following, members, elections))
+    return out
+
+
+@dataclass(frozen=True)
 class PersonRecord:
     name: str
     ran: tuple[str, ...]  # election slugs, in date order

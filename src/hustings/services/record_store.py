@@ -24,11 +24,13 @@ from hustings.domain.organisation import Office, Organisation
 from hustings.domain.polling import PollKind
 from hustings.domain.record import (
     MONTHS,
+    Composition,
     PersonRecord,
     PollDate,
     RecordedElection,
     Tenure,
     TenureKind,
+    compositions,
     person_record,
     same_person,
     slugify,
@@ -283,6 +285,20 @@ def leaders_json(office: str, tenures: Sequence[Tenure]) -> dict[str, Any]:
          "start": t.start.isoformat() if t.start else None,
          "end": t.end.isoformat() if t.end else None, "election": t.election}
         for t in tenures]}
+
+
+def members(uow_factory: UnitOfWorkFactory, organisation: str | None,
+            office: str) -> tuple[str, list[Composition]]:
+    """An office's name and its members over time (a committee between each change)."""
+    tenures = leaders(uow_factory, organisation, office)
+    return (tenures[0].office if tenures else office), compositions(tenures)
+
+
+def members_json(office: str, found: Sequence[Composition]) -> dict[str, Any]:
+    """The `record members --format json` contract."""
+    return {"office": office, "compositions": [
+        {"start": c.start.isoformat(), "end": c.end.isoformat() if c.end else None,
+         "members": list(c.members), "elections": list(c.elections)} for c in found]}
 
 
 def recorded_election(uow_factory: UnitOfWorkFactory, slug: str) -> RecordedElection:

@@ -244,7 +244,8 @@ def _history(request: Request) -> Response:
               "vacancies a dotted one."), f"timeline-{i}") if spans else None
         linked = list(dict.fromkeys(t.election for t in tenures if t.election))
         sections.append({"organisation": org_name, "office": office_name, "spans": spans,
-                         "elections": linked, "chart": chart, "id": f"office-{i}"})
+                         "elections": linked, "chart": chart, "id": f"office-{i}",
+                         "committee": views.committee_rows(tenures, locale)})
     return render(request, "history.html", {"sections": sections})
 
 

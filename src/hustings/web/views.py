@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from hustings.domain.election import Election, ElectionStatus
 from hustings.domain.polling import Precinct
-from hustings.domain.record import Tenure
+from hustings.domain.record import Tenure, compositions
 from hustings.domain.results import Result
 from hustings.reports.charts import Bar, bar_chart
 from hustings.reports.flow import FlowRound, flow_chart
@@ -220,3 +220,24 @@ def history_spans(tenures: Sequence[Tenure], locale: str, _: Callable[[str], str
                           t.holder))
         previous_end = t.end
     return spans
+
+
+@dataclass(frozen=True)
+class CommitteeRow:
+    dates: str
+    members: tuple[str, ...]
+    elections: tuple[str, ...]
+
+
+def committee_rows(tenures: Sequence[Tenure], locale: str) -> list[CommitteeRow]:
+    """A committee's members between each change, for an office that seats several at once
+    (empty for an office held by one at a time)."""
+    found = compositions(tenures)
+    if not any(len(c.members) > 1 for c in found):
+        return []
+
+    def day(d: date | None) -> str:
+        return format_date(d, format="medium", locale=locale) if d else ""
+
+    return [CommitteeRow(f"{day(c.start)} – {day(c.end)}", c.members, c.elections)
+            for c in found]
