@@ -14,8 +14,10 @@ from hustings.cli.context import console, uow
 from hustings.cli.options import parse_timestamp
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.formats import article, wikitext
+from hustings.formats import certificate as certificate_format
 from hustings.formats.published_result import outcome_of, result_csv, result_json
 from hustings.formats.results_rctab import write_rctab_summary
+from hustings.services.certificates import certificate
 from hustings.services.queries import get_election
 from hustings.services.record_store import election_record
 from hustings.services.results import diff_versions, published_result, versions
@@ -28,6 +30,7 @@ class ResultFormat(enum.StrEnum):
     ARTICLE = "article"
     WIKITEXT = "wikitext"
     RCTAB = "rctab"
+    CERTIFICATE = "certificate"
 
 
 def results(
@@ -44,7 +47,8 @@ def results(
     """Show an election's result: votes, percentages, turnout, margin, winner, version.
 
     `--format article|wikitext` exports any election, run or imported (`record import`), as an
-    encyclopedia article or MediaWiki wikitext.
+    encyclopedia article or MediaWiki wikitext; `--format certificate` prints a certified
+    election's certificate of result.
 
     Examples: hustings results labor-2002 --format json; hustings results labor-2002 -f article;
     hustings results labor-2001 --version 1; hustings results diff labor-2001 1 3
@@ -84,6 +88,12 @@ def results(
         record = election_record(factory, words[0])
         writer = article.write if format is ResultFormat.ARTICLE else wikitext.write
         print(writer(record), end="")
+        return
+    if format is ResultFormat.CERTIFICATE:
+        if version is not None or as_of is not None:
+            raise InvalidInput(Problem("--format certificate is the certified result's: no "
+                                       "--version or --as-of", "--format"))
+        print(certificate_format.write(certificate(factory, words[0])), end="")
         return
     data = published_result(factory, words[0], version, parse_timestamp(as_of, "--as-of"))
     if format is ResultFormat.JSON:

@@ -121,3 +121,36 @@ def summarise(
         candidates=rows, winner=winner, margin=margin, percentage_base=base,
         precincts=tuple(per_precinct),
     )
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The certificate of a certified result: what was decided, by which rule, on which
+    figures, certified by whom and when, and the fingerprints that tie it to the signed log
+    and to the stored result version (so anyone can check the one against the other)."""
+
+    election: str
+    title: str
+    organisation: str
+    office: str
+    method: str
+    seats: int
+    rules: tuple[tuple[str, str], ...]
+    polls: tuple[tuple[str, str], ...]  # (poll key, day)
+    registered: int
+    ballots_cast: int
+    valid: int
+    blank: int
+    invalid: int
+    turnout: str
+    candidates: tuple[tuple[str, int, str], ...]  # (name, first-round votes, percentage)
+    final_round: tuple[tuple[str, str], ...]  # the engine's last round: (name, tally)
+    winners: tuple[str, ...]
+    ties: tuple[str, ...]  # how each tie was broken, lots with their seeds
+    certified_on: str  # the day the tenure starts
+    certified_by: str
+    certified_at: str  # the log entry's time (UTC)
+    log_entry: int
+    log_entry_hash: str
+    version: int
+    version_sha256: str  # SHA-256 of the stored result version's canonical JSON

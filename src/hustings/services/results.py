@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from hustings.domain.audit import utc_iso
+from hustings.domain.audit import canonical_json, sha256_hex, utc_iso
 from hustings.domain.errors import NotFound
 from hustings.domain.results import Result
 from hustings.services.count import count_election
@@ -43,7 +43,8 @@ def published_result(uow_factory: UnitOfWorkFactory, slug: str, version: int | N
             live = count_election(uow, slug).to_dict()
             return {**live, "version": 0, "reason": "no precinct has reported yet"}
         number, at, reason, result = chosen[0]
-        out = {**result, "version": number, "reason": reason, "created_at": utc_iso(at)}
+        out = {**result, "version": number, "reason": reason, "created_at": utc_iso(at),
+               "sha256": sha256_hex(canonical_json(result).encode("utf-8"))}
         if number == versions[-1][0]:
             out["status"] = election.status.value
         return out
@@ -82,3 +83,4 @@ def diff_results(first: dict[str, Any], second: dict[str, Any]) -> list[tuple[st
             if ca.get(field) != cb.get(field):
                 changes.append((f"{name}: {field}", ca.get(field), cb.get(field)))
     return changes
+

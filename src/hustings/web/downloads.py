@@ -13,8 +13,10 @@ from typing import Any
 from hustings.domain.polling import PollKind
 from hustings.domain.record import PollDate, RecordedElection
 from hustings.formats import article as article_format
+from hustings.formats import certificate as certificate_format
 from hustings.formats import wikitext as wikitext_format
 from hustings.reports.published_nist import write_nist_report
+from hustings.services import certificates
 from hustings.services.ports import UnitOfWorkFactory
 from hustings.services.results import published_result
 from hustings.services.web_queries import DefinitionNames, ElectionFacts, election_facts
@@ -33,6 +35,7 @@ FORMATS = (
     ("article.txt", N_("Article format")),
     ("wikitext.txt", N_("Wikitext (MediaWiki)")),
 )
+CERTIFIED_ONLY = (("certificate.txt", N_("Certificate of result")),)
 POLL_NOTES = {PollKind.INITIAL: "Initial vote", PollKind.RUNOFF: "Runoff",
               PollKind.REVOTE: "Re-vote"}
 
@@ -65,3 +68,7 @@ def article(uow_factory: UnitOfWorkFactory, slug: str, names: DefinitionNames | 
 
 def wikitext(uow_factory: UnitOfWorkFactory, slug: str, names: DefinitionNames | None) -> str:
     return wikitext_format.write(record(uow_factory, slug, names))
+
+
+def certificate(uow_factory: UnitOfWorkFactory, slug: str) -> str:
+    return certificate_format.write(certificates.certificate(uow_factory, slug))

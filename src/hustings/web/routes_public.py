@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
+from hustings.domain.election import ElectionStatus
 from hustings.formats.published_result import result_csv, result_json
 from hustings.reports.precinct_csv import precinct_results_csv
 from hustings.reports.timeline import timeline_chart
@@ -89,7 +90,9 @@ def _election_context(request: Request, slug: str) -> dict[str, Any]:
         "flow": views.round_flow(story.rounds, locale, _, "round-flow")
         if multi and story.rounds[-1].result.precincts_reporting else None,
         "precinct_names": precinct_names,
-        "downloads": downloads.FORMATS,
+        "downloads": downloads.FORMATS + (
+            downloads.CERTIFIED_ONLY if story.facts.election.status is ElectionStatus.CERTIFIED
+            else ()),
     }
 
 
@@ -213,6 +216,15 @@ async def download_wikitext(request: Request, slug: str) -> Response:
                                   views.names(request, [slug]).get(slug))
         return _download(text, "text/plain", f"{slug}-wikitext.txt")
     return await serve_cached(request, f"wikitext|{slug}", make)
+
+
+@router.get("/elections/{slug}/certificate.txt")
+async def download_certificate(request: Request, slug: str) -> Response:
+    """The certificate of result of a certified election (409 before certification)."""
+    def make() -> Response:
+        text = downloads.certificate(deps.uow(request), slug)
+        return _download(text, "text/plain", f"{slug}-certificate.txt")
+    return await serve_cached(request, f"certificate|{slug}", make)
 
 
 # --- the record: office holders and people ------------------------------------------------
