@@ -96,15 +96,17 @@ def test_the_browser_refuses_bad_marks_and_credentials(js) -> None:
       const secret = cr.credentialSecret(election.electionId, 'aaaqeayeaudaocajbifqydiob4');
       const out = [];
       const attempt = (f) => { try { f(); out.push(null); } catch (e) { out.push(e.field); } };
-      attempt(() => b.encryptBallot(election, secret, [[1, 1, 0], [0,0,0,0,0], [1,0,0,0]]));
-      attempt(() => b.encryptBallot(election, secret, [[1, 0, 0], [0,0,0,0,0], [0,0,0,0]]));
-      attempt(() => b.encryptBallot(election, secret, [[2, 0, 0], [0,0,0,0,0], [1,0,0,0]]));
+      const zero = [0, 0, 0, 0, 0];
+      attempt(() => b.encryptBallot(election, secret, [[1, 1, 0], zero, [1, 0, 0, 0]]));
+      attempt(() => b.encryptBallot(election, secret, [[1, 0, 0], zero, [0, 0, 0, 0]]));
+      attempt(() => b.encryptBallot(election, secret, [[2, 0, 0], zero, [1, 0, 0, 0]]));
       attempt(() => cr.parseCredential('aaaqeayeaudaocajbifqydiob5'));  // spare bits set
       attempt(() => cr.parseCredential('aaaqeayeaudaocajbifqydiob'));
       attempt(() => cr.parseCredential('aaaqeayeaudaocajbifqydio01'));
       attempt(() => el.parseElection({...electionJson, extra: 1}));
       attempt(() => el.parseElection({...electionJson, public_key: '00'.repeat(32)}));
-      attempt(() => el.parseElection({...electionJson, public_key: electionJson.public_key.toUpperCase()}));
+      attempt(() => el.parseElection(
+        {...electionJson, public_key: electionJson.public_key.toUpperCase()}));
       return out;
     }""", [election.to_json()])
     assert problems == ["marks[0]", "marks[2]", "marks[0]", "credential", "credential",

@@ -61,7 +61,8 @@ KAT_JS = """async () => {
   out.ballot = made.ballot;
   out.randomness = made.randomness;
   out.tracker = b.tracker(made.ballot);
-  out.link = hex(h.digest('board', h.digest('board-genesis', election.fingerprint), 1, out.tracker));
+  const genesis = h.digest('board-genesis', election.fingerprint);
+  out.link = hex(h.digest('board', genesis, 1, out.tracker));
   out.audit = b.checkAudit(election, made.ballot, [[0, 0, 1]], made.randomness);
   out.auditOther = b.checkAudit(election, made.ballot, [[0, 1, 0]], made.randomness);
   b.verifyBallot(election, made.ballot);
