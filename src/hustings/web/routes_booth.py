@@ -8,6 +8,8 @@ reads nothing from the database: the election comes from `GET .../online/electio
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -19,13 +21,19 @@ from hustings.web.templating import render
 BOOTH_CSP = CONTENT_SECURITY_POLICY.replace("script-src 'self'",
                                             "script-src 'self' 'wasm-unsafe-eval'")
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
+
+
+def booth_urls(slug: str) -> dict[str, str]:
+    """Where the page reads the election, sends the ballot and finds the board."""
+    api = f"/api/elections/{quote(slug, safe='')}/online"
+    return {"election": f"{api}/election", "ballots": f"{api}/ballots",
+            "board_api": f"{api}/board", "board_page": f"{api}/board"}
 
 
 @router.get("/elections/{slug}/vote", response_class=HTMLResponse)
 def booth(request: Request, slug: str) -> HTMLResponse:
     """The voting booth for an online poll."""
-    response = render(request, "booth.html", {"slug": slug})
+    response = render(request, "booth.html", {"slug": slug, "urls": booth_urls(slug)})
     response.headers["content-security-policy"] = BOOTH_CSP
-    response.headers["cache-control"] = "no-store"
     return response
