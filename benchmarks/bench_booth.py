@@ -37,7 +37,7 @@ from hustings.crypto import board as bb  # noqa: E402
 from hustings.crypto import credentials as cr  # noqa: E402
 from hustings.crypto.ballot import Ballot, encrypt_ballot, verify_ballot  # noqa: E402
 from hustings.crypto.decryption import decrypt, decryption_share  # noqa: E402
-from hustings.crypto.election import Election, Question  # noqa: E402
+from hustings.crypto.election import Election  # noqa: E402
 from hustings.crypto.group import Point, Scalar  # noqa: E402
 from hustings.crypto.record import ElectionRecord, verify_record  # noqa: E402
 from hustings.crypto.tally import tally  # noqa: E402
@@ -74,6 +74,10 @@ BROWSER_JS = """async ([electionJson, credential, sample]) => {
 def _stats(samples: list[float]) -> tuple[float, float]:
     s = sorted(samples)
     return statistics.median(s), s[min(len(s) - 1, int(len(s) * 0.95))]
+
+
+def row(label: str, stats: tuple[float, float], digits: int) -> str:
+    return f"| {label} | {stats[0]:.{digits}f} ms | {stats[1]:.{digits}f} ms |"
 
 
 def browser(sample: int) -> dict:
@@ -167,10 +171,10 @@ Python client (hustings.crypto, pysodium) in the same run, CPU time of one proce
 
 | per 3-candidate ballot | median | 95th percentile |
 |---|---:|---:|
-| browser: encrypt with proofs and signature | {b["browser_encrypt"][0]:.1f} ms | {b["browser_encrypt"][1]:.1f} ms |
-| browser: verify (the booth's own check) | {b["browser_verify"][0]:.1f} ms | {b["browser_verify"][1]:.1f} ms |
-| Python client: encrypt with proofs and signature | {b["python_encrypt"][0]:.2f} ms | {b["python_encrypt"][1]:.2f} ms |
-| hustings.crypto: verify a browser-made ballot | {b["python_verify"][0]:.2f} ms | {b["python_verify"][1]:.2f} ms |
+{row("browser: encrypt with proofs and signature", b["browser_encrypt"], 1)}
+{row("browser: verify (the booth's own check)", b["browser_verify"], 1)}
+{row("Python client: encrypt with proofs and signature", b["python_encrypt"], 2)}
+{row("hustings.crypto: verify a browser-made ballot", b["python_verify"], 2)}
 
 ## The independent verifier
 
@@ -181,7 +185,8 @@ baby-step giant-step).
 
 | whole record | CPU seconds | per ballot |
 |---|---:|---:|
-| hustings_verify.online.verify_online (stdlib + pysodium) | {v["independent"]:.2f} | {per(v["independent"]):.2f} ms |
+| hustings_verify.online.verify_online (stdlib + pysodium) | {v["independent"]:.2f} | \
+{per(v["independent"]):.2f} ms |
 | hustings.crypto.record.verify_record (the peer) | {v["own"]:.2f} | {per(v["own"]):.2f} ms |
 
 Wall-clock time of the independent verifier: {v["wall"]:.2f} s.

@@ -463,12 +463,12 @@ def discrete_logs(points: list[bytes], bound: int) -> list[int | None]:
     giant = base(step)
     out: list[int | None] = []
     for target in points:
-        found = None
+        found: int | None = None
         current = target
         for i in range(step + 1):
-            j = table.get(current)
-            if j is not None:
-                found = i * step + j if i * step + j <= bound else None
+            hit = table.get(current)
+            if hit is not None:
+                found = i * step + hit if i * step + hit <= bound else None
                 break
             current = sub(current, giant)
         out.append(found)

@@ -218,3 +218,13 @@ def test_the_verifier_imports_nothing_of_hustings() -> None:
     assert "hustings" not in imported
     assert imported <= {"__future__", "hashlib", "json", "re", "collections", "math", "pathlib",
                         "typing", "pysodium"}
+
+
+def test_the_documented_snippet_prints_the_problems(record, tmp_path, capsys) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "online-booth.md").read_text("utf-8")
+    snippet = text.split("```python\n", 1)[1].split("```", 1)[0]
+    data = copy.deepcopy(record)
+    data["result"]["counts"][0][1] += 2
+    exec(snippet, {"directory": write(tmp_path / "rec", data)})  # noqa: S102
+    printed = capsys.readouterr().out
+    assert printed.startswith("record.json: result.counts[0][1]: the tally decrypts to ")
