@@ -36,3 +36,15 @@ def test_the_record_names_the_packages_their_integrity_and_licence() -> None:
         assert re.search(rf"\| `{package}` \| 0\.8\.4 \| `sha512-[A-Za-z0-9+/]{{86}}==` \|", text)
     assert "ISC" in text
     assert "Permission to use, copy, modify" in (VENDOR / "LICENSE-libsodium.js.txt").read_text()
+
+
+def test_the_test_only_axe_core_is_the_published_file() -> None:
+    from pathlib import Path
+
+    here = Path(__file__).parent / "vendor"
+    text = (here / "VENDORED.md").read_text("utf-8")
+    rows = dict(re.findall(r"^\| `([^`]+\.js)` \| `[^`]+` \| `([0-9a-f]{128})` \|$", text, re.M))
+    assert list(rows) == ["axe.min.js"]
+    assert hashlib.sha512((here / "axe.min.js").read_bytes()).hexdigest() == rows["axe.min.js"]
+    assert "MPL-2.0" in text and "Mozilla Public License" in (
+        here / "LICENSE-axe-core.txt").read_text("utf-8")
