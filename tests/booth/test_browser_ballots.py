@@ -111,3 +111,46 @@ def test_the_browser_refuses_bad_marks_and_credentials(js) -> None:
     }""", [election.to_json()])
     assert problems == ["marks[0]", "marks[2]", "marks[0]", "credential", "credential",
                         "credential", "election", "election.public_key", "election.public_key"]
+
+
+def test_browser_ballots_make_a_record_the_independent_verifier_accepts(js, tmp_path) -> None:
+    """Ballots cast from the browser (with revotes, weights), tallied and decrypted by 2 of 3
+    trustees with hustings.crypto: hustings_verify.online accepts the record, and the result is
+    the plaintext count of each credential's last ballot."""
+    import hashlib
+    import json
+
+    from hustings.crypto.decryption import decrypt, decryption_share
+    from hustings.crypto.record import ElectionRecord
+    from hustings.crypto.tally import tally
+    from hustings_verify.online import verify_online
+    from tests.crypto.builders import election_for, run_ceremony
+
+    trustees = run_ceremony("booth-record/online-1", 3, 2)
+    election = election_for(trustees, Question("chair", ("ada", "ben", "cleo"), 1, 1),
+                            Question("committee", ("dora", "eli", "fay"), 0, 3))
+    weights = [1, 2, 1, 3, 1, 1]
+    private, credentials = cr.generate(election.election_id, weights)
+    rnd = random.Random(7)
+    order = [0, 1, 2, 3, 4, 5, 1, 3]  # voters 1 and 3 vote again
+    marks = [_marks(rnd, election) for _ in order]
+    made = js.evaluate(ENCRYPT_JS, [election.to_json(), [private[v] for v in order], marks])
+    board: bb.Board = ()
+    for item in made:
+        board = bb.append(election, credentials, board, Ballot.from_json(item["ballot"]))
+    last = {voter: m for voter, m in zip(order, marks, strict=True)}
+    expected = [[sum(weights[v] * m[q][i] for v, m in last.items())
+                 for i in range(len(question.choices))]
+                for q, question in enumerate(election.questions)]
+    encrypted = tally(election, credentials, board)
+    shares = tuple(decryption_share(election, j, trustees.secrets[j], encrypted) for j in (2, 3))
+    result = decrypt(election, encrypted, shares, trustees.keys, 2)
+    assert [list(row) for row in result.counts] == expected
+    record = ElectionRecord(election, credentials, trustees.ceremony, trustees.dealings, board,
+                            bb.head(election, board), encrypted, shares, result)
+    body = json.dumps(record.to_json()).encode()
+    (tmp_path / "record.json").write_bytes(body)
+    (tmp_path / "manifest.json").write_text(json.dumps({
+        "kind": "hustings-online-record", "version": 1,
+        "files": {"record.json": hashlib.sha256(body).hexdigest()}}))
+    assert verify_online(tmp_path) == []
