@@ -39,7 +39,7 @@ class Problem(Exception):
     """The first failure, with the JSON path of what fails."""
 
     def __init__(self, where: str, message: str):
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {message}" if where else message)
 
 
 # --- the group: libsodium's ristretto255 ---------------------------------------------------
@@ -573,7 +573,7 @@ def verify_online(directory: Path) -> list[str]:
     if not (directory / "record.json").is_file():
         return problems
     try:
-        verify_record(_strict_json((directory / "record.json").read_bytes(), "record.json"))
+        verify_record(_strict_json((directory / "record.json").read_bytes(), ""))
     except Problem as exc:
         problems.append(f"record.json: {exc}")
     except ValueError as exc:  # a group operation libsodium refused: a malformed input

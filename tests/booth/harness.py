@@ -26,6 +26,7 @@ from hustings.crypto.ballot import Ballot
 from hustings.crypto.credentials import CredentialList
 from hustings.crypto.election import Election
 from hustings.crypto.errors import VerificationError
+from hustings.web import routes_booth
 from hustings.web.routes_booth import BOOTH_CSP
 from hustings.web.security import SECURITY_HEADERS
 from hustings.web.static import StaticAssets
@@ -111,12 +112,7 @@ def build_app(polls: dict[str, Poll]) -> FastAPI:
         return JSONResponse({"entries": [{"position": e.position, "tracker": e.tracker}
                                          for e in polls[slug].board]})
 
-    try:
-        from hustings.web import routes_booth
-    except ImportError:  # pragma: no cover - before the page exists
-        pass
-    else:
-        app.include_router(routes_booth.router)
+    app.include_router(routes_booth.router)
     app.mount("/static", StaticAssets(STATIC_DIR), name="static")
     app.add_middleware(Headers)
     return app

@@ -228,3 +228,19 @@ def test_the_documented_snippet_prints_the_problems(record, tmp_path, capsys) ->
     exec(snippet, {"directory": write(tmp_path / "rec", data)})  # noqa: S102
     printed = capsys.readouterr().out
     assert printed.startswith("record.json: result.counts[0][1]: the tally decrypts to ")
+
+
+def test_a_record_that_is_not_strict_json_is_named(record, tmp_path) -> None:
+    directory = write(tmp_path / "rec", record)
+
+    def rewrite(body: bytes) -> list[str]:
+        (directory / "record.json").write_bytes(body)
+        manifest = {"kind": "hustings-online-record", "version": 1,
+                    "files": {"record.json": hashlib.sha256(body).hexdigest()}}
+        (directory / "manifest.json").write_text(json.dumps(manifest))
+        return verify_online(directory)
+
+    assert rewrite(b"{not json")[0].startswith("record.json: not JSON")
+    assert rewrite(b'{"a": 1, "a": 2}') == ["record.json: key 'a' twice in one object"]
+    assert rewrite(b'{"a": 1.5}') == ["record.json: 1.5 is not allowed (integers only)"]
+    assert rewrite(b"[]") == ["record.json: record: expected an object"]

@@ -12,6 +12,7 @@ const $ = (id) => document.getElementById(id);
 let election = null;
 let secret = null; // the credential's signing key: never sent, never stored
 let pending = null; // {ballot, randomness, marks, tracker}: the encryption on review
+let audited = null; // the marks of the ballot last audited, to encrypt afresh
 
 function fmt(key, vars = {}) {
   return M[key].replace(/\{(\w+)\}/g, (_, name) => String(vars[name]));
@@ -183,7 +184,7 @@ function audit() {
     randomness }, null, 1);
   show("step-audit");
   say(ok ? "auditOk" : "auditFailed");
-  $("audit-back").dataset.marks = JSON.stringify(marks);
+  audited = marks;
 }
 
 function readCredential(event) {
@@ -243,8 +244,9 @@ async function start() {
     pending = null;
     show("step-choose");
   });
-  $("audit-back").addEventListener("click", (event) => {
-    encryptAndReview(JSON.parse(event.target.dataset.marks));
+  $("audit-back").addEventListener("click", () => {
+    setBusy(true);
+    encryptAndReview(audited);
   });
   $("vote-again").addEventListener("click", () => show("step-choose"));
   root.hidden = false;
