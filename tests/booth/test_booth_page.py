@@ -154,11 +154,15 @@ def test_keyboard_only_vote_with_an_audit(page, base_url, polls, voter) -> None:
 
 
 def test_a_credential_not_on_the_list_is_refused_by_the_server(page, base_url, polls,
-                                                               voter) -> None:
+                                                               voter, tmp_path) -> None:
     page.goto(f"{base_url}/elections/other/vote")
     page.wait_for_selector("#step-credential:not([hidden])")
+    # the credential read from the file the member was sent (grouped, upper case)
+    letter = tmp_path / "credential.txt"
+    letter.write_text("-".join(voter[k:k + 4] for k in range(0, 26, 4)).upper() + "\n")
+    page.set_input_files("#credential-file", str(letter))
+    page.wait_for_selector("#booth-status:has-text('read from the file')")
     tab_to(page, "credential")
-    page.keyboard.type(voter)
     page.keyboard.press("Enter")
     page.wait_for_selector("#step-choose:not([hidden])")
     tab_to(page, "q0c0")
