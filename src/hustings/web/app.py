@@ -10,7 +10,15 @@ from fastapi import FastAPI
 
 from hustings.bootstrap import Container, Settings
 from hustings.services.web_queries import changed_elections, last_change
-from hustings.web import api, api_outcome, errors, routes_admin, routes_disputes, routes_public
+from hustings.web import (
+    api,
+    api_outcome,
+    errors,
+    routes_admin,
+    routes_booth,
+    routes_disputes,
+    routes_public,
+)
 from hustings.web.cache import AnnounceWrites, ChangeWatcher, PageCache
 from hustings.web.config import WebConfig
 from hustings.web.limits import BodyLimit
@@ -65,7 +73,7 @@ def create_app(settings: Settings, config: WebConfig | None = None,
     errors.install(app)
     for router in (api.router, api.admin, api.clerks, api_outcome.router, api_outcome.admin,
                    routes_public.router, routes_admin.router, routes_admin.administration,
-                   routes_admin.tallying, routes_disputes.router):
+                   routes_admin.tallying, routes_disputes.router, routes_booth.router):
         app.include_router(router)
     app.mount("/static", StaticAssets(STATIC_DIR), name="static")
     app.add_middleware(errors.Incidents)

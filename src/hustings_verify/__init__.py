@@ -1,0 +1,1 @@
+"""hustings-verify: checks hustings records without hustings (stdlib and libsodium only)."""
