@@ -39,6 +39,7 @@ def test_demo_reproduces_the_published_figures(demo_db: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     r2002 = result(capsys, demo_db, "labor-2002")
     assert r2002.pop("version") == 2 and r2002.pop("created_at")
+    assert len(r2002.pop("sha256")) == 64  # the stored version's fingerprint
     assert r2002.pop("reason") == "certified on 2002-11-19: Amram Mitzna elected"
     # the counting engine's own account, added to the published keys
     assert (r2002.pop("method"), r2002.pop("seats"), r2002.pop("returns"),

@@ -140,6 +140,7 @@ def _check(uow: UnitOfWork, election: Election, poll: Poll, parts: list[Precinct
                 f"{', '.join(c.name for c in election.candidates)})", source,
                 data[:offset].count(b"\n") + 1 if offset >= 0 else None, "candidate"))
     seen: set[str] = set()
+    on_poll = set(poll.precincts)
     for part in parts:
         code, at = part.precinct, part.line
         if code in seen:
@@ -147,7 +148,7 @@ def _check(uow: UnitOfWork, election: Election, poll: Poll, parts: list[Precinct
         seen.add(code)
         if code not in precincts:
             problems.append(Problem(f"unknown precinct {code!r}", source, at, "Precinct"))
-        elif code not in poll.precincts:
+        elif code not in on_poll:
             problems.append(Problem(f"precinct {code!r} is not part of poll {poll.key!r}",
                                     source, at, "Precinct"))
         elif section is not None and precincts[code].section != section:

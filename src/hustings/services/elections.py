@@ -204,10 +204,9 @@ def _import_precincts(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) ->
     if problems:
         raise InvalidInput(problems)
     initial = [poll.key for poll in uow.polls.all(election) if poll.kind is PollKind.INITIAL]
-    for precinct in precincts:
-        uow.precincts.add(election, precinct)
-        for key in initial:
-            uow.polls.add_precinct(election, key, precinct.code)
+    uow.precincts.add_many(election, list(precincts))
+    for key in initial:
+        uow.polls.add_precincts(election, key, [p.code for p in precincts])
     return len(precincts)
 
 

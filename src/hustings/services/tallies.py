@@ -115,13 +115,14 @@ def _accept(uow: UnitOfWork, election: Election, poll: Poll,
     roll = uow.roll.counts(election.slug)
     mine = {e.sheet.precinct for e in uow.sheets.entries(election.slug, poll.key)
             if e.clerk == ctx.actor and e.voided_by is None}
+    on_poll = set(poll.precincts)
     problems: list[Problem] = []
     for line, sheet in sheets:
         at = line or None
         if sheet.precinct not in all_codes:
             problems.append(Problem(f"unknown precinct {sheet.precinct!r}", source, at,
                                     "precinct"))
-        elif sheet.precinct not in poll.precincts:
+        elif sheet.precinct not in on_poll:
             problems.append(Problem(f"precinct {sheet.precinct!r} is not part of poll "
                                     f"{poll.key!r}", source, at, "precinct"))
         elif sheet.precinct in mine and not reason:
@@ -137,8 +138,8 @@ def _accept(uow: UnitOfWork, election: Election, poll: Poll,
     if problems:
         raise InvalidInput(problems)
     before = accepted_returns(count_election(uow, election.slug))
-    for _, sheet in sheets:
-        uow.sheets.add(election.slug, sheet, ctx.actor, ctx.time, reason)
+    uow.sheets.add_many(election.slug, [sheet for _, sheet in sheets], ctx.actor, ctx.time,
+                        reason)
     returns_changed(uow, election, poll, before, ctx, reason)
 
 

@@ -22,6 +22,15 @@ class SqlPrecinctRepo:
             election_id=self.ids.election(election), code=precinct.code, name=precinct.name,
             section=precinct.section, points=precinct.points))
 
+    def add_many(self, election: str, precincts: list[Precinct]) -> None:
+        """Many precincts in one statement (an import of thousands is one round trip)."""
+        if not precincts:
+            return
+        eid = self.ids.election(election)
+        self.conn.execute(t.precincts.insert(), [
+            {"election_id": eid, "code": p.code, "name": p.name, "section": p.section,
+             "points": p.points} for p in precincts])
+
     def update(self, election: str, precinct: Precinct) -> None:
         self.conn.execute(t.precincts.update().where(
             t.precincts.c.election_id == self.ids.election(election),
@@ -45,13 +54,18 @@ class SqlPollRepo:
             kind=poll.kind.value,
             candidates=None if poll.candidates is None else list(poll.candidates),
             replaces=poll.replaces))
-        for code in poll.precincts:
-            self.add_precinct(election, poll.key, code)
+        self.add_precincts(election, poll.key, list(poll.precincts))
 
     def add_precinct(self, election: str, poll: str, precinct: str) -> None:
-        self.conn.execute(t.poll_precincts.insert().values(
-            poll_id=self.ids.poll(election, poll),
-            precinct_id=self.ids.precinct(election, precinct)))
+        self.add_precincts(election, poll, [precinct])
+
+    def add_precincts(self, election: str, poll: str, precincts: list[str]) -> None:
+        """Put precincts on a poll, in one statement."""
+        if not precincts:
+            return
+        pid = self.ids.poll(election, poll)
+        self.conn.execute(t.poll_precincts.insert(), [
+            {"poll_id": pid, "precinct_id": i} for i in self.ids.precincts(election, precincts)])
 
     def get(self, election: str, key: str) -> Poll:
         pid = self.ids.poll(election, key)
@@ -78,12 +92,20 @@ class SqlSheetRepo:
 
     def add(self, election: str, sheet: TallySheet, entered_by: str, at: datetime,
             reason: str | None = None) -> None:
-        self.conn.execute(t.tally_sheets.insert().values(
-            poll_id=self.ids.poll(election, sheet.poll),
-            precinct_id=self.ids.precinct(election, sheet.precinct),
-            registered=sheet.registered, ballots_cast=sheet.ballots_cast, blank=sheet.blank,
-            invalid=sheet.invalid, votes=dict(sheet.votes), entered_by=entered_by,
-            entered_at=at, reason=reason))
+        self.add_many(election, [sheet], entered_by, at, reason)
+
+    def add_many(self, election: str, sheets: list[TallySheet], entered_by: str, at: datetime,
+                 reason: str | None = None) -> None:
+        """One clerk's sheets in one statement."""
+        if not sheets:
+            return
+        precincts = self.ids.precincts(election, [s.precinct for s in sheets])
+        self.conn.execute(t.tally_sheets.insert(), [
+            {"poll_id": self.ids.poll(election, sheet.poll), "precinct_id": pid,
+             "registered": sheet.registered, "ballots_cast": sheet.ballots_cast,
+             "blank": sheet.blank, "invalid": sheet.invalid, "votes": dict(sheet.votes),
+             "entered_by": entered_by, "entered_at": at, "reason": reason}
+            for sheet, pid in zip(sheets, precincts, strict=True)])
 
     def entries(self, election: str, poll: str) -> list[SheetEntry]:
         stmt = (select(t.tally_sheets, t.precincts.c.code)
