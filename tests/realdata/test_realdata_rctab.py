@@ -31,7 +31,6 @@ UNSUPPORTED = {  # case -> the option our loader must name when refusing it
     "2013_minneapolis_park_bottoms_up": "rules.winnerElectionMode",
     "2013_minneapolis_park_sequential": "rules.winnerElectionMode",
     "2024_alaska_dominion": "rules.tiebreakMode",
-    "clear_ballot_kansas_primary": "cvrFileSources[0].provider",
     "clear_ballot_with_inline_comma": "rules.tiebreakMode",
     "first_round_determines_threshold_test": "rules.doesFirstRoundDetermineThreshold",
     "first_round_determines_threshold_tiebreaker_test": "rules.doesFirstRoundDetermineThreshold",
@@ -49,11 +48,10 @@ UNSUPPORTED = {  # case -> the option our loader must name when refusing it
     "tiebreak_generate_permutation_test": "rules.tiebreakMode",
     "max_ranking_enforcement": "Candidate D",  # a rank beyond maxRankingsAllowed: an error
 }
-MISSING_DATA = {  # CVR files absent from this copy of the fixtures (see data README)
-    "2013_minneapolis_mayor_scale", "2018_maine_governor_primary", "conversions_from_dominion",
-    "dominion_alaska", "dominion_kansas", "dominion_multi_file", "dominion_no_precinct_data",
-    "dominion_wyoming", "hart_cedar_park_school_board", "hart_travis_county_officers",
-    "tabulate_by_precinct_without_precincts",
+MISSING_DATA = {  # case -> which CVR files this copy of the fixtures lacks (see data README)
+    "2013_minneapolis_mayor_scale": "its 13 ES&S xlsx files",
+    "2018_maine_governor_primary": "its ES&S xlsx file",
+    "dominion_kansas": "kansas_input_data/CvrExport.json (the manifests are there)",
 }
 ENGINE_DIFFERS: dict[str, str] = {  # case -> why hustings differs from RCTab, on purpose
     "nist_xml_cdf_2": "no ballot marks a candidate of this contest: RCTab elects by lot among "
@@ -67,7 +65,6 @@ REASONS = {  # why an UNSUPPORTED case is refused (for docs/formats/rctab-cases.
                           "operator; generatePermutation not yet)",
     "rules.doesFirstRoundDetermineThreshold": "threshold fixed at round 1 not supported",
     "rules.stopTabulationEarlyAfterRound": "stopping early not supported",
-    "cvrFileSources[0].provider": "Clear Ballot CVRs not read",
     "cvrFileSources[0].filePath": "NIST CDF XML not read (JSON only)",
     "seats": "more seats than candidates: refused",
     "rules.": "interactive tie-break (stopCountingAndAsk): needs an operator",
@@ -143,7 +140,8 @@ def test_rctab_case(shared_data: Path, config: Path | None) -> None:
         # The shared copy lacks these CVR files: reading must say which file is missing.
         with pytest.raises(InvalidInput) as missing:
             read_rctab_config(config)
-        assert "not found" in str(missing.value) or "no such" in str(missing.value).lower()
+        text = str(missing.value).lower()
+        assert "not found" in text or "no such" in text or "no cvrexport" in text
         return
     if case in UNSUPPORTED:
         with pytest.raises(InvalidInput) as refused:
@@ -170,7 +168,7 @@ def case_status(config: Path) -> tuple[str, str]:
     """(status, detail) of one case, from the tables above (what test_rctab_case enforces)."""
     case = config.parent.name
     if case in MISSING_DATA:
-        return "skipped", "CVR files missing from the shared copy (Dominion/Hart sources)"
+        return "skipped", f"missing from the shared copy: {MISSING_DATA[case]}"
     if case in UNSUPPORTED:
         option = UNSUPPORTED[case]
         return "refused", f"`{option}`: {REASONS[option]}"

@@ -24,8 +24,11 @@ from hustings.formats.cvr_common import (
     map_candidates,
     read_text,
 )
+from hustings.formats.cvr_clearballot import read_clear_ballot
 from hustings.formats.cvr_csv_wide import read_wide_csv
+from hustings.formats.cvr_dominion import read_dominion
 from hustings.formats.cvr_ess import read_ess_xlsx
+from hustings.formats.cvr_hart import read_hart
 from hustings.formats.cvr_nist import read_nist_cvr
 from hustings.formats.cvr_nist_xml import read_nist_xml_cvr
 
@@ -227,6 +230,9 @@ def _read_source(
     where = f"cvrFileSources[{i}]"
     provider = spec.get("provider", "")
     file = folder / str(spec.get("filePath", ""))
+    if provider in FOLDER_PROVIDERS:
+        return _read_folder_source(file, spec, names, lookup, source, where, max_rankings,
+                                   write_in_line)
     if not file.is_file():
         fail(f"CVR file {spec.get('filePath')!r} not found", source, None, f"{where}.filePath")
     first_column = _index(spec, "firstVoteColumnIndex", 2, source, where)
@@ -257,6 +263,12 @@ def _read_source(
             blank_is_write_in=_flag(spec, "treatBlankAsUndeclaredWriteIn"),
             ranks=max_rankings or len(names),
         ).profile
+    if provider == "clearBallot":
+        contest = str(spec.get("contestId") or "") or None
+        uwi = str(spec.get("undeclaredWriteInLabel") or "")
+        read = read_clear_ballot(file, contest, write_in_label=uwi, max_rankings=max_rankings)
+        write_in_line.append(False)
+        return _onto(read, names, lookup, "", source, where)
     if provider == "genericCsv":
         return read_wide_csv(
             file,
@@ -267,8 +279,39 @@ def _read_source(
             write_in_label=str(spec.get("undeclaredWriteInLabel") or ""),
             max_rank=max_rankings,
         ).profile
-    fail(f"unsupported CVR provider {provider!r} (supported: cdf JSON, ess, genericCsv)",
+    fail(f"unsupported CVR provider {provider!r} (supported: cdf, clearBallot, dominion, ess, genericCsv, hart)",
          source, None, f"{where}.provider")
+
+
+FOLDER_PROVIDERS = ("dominion", "hart")  # sources that are a folder of files
+
+
+def _read_folder_source(
+    file: Path,
+    spec: dict[str, Any],
+    names: list[str],
+    lookup: dict[str, int],
+    source: str,
+    where: str,
+    max_rankings: int | None,
+    write_in_line: list[bool],
+) -> Profile:
+    """A Dominion export or a Hart folder: candidates are named by their vendor ids (the
+    config's aliases or codes map them onto its candidates)."""
+    provider = spec.get("provider", "")
+    if not file.is_dir():
+        fail(f"CVR folder {spec.get('filePath')!r} not found", source, None, f"{where}.filePath")
+    contest = str(spec.get("contestId") or "").strip()
+    if not contest:
+        fail(f"a {provider} source needs its contestId", source, None, f"{where}.contestId")
+    uwi = str(spec.get("undeclaredWriteInLabel") or "").strip()
+    if provider == "dominion":
+        read = read_dominion(file, contest, write_in_id=uwi or None, by_id=True,
+                             max_rankings=max_rankings)
+    else:
+        read = read_hart(file, contest, write_in_id=uwi or None, max_rankings=max_rankings)
+    write_in_line.append(False)
+    return _onto(read, names, lookup, "", source, where)
 
 
 def _index(spec: dict[str, Any], key: str, default: int, source: str, where: str) -> int:
