@@ -15,6 +15,7 @@ from typing import Any
 
 from hustings.counting.profile import Profile
 from hustings.domain.errors import InvalidInput, Problem
+from hustings.formats.cvr_clearballot import read_clear_ballot
 from hustings.formats.cvr_common import (
     WRITE_IN,
     BallotFile,
@@ -24,7 +25,6 @@ from hustings.formats.cvr_common import (
     map_candidates,
     read_text,
 )
-from hustings.formats.cvr_clearballot import read_clear_ballot
 from hustings.formats.cvr_csv_wide import read_wide_csv
 from hustings.formats.cvr_dominion import read_dominion
 from hustings.formats.cvr_ess import read_ess_xlsx
@@ -279,8 +279,8 @@ def _read_source(
             write_in_label=str(spec.get("undeclaredWriteInLabel") or ""),
             max_rank=max_rankings,
         ).profile
-    fail(f"unsupported CVR provider {provider!r} (supported: cdf, clearBallot, dominion, ess, genericCsv, hart)",
-         source, None, f"{where}.provider")
+    fail(f"unsupported CVR provider {provider!r} (supported: cdf, clearBallot, dominion, ess, "
+         "genericCsv, hart)", source, None, f"{where}.provider")
 
 
 FOLDER_PROVIDERS = ("dominion", "hart")  # sources that are a folder of files
