@@ -30,8 +30,6 @@ EXPECTED_CASES = 81  # the shared copy's cases: fewer means part of the folder w
 UNSUPPORTED = {  # case -> the option our loader must name when refusing it
     "2013_minneapolis_park_bottoms_up": "rules.winnerElectionMode",
     "2013_minneapolis_park_sequential": "rules.winnerElectionMode",
-    "2024_alaska_dominion": "rules.tiebreakMode",
-    "clear_ballot_with_inline_comma": "rules.tiebreakMode",
     "first_round_determines_threshold_test": "rules.doesFirstRoundDetermineThreshold",
     "first_round_determines_threshold_tiebreaker_test": "rules.doesFirstRoundDetermineThreshold",
     "invalid_params_test": "rules.winnerElectionMode",
@@ -40,12 +38,12 @@ UNSUPPORTED = {  # case -> the option our loader must name when refusing it
     "multi_seat_bottoms_up_with_cutoff_eliminate": "rules.winnerElectionMode",
     "multi_seat_bottoms_up_with_dynamic_threshold": "rules.winnerElectionMode",
     "multi_seat_bottoms_up_with_static_threshold": "rules.winnerElectionMode",
-    "sample_interactive_tiebreak": "rules.",
+    "sample_interactive_tiebreak": "tiebreak=ask",
+    "sample_interactive_tiebreak_sequential": "rules.winnerElectionMode",
     "sequential_with_batch": "rules.winnerElectionMode",
     "sequential_with_continue_until_two": "rules.winnerElectionMode",
     "stop_tabulation_early_test": "rules.stopTabulationEarlyAfterRound",
     "test_set_allow_only_one_winner_per_round": "rules.winnerElectionMode",
-    "tiebreak_generate_permutation_test": "rules.tiebreakMode",
     "max_ranking_enforcement": "Candidate D",  # a rank beyond maxRankingsAllowed: an error
 }
 MISSING_DATA = {  # case -> which CVR files this copy of the fixtures lacks (see data README)
@@ -61,13 +59,12 @@ REASONS = {  # why an UNSUPPORTED case is refused (for docs/formats/rctab-cases.
     "rules.winnerElectionMode": "election mode not supported (bottoms-up, sequential "
                                 "multi-pass IRV, one winner per round) or a deliberately "
                                 "invalid config",
-    "rules.tiebreakMode": "tie-break mode not supported (stopCountingAndAsk needs an "
-                          "operator; generatePermutation not yet)",
     "rules.doesFirstRoundDetermineThreshold": "threshold fixed at round 1 not supported",
     "rules.stopTabulationEarlyAfterRound": "stopping early not supported",
     "cvrFileSources[0].filePath": "NIST CDF XML not read (JSON only)",
     "seats": "more seats than candidates: refused",
-    "rules.": "interactive tie-break (stopCountingAndAsk): needs an operator",
+    "tiebreak=ask": "interactive tie-break (stopCountingAndAsk) and a tie arises in round 2: "
+                    "it needs an operator, so the count is refused naming the tie",
     "Candidate D": "a rank beyond maxRankingsAllowed is an error, as in RCTab",
 }
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "rctab-cases.md"
@@ -135,7 +132,7 @@ def test_rctab_cases_are_all_there(shared_data: Path) -> None:
 def test_rctab_case(shared_data: Path, config: Path | None) -> None:
     if config is None:  # the shared data is there, but not its RCTab cases
         pytest.fail(f"{RCTAB} has no RCTab cases (*/*_config.json)")
-    case = config.parent.name
+    case = _id(config)
     if case in MISSING_DATA:
         # The shared copy lacks these CVR files: reading must say which file is missing.
         with pytest.raises(InvalidInput) as missing:
@@ -166,7 +163,7 @@ def test_rctab_case(shared_data: Path, config: Path | None) -> None:
 
 def case_status(config: Path) -> tuple[str, str]:
     """(status, detail) of one case, from the tables above (what test_rctab_case enforces)."""
-    case = config.parent.name
+    case = _id(config)
     if case in MISSING_DATA:
         return "skipped", f"missing from the shared copy: {MISSING_DATA[case]}"
     if case in UNSUPPORTED:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hustings.counting.javarandom import java_shuffle
 from hustings.counting.profile import Profile
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.formats.cvr_clearballot import read_clear_ballot
@@ -45,6 +46,8 @@ TIEBREAKS = {
     "random": "random",
     "useCandidateOrder": "permutation",
     "previousRoundCountsThenRandom": "previous-round-counts",
+    "generatePermutation": "permutation",  # the config's candidates shuffled by the seed
+    "stopCountingAndAsk": "ask",  # refused only if a tie needs breaking
 }
 
 
@@ -132,10 +135,13 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
     if tiebreak in TIEBREAKS:
         options["tiebreak"] = TIEBREAKS[tiebreak]
         seed = str(rules.get("randomSeed", "")).strip()
-        if tiebreak != "useCandidateOrder":
+        if tiebreak in ("random", "previousRoundCountsThenRandom", "generatePermutation"):
             options["lot"] = "java"  # RCTab draws its lots from java.util.Random(seed)
             if seed:
                 options["seed"] = _int(seed, "randomSeed", source, problems)
+        if tiebreak == "generatePermutation":
+            options["generated_permutation"] = True  # an order made by _with_order
+            del options["lot"]
     else:
         unsupported("tiebreakMode", f"{tiebreak!r} (supported: {', '.join(TIEBREAKS)})")
     if method == "irv":
@@ -211,7 +217,13 @@ def _candidates(
 
 
 def _with_order(options: dict[str, Any], names: list[str], excluded: list[str]) -> dict[str, Any]:
-    """RCTab's useCandidateOrder: ties go against the candidate listed later in the config."""
+    """RCTab's useCandidateOrder: ties go against the candidate listed later in the config;
+    generatePermutation: the same with the config's names in the order RCTab's seeded shuffle
+    gives (counting/javarandom.java_shuffle)."""
+    if options.get("generated_permutation"):
+        options = {k: v for k, v in options.items() if k != "generated_permutation"}
+        shuffled = java_shuffle(names, int(options.pop("seed", 0)))
+        return {**options, "order": [n for n in shuffled if n not in excluded]}
     if options.get("tiebreak") == "permutation":
         options = {**options, "order": [n for n in names if n not in excluded]}
     return options
