@@ -277,13 +277,15 @@ def test_stv_rctab() -> None:
         {"Alice": 11, "Bob": 4, "Carol": 5, "Dan": 3},
         {"Alice": 8, "Bob": F("6.4543"), "Carol": F("5.5454"), "Dan": 3},
         {"Alice": 8, "Bob": F("6.4543"), "Carol": F("8.5454")},
-        {"Alice": 8, "Bob": F("6.7733"), "Carol": 8},
+        {"Alice": 8, "Bob": F("6.4543"), "Carol": 8},
     ]
     assert [r.elected for r in o.rounds] == [("Alice",), (), ("Carol",), ()]
     assert [r.eliminated for r in o.rounds] == [(), ("Dan",), (), ()]
     assert o.rounds[0].threshold == 8 and o.winners == ("Alice", "Carol")
-    # fraction 0.0638: 5 x 0.0638 to Bob; 3 x 0.0638 + 2 x trunc(0.2727 x 0.0638) exhausted
-    assert o.rounds[2].transfers == {"Carol": {"Bob": F("0.319"), "exhausted": F("0.226")}}
+    # fraction 0.0638: 8 x 0.0638 + 2 x trunc(0.2727 x 0.0638) = 0.545, all of it inactive:
+    # every seat is filled, so the last surplus goes to no one (RCTab's final round surplus;
+    # Bob would have had 5 x 0.0638)
+    assert o.rounds[2].transfers == {"Carol": {"exhausted": F("0.545")}}
     assert o.extras["residual"] == ["0", "0.0003", "0.0003", "0.0007"]
 
 

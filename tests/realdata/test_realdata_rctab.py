@@ -30,8 +30,6 @@ EXPECTED_CASES = 81  # the shared copy's cases: fewer means part of the folder w
 UNSUPPORTED = {  # case -> the option our loader must name when refusing it
     "2013_minneapolis_park_bottoms_up": "rules.winnerElectionMode",
     "2013_minneapolis_park_sequential": "rules.winnerElectionMode",
-    "first_round_determines_threshold_test": "rules.doesFirstRoundDetermineThreshold",
-    "first_round_determines_threshold_tiebreaker_test": "rules.doesFirstRoundDetermineThreshold",
     "invalid_params_test": "rules.winnerElectionMode",
     "invalid_sources_test": "rules.winnerElectionMode",
     "more_winners_than_candidates": "seats",
@@ -42,8 +40,6 @@ UNSUPPORTED = {  # case -> the option our loader must name when refusing it
     "sample_interactive_tiebreak_sequential": "rules.winnerElectionMode",
     "sequential_with_batch": "rules.winnerElectionMode",
     "sequential_with_continue_until_two": "rules.winnerElectionMode",
-    "stop_tabulation_early_test": "rules.stopTabulationEarlyAfterRound",
-    "test_set_allow_only_one_winner_per_round": "rules.winnerElectionMode",
     "max_ranking_enforcement": "Candidate D",  # a rank beyond maxRankingsAllowed: an error
 }
 MISSING_DATA = {  # case -> which CVR files this copy of the fixtures lacks (see data README)
@@ -59,8 +55,6 @@ REASONS = {  # why an UNSUPPORTED case is refused (for docs/formats/rctab-cases.
     "rules.winnerElectionMode": "election mode not supported (bottoms-up, sequential "
                                 "multi-pass IRV, one winner per round) or a deliberately "
                                 "invalid config",
-    "rules.doesFirstRoundDetermineThreshold": "threshold fixed at round 1 not supported",
-    "rules.stopTabulationEarlyAfterRound": "stopping early not supported",
     "cvrFileSources[0].filePath": "NIST CDF XML not read (JSON only)",
     "seats": "more seats than candidates: refused",
     "tiebreak=ask": "interactive tie-break (stopCountingAndAsk) and a tie arises in round 2: "

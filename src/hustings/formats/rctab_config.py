@@ -41,6 +41,7 @@ OVERVOTE_RULES = {
 MODES = {
     "singleWinnerMajority": "irv",
     "multiWinnerAllowMultipleWinnersPerRound": "stv",
+    "multiWinnerAllowOnlyOneWinnerPerRound": "stv",
 }
 TIEBREAKS = {
     "random": "random",
@@ -151,6 +152,8 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
     elif method == "stv":
         options["variant"] = "rctab"
         options["write_ins"] = "eliminate-first"
+        if mode == "multiWinnerAllowOnlyOneWinnerPerRound":
+            options["one_winner_per_round"] = True
         options["quota"] = "hare" if _flag(rules, "hareQuota") else "droop"
         options["quota_rounding"] = (
             "fractional" if _flag(rules, "nonIntegerWinningThreshold") else "whole"
@@ -163,10 +166,17 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
     minimum = str(rules.get("minimumVoteThreshold", "") or "0").strip()
     if minimum != "0":
         unsupported("minimumVoteThreshold", f"a minimum vote threshold ({minimum})")
-    if str(rules.get("stopTabulationEarlyAfterRound", "")).strip():
-        unsupported("stopTabulationEarlyAfterRound", "stopping the count early")
-    if _flag(rules, "doesFirstRoundDetermineThreshold"):
-        unsupported("doesFirstRoundDetermineThreshold", "a threshold fixed at the first round")
+    stop = str(rules.get("stopTabulationEarlyAfterRound", "")).strip()
+    if stop and method == "irv":
+        options["stop_after_round"] = _int(stop, "stopTabulationEarlyAfterRound", source,
+                                           problems, low=1)
+    elif stop:
+        unsupported("stopTabulationEarlyAfterRound", "stopping a multi-winner count early")
+    if _flag(rules, "doesFirstRoundDetermineThreshold") and method == "irv":
+        options["threshold_round"] = "first"
+    elif _flag(rules, "doesFirstRoundDetermineThreshold"):
+        unsupported("doesFirstRoundDetermineThreshold", "a threshold fixed at the first round "
+                    "of a multi-winner count")
     if str(rules.get("multiSeatBottomsUpPercentageThreshold", "")).strip():
         unsupported("multiSeatBottomsUpPercentageThreshold", "bottoms-up percentage threshold")
     if problems:
