@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+import pytest
+
 from hustings.counting import count_college, count_points
 from hustings.counting.profile import Profile
 from hustings.counting.registry import get_method
+from hustings.domain.errors import InvalidInput
 from tests.counting.examples import FOUR, STV_EXAMPLE
 
 
@@ -302,3 +305,57 @@ def test_stv_rctab_thresholds_and_write_ins() -> None:
     assert tallies(o)[0] == {"A": 6, "B": 3, "C": 2, "UWI": 4}
     assert o.rounds[0].eliminated == ("UWI",) and o.rounds[0].elected == ()  # A has 6 >= 6
     assert o.rounds[1].elected == ("B", "A")  # B 3 + 4 from the write-ins, A 6: both >= 6
+
+
+def test_irv_rctab_threshold_round_and_stop() -> None:
+    p = Profile.from_ballots(["Ann", "Bob", "Cy", "Dee"], [[0], [1], [2], [3]], [7, 4, 2, 1])
+    every = get_method("irv").count(p, 1, {"round_structure": "rctab"})
+    assert [r.threshold for r in every.rounds] == [8, 7]
+    assert [r.elected for r in every.rounds] == [(), ("Ann",)]
+    first = get_method("irv").count(p, 1, {"round_structure": "rctab",
+                                           "threshold_round": "first"})
+    assert [r.threshold for r in first.rounds] == [8, 8, 8]
+    assert [r.eliminated for r in first.rounds] == [("Dee",), ("Cy",), ()]
+    assert tallies(first)[-1] == {"Ann": 7, "Bob": 4} and first.winners == ("Ann",)
+    stopped = get_method("irv").count(p, 1, {"round_structure": "rctab",
+                                             "stop_after_round": 1})
+    assert len(stopped.rounds) == 1 and stopped.rounds[0].eliminated == ("Dee",)
+    assert stopped.winners == () and "No one is elected" in stopped.summary[0]
+    with pytest.raises(InvalidInput, match="round_structure=rctab"):
+        get_method("irv").count(p, 1, {"stop_after_round": 1})
+
+
+def test_stv_rctab_one_winner_per_round() -> None:
+    p = Profile.from_ballots(["A", "B", "C"], [[0, 2], [1, 2], [2]], [6, 5, 1])
+    both = get_method("stv").count(p, 2, {"variant": "rctab"})
+    assert [r.elected for r in both.rounds] == [("A", "B"), ()]
+    assert both.rounds[0].transfers["A"] == {"exhausted": F("0.9996")}  # seats filled
+    one = get_method("stv").count(p, 2, {"variant": "rctab", "one_winner_per_round": True})
+    assert [r.elected for r in one.rounds] == [("A",), ("B",), ()]
+    assert one.rounds[0].transfers["A"] == {"C": F("0.9996")}
+    assert tallies(one)[1] == {"A": 5, "B": 5, "C": F("1.9996")}
+    with pytest.raises(InvalidInput, match="variant=rctab"):
+        get_method("stv").count(p, 2, {"one_winner_per_round": True})
+
+
+def test_bottoms_up() -> None:
+    o = get_method("bottoms-up").count(STV_EXAMPLE, 2)
+    assert tallies(o) == [{"Alice": 11, "Bob": 4, "Carol": 5, "Dan": 3},
+                          {"Alice": 11, "Bob": 4, "Carol": 8}, {"Alice": 11, "Carol": 12}]
+    assert [r.eliminated for r in o.rounds] == [("Dan",), ("Bob",), ()]
+    assert o.rounds[-1].elected == ("Alice", "Carol") and o.winners == ("Alice", "Carol")
+    share = get_method("bottoms-up").count(STV_EXAMPLE, 1, {"threshold_percent": 20})
+    assert tallies(share) == tallies(o) and share.rounds[0].threshold == F(23, 5)
+    cut = get_method("bottoms-up").count(STV_EXAMPLE, 1, {"threshold_percent": 20,
+                                                          "cutoff_elimination": True})
+    assert [set(r.eliminated) for r in cut.rounds] == [{"Bob", "Dan"}, set()]
+    assert cut.winners == ("Alice", "Carol") and cut.seats == 2
+    with pytest.raises(InvalidInput, match="needs threshold_percent"):
+        get_method("bottoms-up").count(STV_EXAMPLE, 2, {"cutoff_elimination": True})
+    # with a threshold fixed at round 1, exhausted ballots do not lower it
+    p = Profile.from_ballots(["A", "B", "C", "D"], [[0], [1], [2], [3]], [9, 5, 4, 2])
+    dynamic = get_method("bottoms-up").count(p, 1, {"threshold_percent": 21})
+    static = get_method("bottoms-up").count(p, 1, {"threshold_percent": 21,
+                                                   "threshold_round": "first"})
+    assert dynamic.winners == ("A", "B", "C")  # 4 > 21% of 18 = 3.78
+    assert static.winners == ("A", "B")  # 4 < 21% of 20 = 4.2

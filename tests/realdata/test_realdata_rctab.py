@@ -28,14 +28,10 @@ CONFIGS: list[Path | None] = [*sorted(RCTAB.glob("*/*_config.json"))] or [None]
 EXPECTED_CASES = 81  # the shared copy's cases: fewer means part of the folder went missing
 
 UNSUPPORTED = {  # case -> the option our loader must name when refusing it
-    "2013_minneapolis_park_bottoms_up": "rules.winnerElectionMode",
     "2013_minneapolis_park_sequential": "rules.winnerElectionMode",
     "invalid_params_test": "rules.winnerElectionMode",
     "invalid_sources_test": "rules.winnerElectionMode",
     "more_winners_than_candidates": "seats",
-    "multi_seat_bottoms_up_with_cutoff_eliminate": "rules.winnerElectionMode",
-    "multi_seat_bottoms_up_with_dynamic_threshold": "rules.winnerElectionMode",
-    "multi_seat_bottoms_up_with_static_threshold": "rules.winnerElectionMode",
     "sample_interactive_tiebreak": "tiebreak=ask",
     "sample_interactive_tiebreak_sequential": "rules.winnerElectionMode",
     "sequential_with_batch": "rules.winnerElectionMode",

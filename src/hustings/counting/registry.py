@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hustings.counting.bottoms_up import BOTTOMS_UP
 from hustings.counting.college import COLLEGE, POINTS
 from hustings.counting.condorcet import COPELAND, MINIMAX, RANKED_PAIRS, SCHULZE
 from hustings.counting.exhaustive import EXHAUSTIVE
@@ -16,7 +17,7 @@ from hustings.counting.two_round import TWO_ROUND
 _METHODS: dict[str, Method] = {
     m.name: m
     for m in (
-        PLURALITY, TWO_ROUND, IRV, STV, EXHAUSTIVE, COLLEGE, POINTS, APPROVAL, BORDA,
+        PLURALITY, TWO_ROUND, IRV, STV, BOTTOMS_UP, EXHAUSTIVE, COLLEGE, POINTS, APPROVAL, BORDA,
         SCHULZE, RANKED_PAIRS, COPELAND, MINIMAX, CONFIRM,
     )
 }

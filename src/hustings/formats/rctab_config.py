@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ MODES = {
     "singleWinnerMajority": "irv",
     "multiWinnerAllowMultipleWinnersPerRound": "stv",
     "multiWinnerAllowOnlyOneWinnerPerRound": "stv",
+    "bottomsUp": "bottoms-up",
+    "bottomsUpUsingPercentageThreshold": "bottoms-up",
 }
 TIEBREAKS = {
     "random": "random",
@@ -116,7 +119,10 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
     method = MODES.get(mode, "")
     if not method:
         unsupported("winnerElectionMode", f"{mode!r} (supported: {', '.join(MODES)})")
-    seats = _int(rules.get("numberOfWinners", "1"), "numberOfWinners", source, problems)
+    if mode == "bottomsUpUsingPercentageThreshold":
+        seats = 1  # everyone above the percentage is elected: the number of seats plays no part
+    else:
+        seats = _int(rules.get("numberOfWinners", "1"), "numberOfWinners", source, problems)
     options: dict[str, Any] = {}
     overvote = rules.get("overvoteRule", "")
     if overvote in OVERVOTE_RULES:
@@ -163,6 +169,20 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
         for key in ("batchElimination", "continueUntilTwoCandidatesRemain"):
             if _flag(rules, key):
                 unsupported(key, f"{key} with multi-winner STV")
+    elif method == "bottoms-up":
+        options["batch_elimination"] = _flag(rules, "batchElimination")
+        if mode == "bottomsUpUsingPercentageThreshold":
+            percent = str(rules.get("multiSeatBottomsUpPercentageThreshold", "")).strip()
+            try:
+                options["threshold_percent"] = Fraction(percent)
+            except (ValueError, ZeroDivisionError):
+                problems.append(Problem(f"a percentage is needed, not {percent!r}", source, None,
+                                        "rules.multiSeatBottomsUpPercentageThreshold"))
+            options["cutoff_elimination"] = _flag(rules, "cutoffElimination")
+            if _flag(rules, "doesFirstRoundDetermineThreshold"):
+                options["threshold_round"] = "first"
+        if _flag(rules, "continueUntilTwoCandidatesRemain"):
+            unsupported("continueUntilTwoCandidatesRemain", "continue until two, bottoms-up")
     minimum = str(rules.get("minimumVoteThreshold", "") or "0").strip()
     if minimum != "0":
         unsupported("minimumVoteThreshold", f"a minimum vote threshold ({minimum})")
@@ -174,11 +194,16 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
         unsupported("stopTabulationEarlyAfterRound", "stopping a multi-winner count early")
     if _flag(rules, "doesFirstRoundDetermineThreshold") and method == "irv":
         options["threshold_round"] = "first"
-    elif _flag(rules, "doesFirstRoundDetermineThreshold"):
+    elif _flag(rules, "doesFirstRoundDetermineThreshold") and method != "bottoms-up":
         unsupported("doesFirstRoundDetermineThreshold", "a threshold fixed at the first round "
                     "of a multi-winner count")
-    if str(rules.get("multiSeatBottomsUpPercentageThreshold", "")).strip():
-        unsupported("multiSeatBottomsUpPercentageThreshold", "bottoms-up percentage threshold")
+    if (str(rules.get("multiSeatBottomsUpPercentageThreshold", "")).strip()
+            and mode != "bottomsUpUsingPercentageThreshold"):
+        unsupported("multiSeatBottomsUpPercentageThreshold",
+                    "a percentage threshold outside bottomsUpUsingPercentageThreshold")
+    if _flag(rules, "cutoffElimination") and mode != "bottomsUpUsingPercentageThreshold":
+        unsupported("cutoffElimination", "cutoff elimination outside "
+                    "bottomsUpUsingPercentageThreshold")
     if problems:
         raise InvalidInput(problems)
     return method, seats, options
