@@ -359,3 +359,16 @@ def test_bottoms_up() -> None:
                                                    "threshold_round": "first"})
     assert dynamic.winners == ("A", "B", "C")  # 4 > 21% of 18 = 3.78
     assert static.winners == ("A", "B")  # 4 < 21% of 20 = 4.2
+
+
+def test_sequential_irv() -> None:
+    o = get_method("sequential-irv").count(STV_EXAMPLE, 2)
+    assert o.winners == ("Carol", "Alice") and o.extras["passes"] == [3, 2]
+    assert tallies(o)[2] == {"Alice": 11, "Carol": 12}
+    assert tallies(o)[3] == {"Alice": 11, "Bob": 9, "Dan": 3}  # pass 2: Carol removed
+    assert o.rounds[4].elected == ("Alice",) and o.rounds[4].exhausted == 3
+    assert o.rounds[3].notes[0].startswith("Pass 2 (seat 2 of 2), without Carol")
+    # a tie-break order keeps working once its first name is elected
+    ordered = get_method("sequential-irv").count(
+        STV_EXAMPLE, 2, {"tiebreak": "permutation", "order": ["Carol", "Alice", "Bob", "Dan"]})
+    assert ordered.winners == ("Carol", "Alice")

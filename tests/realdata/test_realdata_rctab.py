@@ -8,6 +8,7 @@ docs/formats/rctab-cases.md).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -28,20 +29,17 @@ CONFIGS: list[Path | None] = [*sorted(RCTAB.glob("*/*_config.json"))] or [None]
 EXPECTED_CASES = 81  # the shared copy's cases: fewer means part of the folder went missing
 
 UNSUPPORTED = {  # case -> the option our loader must name when refusing it
-    "2013_minneapolis_park_sequential": "rules.winnerElectionMode",
     "invalid_params_test": "rules.winnerElectionMode",
     "invalid_sources_test": "rules.winnerElectionMode",
     "more_winners_than_candidates": "seats",
     "sample_interactive_tiebreak": "tiebreak=ask",
-    "sample_interactive_tiebreak_sequential": "rules.winnerElectionMode",
-    "sequential_with_batch": "rules.winnerElectionMode",
-    "sequential_with_continue_until_two": "rules.winnerElectionMode",
     "max_ranking_enforcement": "Candidate D",  # a rank beyond maxRankingsAllowed: an error
 }
 MISSING_DATA = {  # case -> which CVR files this copy of the fixtures lacks (see data README)
     "2013_minneapolis_mayor_scale": "its 13 ES&S xlsx files",
     "2018_maine_governor_primary": "its ES&S xlsx file",
     "dominion_kansas": "kansas_input_data/CvrExport.json (the manifests are there)",
+    "sample_interactive_tiebreak_sequential": "sample_interactive_tiebreak_cvr.xlsx",
 }
 ENGINE_DIFFERS: dict[str, str] = {  # case -> why hustings differs from RCTab, on purpose
     "nist_xml_cdf_2": "no ballot marks a candidate of this contest: RCTab elects by lot among "
@@ -66,6 +64,31 @@ RCTAB_UWI = "Undeclared Write-ins"
 def expected_report(folder: Path) -> dict[str, Any] | None:
     path = folder / f"{folder.name}_expected_detailed_report.json"
     return json.loads(path.read_text()) if path.is_file() else None
+
+
+def pass_reports(folder: Path) -> list[dict[str, Any]]:
+    """RCTab's per-pass reports of a sequential (multiPassIrv) case, in pass order."""
+    found = []
+    k = 1
+    while (path := folder / f"{folder.name}_{k}_expected_detailed_report.json").is_file():
+        found.append(json.loads(path.read_text()))
+        k += 1
+    return found
+
+
+def pass_differences(outcome: Outcome, reports: list[dict[str, Any]]) -> list[str]:
+    """Each pass of a sequential count against RCTab's report of that pass."""
+    problems: list[str] = []
+    passes = outcome.extras.get("passes", [])
+    if len(passes) != len(reports):
+        return [f"{len(passes)} passes, RCTab {len(reports)}"]
+    at = 0
+    for k, (size, report) in enumerate(zip(passes, reports, strict=True)):
+        one = replace(outcome, rounds=outcome.rounds[at : at + size],
+                      winners=outcome.winners[k : k + 1])
+        at += size
+        problems += [f"pass {k + 1}: {p}" for p in differences(one, report)]
+    return problems
 
 
 def differences(outcome: Outcome, report: dict[str, Any]) -> list[str]:
@@ -141,9 +164,10 @@ def test_rctab_case(shared_data: Path, config: Path | None) -> None:
     outcome = get_method(loaded.method).count(loaded.ballots.profile, loaded.seats,
                                               loaded.options)
     report = expected_report(config.parent)
-    if report is None:
+    passes = pass_reports(config.parent)
+    if report is None and not passes:
         return  # conversion-only cases: reading the CVRs is the test
-    found = differences(outcome, report)
+    found = differences(outcome, report) if report else pass_differences(outcome, passes)
     if case in ENGINE_DIFFERS:
         if not found:
             pytest.fail(f"now agrees with RCTab: remove from ENGINE_DIFFERS ({case})")
@@ -161,6 +185,9 @@ def case_status(config: Path) -> tuple[str, str]:
         return "refused", f"`{option}`: {REASONS[option]}"
     if case in ENGINE_DIFFERS:
         return "differs", ENGINE_DIFFERS[case]
+    if expected_report(config.parent) is None and pass_reports(config.parent):
+        return "reproduced", ("sequential: each pass's rounds and winner equal RCTab's report "
+                              "of that pass")
     if expected_report(config.parent) is None:
         return "read only", "no expected report: reading the CVRs is the test"
     return "reproduced", "every round's tallies and the winners equal RCTab's report"

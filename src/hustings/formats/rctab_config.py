@@ -44,6 +44,7 @@ MODES = {
     "multiWinnerAllowMultipleWinnersPerRound": "stv",
     "multiWinnerAllowOnlyOneWinnerPerRound": "stv",
     "bottomsUp": "bottoms-up",
+    "multiPassIrv": "sequential-irv",
     "bottomsUpUsingPercentageThreshold": "bottoms-up",
 }
 TIEBREAKS = {
@@ -92,7 +93,7 @@ def read_rctab_config(path: Path | str) -> RctabContest:
     for i, spec in enumerate(sources):
         profiles.append(_read_source(path.parent, spec, names, lookup, source, i,
                                      options.get("max_rankings"), write_in_line))
-    if method == "irv" and any(write_in_line):
+    if method in ("irv", "sequential-irv") and any(write_in_line):
         options["uwi_on_ballot"] = True  # RCTab counts the contest's write-in line as UWI
     profile = concat_profiles(profiles)
     profile = drop_candidates(profile, [names.index(n) for n in excluded])
@@ -151,7 +152,7 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
             del options["lot"]
     else:
         unsupported("tiebreakMode", f"{tiebreak!r} (supported: {', '.join(TIEBREAKS)})")
-    if method == "irv":
+    if method in ("irv", "sequential-irv"):
         options["batch_elimination"] = _flag(rules, "batchElimination")
         options["continue_until_two"] = _flag(rules, "continueUntilTwoCandidatesRemain")
         options["round_structure"] = "rctab"
@@ -187,12 +188,12 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
     if minimum != "0":
         unsupported("minimumVoteThreshold", f"a minimum vote threshold ({minimum})")
     stop = str(rules.get("stopTabulationEarlyAfterRound", "")).strip()
-    if stop and method == "irv":
+    if stop and method in ("irv", "sequential-irv"):
         options["stop_after_round"] = _int(stop, "stopTabulationEarlyAfterRound", source,
                                            problems, low=1)
     elif stop:
         unsupported("stopTabulationEarlyAfterRound", "stopping a multi-winner count early")
-    if _flag(rules, "doesFirstRoundDetermineThreshold") and method == "irv":
+    if _flag(rules, "doesFirstRoundDetermineThreshold") and method in ("irv", "sequential-irv"):
         options["threshold_round"] = "first"
     elif _flag(rules, "doesFirstRoundDetermineThreshold") and method != "bottoms-up":
         unsupported("doesFirstRoundDetermineThreshold", "a threshold fixed at the first round "
