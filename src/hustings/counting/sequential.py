@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from hustings.counting.explain import names
-from hustings.counting.irv import IRV_OPTIONS, _check, count_irv
+from hustings.counting.irv import IRV, IRV_OPTIONS, _check
 from hustings.counting.method import Method
 from hustings.counting.outcome import Outcome, Round, Tie
 from hustings.counting.profile import Profile, without_candidates
@@ -34,7 +34,7 @@ def count_sequential(profile: Profile, seats: int, opts: dict[str, Any]) -> Outc
         these = dict(opts)
         if these.get("order") is not None:  # the tie-break order, less those elected
             these["order"] = tuple(c for c in these["order"] if c in current.candidates)
-        outcome = count_irv(current, 1, these)
+        outcome = IRV.count(current, 1, these)  # no one elected on no votes, as for irv
         offset = len(rounds)
         for k, r in enumerate(outcome.rounds):
             notes = r.notes
