@@ -47,3 +47,31 @@ def test_missing_dominion_cvr_file_is_a_clear_error(shared_data: Path) -> None:
     code, _, err = run_cli("count", str(config), "-f", "rctab")
     assert code == 2
     assert "kansas_input_data" in err and "no CvrExport.json" in err
+
+
+def test_count_detects_clear_ballot_csv_and_dominion_zip(tmp_path: Path) -> None:
+    from tests.elections.test_ballots_vendors import NORTH, SOUTH, clear_ballot, dominion_zip
+
+    both = NORTH + SOUTH
+    csv_file = tmp_path / "cvr.csv"
+    csv_file.write_bytes(clear_ballot(both))
+    zip_file = tmp_path / "export.zip"
+    zip_file.write_bytes(dominion_zip(both))
+    results = []
+    for path in (csv_file, zip_file):
+        code, out, err = run_cli("count", str(path), "-m", "irv", "-f", "json")
+        assert code == 0, err
+        results.append(json.loads(out))
+    assert results[0]["winners"] == results[1]["winners"] == ["Bob Baker"]
+    assert [r["tallies"] for r in results[0]["rounds"]] == [
+        r["tallies"] for r in results[1]["rounds"]]
+
+
+def test_count_clear_ballot_with_two_contests_says_which(tmp_path: Path) -> None:
+    from tests.elections.test_ballots_vendors import FIXED
+
+    path = tmp_path / "two.csv"
+    path.write_text(FIXED + ",Choice_1_1:Mayor:1:Vote For 1:Ann:NON,"
+                    "Choice_2_1:Sheriff:1:Vote For 1:Bob:NON\n1,B,1,B+1,1,1,P,S,0,0,1,0\n")
+    code, _, err = run_cli("count", str(path), "-m", "irv")
+    assert code == 2 and "two.csv:1" in err and "2 contests" in err

@@ -61,11 +61,23 @@ def read_clear_ballot(
     """Read one contest (`contest`: its name; needed when the file has several) from a Clear
     Ballot CVR CSV."""
     path = Path(path)
-    source = str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        fail(exc.strerror or str(exc), source)
+        fail(exc.strerror or str(exc), str(path))
+    return parse_clear_ballot(data, str(path), contest, write_in_label=write_in_label,
+                              max_rankings=max_rankings)
+
+
+def parse_clear_ballot(
+    data: bytes,
+    source: str = "<clear ballot>",
+    contest: str | None = None,
+    *,
+    write_in_label: str = "",
+    max_rankings: int | None = None,
+) -> BallotFile:
+    """Parse a Clear Ballot CVR CSV given as bytes (see `read_clear_ballot`)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     end = data.find(b"\n")

@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from hustings.counting.profile import WRITE_IN
+from hustings.domain.errors import InvalidInput, Problem
 from hustings.formats.cvr_common import BallotFile, fail
 from hustings.formats.cvr_lines import MAX_RANKS
 from hustings.formats.cvr_marks import profile_from_marks
@@ -129,6 +130,52 @@ def read_dominion(
                                  width=int(rank.max()) if len(rank) else 1)
     return BallotFile(profile, str(folder), title=chosen.name,
                       metadata={"contest_id": str(chosen.id)})
+
+
+MAX_MEMBER = 4 << 30  # a zip member declaring more than this is refused (a zip bomb)
+
+
+def read_dominion_zip(data: bytes, source: str, contest: str | None = None) -> BallotFile:
+    """A Dominion export sent as one zip file (the folder zipped): its manifests and CvrExport
+    files are taken from the folder in the zip that holds ContestManifest.json; problems name
+    the zip and the member (`export.zip!CvrExport.json`)."""
+    import tempfile
+    import zipfile
+
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        fail("not a zip file (a Dominion export is read as its folder, zipped)", source)
+    with book, tempfile.TemporaryDirectory() as tmp:
+        members = [m for m in book.infolist() if not m.is_dir()]
+        homes = sorted({m.filename.rpartition("/")[0] for m in members
+                        if m.filename.rpartition("/")[2] == "ContestManifest.json"}, key=len)
+        if not homes:
+            fail("no ContestManifest.json in the zip: not a Dominion export", source)
+        home = homes[0]
+        for member in members:
+            folder, _, name = member.filename.rpartition("/")
+            if folder != home or not name.endswith(".json") or "\\" in name:
+                continue
+            if member.file_size > MAX_MEMBER:
+                fail(f"{name} declares {member.file_size:,} bytes: too large", source)
+            (Path(tmp) / name).write_bytes(book.read(member))
+        try:
+            read = read_dominion(Path(tmp), contest)
+        except InvalidInput as error:  # name the user's zip, not the temporary folder
+            raise InvalidInput([Problem(p.message, _rename(p.source, Path(tmp), source),
+                                        p.line, p.field) for p in error.problems]) from None
+    return BallotFile(read.profile, source, read.title, read.seats, read.withdrawn,
+                      read.metadata)
+
+
+def _rename(where: str | None, tmp: Path, source: str) -> str:
+    if not where:
+        return source
+    path = Path(where)
+    if path == tmp:
+        return source
+    return f"{source}!{path.name}" if path.parent == tmp else where
 
 
 def _cvr_files(folder: Path) -> list[Path]:
