@@ -128,11 +128,11 @@ def parse_clear_ballot(
             fail(f"{int(cells[odd[0]])} is not 1 (marked) or 0", source, int(odd[0]) + 2,
                  head_name(head, column))
         rows = np.flatnonzero(cells == 1)
-        code = WRITE_IN if write_in_label and column.candidate == write_in_label else (
+        marked = WRITE_IN if write_in_label and column.candidate == write_in_label else (
             index[column.candidate])
         ballot_parts.append(rows)
         rank_parts.append(np.full(len(rows), column.rank, dtype=np.int64))
-        code_parts.append(np.full(len(rows), code, dtype=np.int32))
+        code_parts.append(np.full(len(rows), marked, dtype=np.int32))
     ballot = np.concatenate(ballot_parts) if ballot_parts else np.empty(0, np.int64)
     rank = np.concatenate(rank_parts) if rank_parts else np.empty(0, np.int64)
     code = np.concatenate(code_parts) if code_parts else np.empty(0, np.int32)
