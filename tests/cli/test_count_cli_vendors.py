@@ -75,3 +75,14 @@ def test_count_clear_ballot_with_two_contests_says_which(tmp_path: Path) -> None
                     "Choice_2_1:Sheriff:1:Vote For 1:Bob:NON\n1,B,1,B+1,1,1,P,S,0,0,1,0\n")
     code, _, err = run_cli("count", str(path), "-m", "irv")
     assert code == 2 and "two.csv:1" in err and "2 contests" in err
+
+
+def test_docs_example_counts_the_kansas_clear_ballot_csv(shared_data: Path) -> None:
+    """docs/cli-count.md: `hustings count clear_ballot_kansas_primary.cvr.csv --method irv`."""
+    path = shared_data / "rctab/clear_ballot_kansas_primary/clear_ballot_kansas_primary.cvr.csv"
+    code, out, err = run_cli("count", str(path), "--method", "irv", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["rounds"][0]["tallies"]["Amy Klobuchar"] == "20"
+    assert sum(int(v) for v in doc["rounds"][0]["tallies"].values()) + int(
+        doc["rounds"][0]["exhausted"]) == 50  # RCTab: totalNumBallots 50
