@@ -1,5 +1,7 @@
-"""`hustings count CONFIG -f rctab` on RCTab's Dominion, Hart and Clear Ballot fixtures: the
-real console script's entry point reproduces RCTab's own reports, round by round."""
+"""`hustings count CONFIG -f rctab` on RCTab's Dominion, Hart and Clear Ballot fixtures and on
+the cases of its rule options (bottoms-up, one winner a round, a threshold fixed at round 1,
+stopping early, generated and interactive tie-breaks, sequential passes): the real console
+script's entry point reproduces RCTab's own reports, round by round."""
 
 from __future__ import annotations
 
@@ -13,8 +15,17 @@ from tests.cli.test_count_cli import run_cli
 VENDOR_CASES = [
     "dominion_wyoming", "dominion_multi_file", "dominion_no_precinct_data", "dominion_alaska",
     "hart_cedar_park_school_board", "hart_travis_county_officers",
-    "clear_ballot_kansas_primary",
+    "clear_ballot_kansas_primary", "clear_ballot_with_inline_comma", "2024_alaska_dominion",
 ]
+RULE_CASES = [
+    "2013_minneapolis_park_bottoms_up", "multi_seat_bottoms_up_with_cutoff_eliminate",
+    "multi_seat_bottoms_up_with_dynamic_threshold", "multi_seat_bottoms_up_with_static_threshold",
+    "test_set_allow_only_one_winner_per_round", "first_round_determines_threshold_test",
+    "first_round_determines_threshold_tiebreaker_test", "stop_tabulation_early_test",
+    "tiebreak_generate_permutation_test",
+]
+SEQUENTIAL_CASES = ["2013_minneapolis_park_sequential", "sequential_with_batch",
+                    "sequential_with_continue_until_two"]
 UWI = "Undeclared Write-ins"
 
 
@@ -30,9 +41,8 @@ def _elected(report: dict) -> list[str]:  # type: ignore[type-arg]
                   if "elected" in x)
 
 
-@pytest.mark.parametrize("case", VENDOR_CASES)
-def test_vendor_case_reproduces_rctab_through_hustings_count(shared_data: Path,
-                                                              case: str) -> None:
+@pytest.mark.parametrize("case", VENDOR_CASES + RULE_CASES)
+def test_case_reproduces_rctab_through_hustings_count(shared_data: Path, case: str) -> None:
     folder = shared_data / "rctab" / case
     code, out, err = run_cli("count", str(folder / f"{case}_config.json"), "-f", "rctab")
     assert code == 0, err
@@ -40,6 +50,24 @@ def test_vendor_case_reproduces_rctab_through_hustings_count(shared_data: Path,
     theirs = json.loads((folder / f"{case}_expected_detailed_report.json").read_text())
     assert _rounds(ours) == _rounds(theirs)
     assert _elected(ours) == _elected(theirs)
+
+
+@pytest.mark.parametrize("case", SEQUENTIAL_CASES)
+def test_sequential_case_elects_each_pass_winner(shared_data: Path, case: str) -> None:
+    folder = shared_data / "rctab" / case
+    code, out, err = run_cli("count", str(folder / f"{case}_config.json"), "-f", "json")
+    assert code == 0, err
+    ours = json.loads(out)
+    passes = sorted(folder.glob(f"{case}_*_expected_detailed_report.json"))
+    assert [w for p in passes for w in _elected(json.loads(p.read_text()))] == ours["winners"]
+
+
+def test_interactive_tie_is_refused_naming_it(shared_data: Path) -> None:
+    folder = shared_data / "rctab/sample_interactive_tiebreak"
+    config = folder / "sample_interactive_tiebreak_config.json"
+    code, _, err = run_cli("count", str(config), "-f", "rctab")
+    assert code == 2
+    assert "tied for elimination in round 2" in err and "tiebreak=ask" in err
 
 
 def test_missing_dominion_cvr_file_is_a_clear_error(shared_data: Path) -> None:
