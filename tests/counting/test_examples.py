@@ -372,3 +372,13 @@ def test_sequential_irv() -> None:
     ordered = get_method("sequential-irv").count(
         STV_EXAMPLE, 2, {"tiebreak": "permutation", "order": ["Carol", "Alice", "Bob", "Dan"]})
     assert ordered.winners == ("Carol", "Alice")
+
+
+def test_bottoms_up_suspend_if_multiple_waits_for_the_one_left() -> None:
+    # 3 ballots overvote Bob and Cy; once Cy is out, they count for Bob (suspend), not lost
+    p = Profile.from_ballots(["Ann", "Bob", "Cy", "Dee"],
+                             [[0], [1], [2], [3], [(1, 2)]], [5, 3, 2, 4, 3])
+    waiting = get_method("bottoms-up").count(p, 2, {"overvote_rule": "suspend-if-multiple"})
+    lost = get_method("bottoms-up").count(p, 2, {"overvote_rule": "exhaust-if-multiple"})
+    assert tallies(waiting)[1]["Bob"] == 6 and tallies(lost)[1]["Bob"] == 3
+    assert waiting.winners != lost.winners

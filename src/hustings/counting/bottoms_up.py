@@ -91,7 +91,8 @@ def count_bottoms_up(profile: Profile, seats: int, opts: dict[str, Any]) -> Outc
     n = len(labels)
     counts = profile.counts
     ties = breaker(labels, opts)
-    cursor = Cursor(codes, n, profile.overvote_sets)
+    cursor = Cursor(codes, n, profile.overvote_sets,
+                    suspend=opts["overvote_rule"] == "suspend-if-multiple")
     continuing = np.ones(n, dtype=bool)
     cursor.start(continuing)
     percent: Fraction | None = opts["threshold_percent"]

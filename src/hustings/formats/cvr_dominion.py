@@ -26,7 +26,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -259,8 +258,8 @@ def _read_file(
     if not data.lstrip().startswith(b"{"):
         fail("not a Dominion CVR export (a JSON object with 'Sessions')", source, 1)
     try:
-        table = pajson.read_json(
-            io.BytesIO(data.translate(_BLANKS) + b"\n"),
+        table = pajson.read_json(  # one copy of the file (newlines made spaces), no more
+            pa.BufferReader(data.translate(_BLANKS)),
             read_options=pajson.ReadOptions(block_size=len(data) + 2),
             parse_options=pajson.ParseOptions(explicit_schema=SCHEMA,
                                               unexpected_field_behavior="ignore"))
@@ -386,10 +385,3 @@ def _locate(data: bytes, source: str, message: str) -> None:
         fail("not a Dominion CVR export (no 'Sessions' list)", source, 1, "Sessions")
     fail(f"a session's fields have the wrong type ({message.splitlines()[0]})", source, None,
          "Sessions")
-
-
-def contests_of(folder: Path | str) -> Sequence[tuple[int, str]]:
-    """(Id, Description) of each contest in an export's manifest."""
-    source = Path(folder) / "ContestManifest.json"
-    return [(_int_field(e, "Id", str(source), i), str(e.get("Description") or ""))
-            for i, e in enumerate(_manifest(source))]
