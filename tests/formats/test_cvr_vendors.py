@@ -120,7 +120,7 @@ def test_dominion_needs_the_contest_when_there_are_several(tmp_path: Path) -> No
 def test_dominion_rank_beyond_the_contest_is_refused_with_its_session(tmp_path: Path) -> None:
     folder = export(tmp_path / "x", [session(1, [mark(11, 1)]), session(2, [mark(11, 4)])])
     message = error(read_dominion, folder, "1")
-    assert "CvrExport.json" in message and "Sessions[1]" in message and "Rank" in message
+    assert "CvrExport.json:" in message and "Sessions[1]" in message and "Rank" in message
     assert "rank 4" in message
 
 
@@ -137,9 +137,16 @@ def test_dominion_broken_json_names_file_and_line(tmp_path: Path) -> None:
     text = (folder / "CvrExport.json").read_text()
     (folder / "CvrExport.json").write_text(text[: len(text) // 2])
     message = error(read_dominion, folder, "1")
-    assert "CvrExport.json" in message and "not JSON" in message
+    assert "CvrExport.json:" in message and "truncated" in message
     (folder / "CvrExport.json").write_text(text.replace('"Rank": 2', '"Rank": "two"', 1))
-    assert "wrong type" in error(read_dominion, folder, "1")
+    message = error(read_dominion, folder, "1")
+    assert "wrong type" in message and "Sessions[0]" in message
+    line = text.count("\n", 0, text.index('"TabulatorId"')) + 1  # the first session's line
+    assert f"CvrExport.json:{line - 1}" in message or f"CvrExport.json:{line}" in message
+    (folder / "CvrExport.json").write_text(text.replace('"Rank": 2', '"Rank": 2,,', 1))
+    assert "not JSON" in error(read_dominion, folder, "1")
+    (folder / "CvrExport.json").write_text('{"Version": "5", "Other": []}')
+    assert "no 'Sessions' list" in error(read_dominion, folder, "1")
 
 
 def test_dominion_missing_manifest_is_named(tmp_path: Path) -> None:
@@ -263,3 +270,14 @@ def test_clear_ballot_bad_headers_are_refused_on_line_1(tmp_path: Path, header: 
     path = tmp_path / "cb.csv"
     path.write_text(header + "\n")
     assert "cb.csv:1" in error(read_clear_ballot, path)
+
+
+@pytest.mark.parametrize("block", [64, 200, 1000])
+def test_dominion_reads_the_same_in_small_blocks(tmp_path: Path, block: int) -> None:
+    folder = export(tmp_path / "x", SESSIONS * 5)
+    whole = read_dominion(folder, "1")
+    assert ballots(read_dominion(folder, "1", block=block).profile) == ballots(whole.profile)
+    assert whole.profile.total == 30
+    late = export(tmp_path / "late", [*SESSIONS * 3, session(99, [mark(11, 9)])])
+    message = error(read_dominion, late, "1", block=block)
+    assert "Sessions[24]" in message and "rank 9" in message

@@ -26,9 +26,10 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pyarrow as pa
@@ -40,7 +41,11 @@ from hustings.domain.errors import InvalidInput, Problem
 from hustings.formats.cvr_common import BallotFile, fail
 from hustings.formats.cvr_lines import MAX_RANKS
 from hustings.formats.cvr_marks import profile_from_marks
+from hustings.formats.cvr_nist import _find_cvr_array, _structure  # the JSON block scanner
 
+BLOCK = 8 << 20  # bytes read at a time
+WHOLE = 256 << 20  # a CvrExport file up to this size is read at once (faster), larger in blocks
+MAX_ENTRY = 64 << 20  # a session longer than this is refused
 EXCLUDED_CONDITION = 7  # an OutstackConditionId that removes the contest from the results
 CVR_EXPORT = "CvrExport.json"
 _SPLIT = re.compile(r"^CvrExport_\d+\.json$")
@@ -54,7 +59,6 @@ _RECORD = pa.struct([("PrecinctPortionId", pa.int64()), ("PrecinctId", pa.int64(
                      ("Contests", pa.list_(_CONTEST))])
 _SESSION = pa.struct([("TabulatorId", pa.int64()), ("BatchId", pa.int64()),
                       ("RecordId", pa.int64()), ("Original", _RECORD), ("Modified", _RECORD)])
-SCHEMA = pa.schema([("Sessions", pa.list_(_SESSION))])
 _BLANKS = bytes.maketrans(b"\r\n", b"  ")
 
 
@@ -79,13 +83,15 @@ def read_dominion(
     write_in_id: str | None = None,
     by_id: bool = False,
     max_rankings: int | None = None,
+    block: int = BLOCK,
 ) -> BallotFile:
     """Read a Dominion CVR export folder: the ballots of one contest (`contest`: its Id or
     Description; needed when the manifest lists several).
 
     `by_id`: candidates are named by their Dominion Id (RCTab's aliases), and only those
     marked on some ballot are listed; else by their manifest Description. `max_rankings`: a
-    rank above it (or above the contest's `NumOfRanks`) is an error, as in RCTab.
+    rank above it (or above the contest's `NumOfRanks`) is an error, as in RCTab. `block`:
+    bytes read at a time.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -102,7 +108,8 @@ def read_dominion(
     ballots = 0
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for path in files:
-        b, r, c, n = _read_file(path, chosen.id, portions, precincts, limit, known, uwi)
+        b, r, c, n = _read_file(path, _Rules(str(path), chosen.id, portions, precincts,
+                                             limit, known, uwi), block)
         parts.append((b + ballots, r, c))
         ballots += n
     ballot = np.concatenate([p[0] for p in parts])
@@ -245,38 +252,195 @@ def _contest(folder: Path, wanted: str | None) -> _Contest:
     return chosen
 
 
-def _read_file(
-    path: Path, contest: int, portions: np.ndarray | None, precincts: np.ndarray | None,
-    limit: int, known: np.ndarray, uwi: int | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """(ballot, rank, candidate id) per mark of `contest` in one CvrExport file, and its
-    number of ballots."""
-    source = str(path)
+@dataclass(frozen=True)
+class _Rules:
+    """What a session's marks are checked against."""
+
+    source: str
+    contest: int
+    portions: np.ndarray | None
+    precincts: np.ndarray | None
+    limit: int
+    known: np.ndarray
+    uwi: int | None
+
+
+def _read_file(path: Path, rules: _Rules, block: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """(ballot, rank, candidate id) per mark of the contest in one CvrExport file, and its
+    number of ballots; the file is read in blocks of whole sessions."""
+    if block >= BLOCK and path.stat().st_size <= WHOLE:
+        try:
+            return _whole_file(path, rules)
+        except InvalidInput:
+            pass  # read it again in blocks: the same problem, found with its line
+    parts = []
+    ballots = 0
+    for sess, first, lines in _session_blocks(path, rules.source, block):
+        b, r, c, n = _block_marks(sess, first, lines, rules)
+        parts.append((b + ballots, r, c))
+        ballots += n
+    if not parts:
+        empty = np.empty(0, np.int64)
+        return empty, empty, empty, 0
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]), ballots)
+
+
+def _whole_file(path: Path, rules: _Rules) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The fast path for a file of at most WHOLE bytes: the document is one JSON object, read
+    by pyarrow as a single row (newlines, blanks in JSON outside strings, made spaces); any
+    problem is an InvalidInput without a line (the caller reads again in blocks to locate)."""
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if not data.lstrip().startswith(b"{"):
-        fail("not a Dominion CVR export (a JSON object with 'Sessions')", source, 1)
     try:
-        table = pajson.read_json(  # one copy of the file (newlines made spaces), no more
+        table = pajson.read_json(
             pa.BufferReader(data.translate(_BLANKS)),
             read_options=pajson.ReadOptions(block_size=len(data) + 2),
-            parse_options=pajson.ParseOptions(explicit_schema=SCHEMA,
+            parse_options=pajson.ParseOptions(
+                explicit_schema=pa.schema([("Sessions", pa.list_(_SESSION))]),
+                unexpected_field_behavior="ignore"))
+    except pa.ArrowInvalid:
+        fail("unreadable", rules.source)
+    sessions = table.column("Sessions").combine_chunks()
+    if table.num_rows != 1 or sessions.null_count:
+        fail("no 'Sessions' list", rules.source)
+    sess = pc.list_flatten(sessions)
+    return _block_marks(sess, 0, np.zeros(len(sess), dtype=np.int64), rules)
+
+
+def _session_blocks(path: Path, source: str, block_size: int = BLOCK
+                    ) -> Iterator[tuple[pa.StructArray, int, np.ndarray]]:
+    """Blocks of complete `Sessions` entries: (sessions, index of the first, line of each).
+
+    The file is scanned in 8 MB blocks (cvr_nist's scanner: strings, escapes and depth found
+    with numpy) and each block's entries go to pyarrow's JSON reader as newline-delimited
+    JSON, so memory stays bounded by the block and the longest session."""
+    with path.open("rb") as handle:
+        blocks = iter(lambda: handle.read(block_size), b"")
+        prefix = b""
+        found = None
+        for block in blocks:
+            prefix += block
+            if prefix.startswith(b"\xef\xbb\xbf"):
+                prefix = prefix[3:]
+            found = _find_cvr_array(prefix, source, b'"Sessions"')
+            if found is not None:
+                break
+            if len(prefix) > MAX_ENTRY:
+                break
+        if found is None:
+            _locate(prefix, source, "no 'Sessions' list")
+            fail("not a Dominion CVR export (no 'Sessions' list near the start)", source, 1,
+                 "Sessions")
+        line = 1 + prefix[: found + 1].count(b"\n")
+        carry = prefix[found + 1 :]
+        first = 0
+        while True:
+            buf = np.frombuffer(carry, dtype=np.uint8)
+            shape = _structure(buf, 2, source, line)
+            close = np.flatnonzero((shape.char == ord("]")) & (shape.depth_after == 1))
+            stop = int(shape.at[close[0]]) if len(close) else len(buf)
+            ends = np.flatnonzero((shape.char == ord("}")) & (shape.depth_after == 2)
+                                  & (shape.at < stop))
+            done = stop if len(close) else (int(shape.at[ends[-1]]) + 1 if len(ends) else 0)
+            if done:
+                sess, lines = _entries(carry[:done], shape, done, source, line, first)
+                if len(sess):
+                    yield sess, first, lines
+                first += len(sess)
+                line += carry[:done].count(b"\n")
+            if len(close):
+                return
+            carry = carry[done:]
+            if len(carry) > MAX_ENTRY:
+                fail(f"a session longer than {MAX_ENTRY >> 20} MB", source, line, "Sessions")
+            more = next(blocks, None)
+            if more is None:
+                fail("the file ends inside the Sessions list (truncated?)", source, line,
+                     "Sessions")
+            carry += more
+
+
+def _entries(chunk: bytes, shape: Any, done: int, source: str, line: int, first: int
+             ) -> tuple[pa.StructArray, np.ndarray]:
+    """The complete sessions of `chunk` (objects at depth 3), and the line each starts on."""
+    inside = shape.at < done
+    at, char, before = shape.at[inside], shape.char[inside], shape.depth_before[inside]
+    starts = at[(char == ord("{")) & (before == 2)]
+    commas = at[(char == ord(",")) & (before == 2)]
+    buf = np.frombuffer(chunk, dtype=np.uint8)
+    nl = np.flatnonzero(buf == 10)
+    stray = (before == 2) & (char != ord("{")) & (char != ord(",")) & (char != ord("]"))
+    if stray.any() or len(commas) < len(starts) - 1:
+        where = int(at[np.flatnonzero(stray)[0]]) if stray.any() else int(starts[-1])
+        fail("each session must be an object", source,
+             line + int(np.searchsorted(nl, where)), "Sessions")
+    if not len(starts):
+        return pa.array([], type=_SESSION), np.empty(0, np.int64)
+    text = np.frombuffer(chunk.translate(_BLANKS), dtype=np.uint8).copy()
+    text[commas] = 10  # the list cut into newline-delimited JSON, one session a line
+    cuts = np.concatenate(([0], commas, [len(text)]))
+    size = int(max(np.diff(cuts).max() + 1, min(len(text) + 1, 1 << 20)))
+    try:
+        table = pajson.read_json(
+            pa.BufferReader(text.tobytes()),
+            read_options=pajson.ReadOptions(block_size=size),
+            parse_options=pajson.ParseOptions(explicit_schema=pa.schema(list(_SESSION)),
                                               unexpected_field_behavior="ignore"))
     except pa.ArrowInvalid as exc:
-        _locate(data, source, str(exc))
-    if table.num_rows != 1:
-        fail("not a Dominion CVR export (one JSON object with 'Sessions')", source, 1)
-    sessions = table.column("Sessions").combine_chunks()
-    if sessions.null_count:
-        fail("no 'Sessions' list", source, 1, "Sessions")
-    sess = pc.list_flatten(sessions)
+        _locate_session(text.tobytes(), commas, line, nl, first, source, str(exc))
+    sess = pa.StructArray.from_arrays([table.column(f.name).combine_chunks() for f in _SESSION],
+                                      fields=list(_SESSION))
+    return sess, (line + np.searchsorted(nl, starts)).astype(np.int64)
+
+
+def _locate_session(text: bytes, commas: np.ndarray, line: int, nl: np.ndarray, first: int,
+                    source: str, message: str) -> NoReturn:
+    """Find the session pyarrow could not read (error path: one session at a time)."""
+    bounds = [0, *commas.tolist(), len(text)]
+    number = first
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        piece = text[a:b].lstrip(b", \t\n")
+        if not piece.strip():
+            continue
+        at = line + int(np.searchsorted(nl, b - len(piece)))
+        try:
+            json.loads(piece.decode("utf-8"))
+        except UnicodeDecodeError:
+            fail("not UTF-8 text", source, at, f"Sessions[{number}]")
+        except (ValueError, RecursionError) as exc:
+            fail(f"not JSON: {exc}", source, at, f"Sessions[{number}]")
+        try:
+            pajson.read_json(pa.BufferReader(piece.replace(b"\n", b" ")),
+                             parse_options=pajson.ParseOptions(
+                                 explicit_schema=pa.schema(list(_SESSION)),
+                                 unexpected_field_behavior="ignore"))
+        except pa.ArrowInvalid as exc:
+            fail(f"a field has the wrong type ({str(exc).splitlines()[0]})", source, at,
+                 f"Sessions[{number}]")
+        number += 1
+    fail(f"a session's fields have the wrong type ({message.splitlines()[0]})", source, line,
+         "Sessions")
+
+
+def _block_marks(sess: pa.StructArray, first: int, lines: np.ndarray, rules: _Rules
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """(ballot, rank, candidate id) per mark of the contest in these sessions (ballots
+    numbered from 0), and their number of ballots."""
+    source, contest, limit, known, uwi = (rules.source, rules.contest, rules.limit,
+                                          rules.known, rules.uwi)
+
+    def where(s: int) -> tuple[int, str]:
+        return int(lines[s]), f"Sessions[{first + s}]"
+
     n = len(sess)
     original, modified = sess.field("Original"), sess.field("Modified")
     no_record = np.flatnonzero(original.is_null().to_numpy(zero_copy_only=False))
     if len(no_record):
-        fail("a session without its 'Original' record", source, None,
-             f"Sessions[{int(no_record[0])}].Original")
+        at, name = where(int(no_record[0]))
+        fail("a session without its 'Original' record", source, at, f"{name}.Original")
     current = pc.fill_null(original.field("IsCurrent"), True).to_numpy(zero_copy_only=False)
     has_modified = modified.is_valid().to_numpy(zero_copy_only=False)
     use_original = current
@@ -285,10 +449,10 @@ def _read_file(
     records = [(original.filter(pa.array(use_original)), every[use_original], "Original"),
                (modified.filter(pa.array(use_modified)), every[use_modified], "Modified")]
     for record, owner, name in records:
-        _check_ids(record.field("PrecinctPortionId"), portions, owner, source,
+        _check_ids(record.field("PrecinctPortionId"), rules.portions, owner, where, source,
                    f"{name}.PrecinctPortionId", required=True)
-        _check_ids(record.field("PrecinctId"), precincts, owner, source, f"{name}.PrecinctId",
-                   required=False)
+        _check_ids(record.field("PrecinctId"), rules.precincts, owner, where, source,
+                   f"{name}.PrecinctId", required=False)
     # every contest entry with its session and the record it came from
     ct_parts: list[tuple[pa.Array, np.ndarray, str]] = []
     for record, owner, name in records:
@@ -301,7 +465,7 @@ def _read_file(
                          f"{name}.Contests"))
     ballot_parts, rank_parts, cand_parts = [], [], []
     ballots = 0
-    for lists, owner, where in ct_parts:
+    for lists, owner, path in ct_parts:
         ct_of = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
         ct = pc.list_flatten(lists)
         if not len(ct):
@@ -326,24 +490,22 @@ def _read_file(
         for values, key in ((cand, "CandidateId"), (rank, "Rank")):
             missing = np.flatnonzero(take & values.is_null().to_numpy(zero_copy_only=False))
             if len(missing):
-                s = int(session_of_mark[missing[0]])
-                fail(f"a mark without its {key}", source, None,
-                     f"Sessions[{s}].{where}.Marks.{key}")
+                at, name = where(int(session_of_mark[missing[0]]))
+                fail(f"a mark without its {key}", source, at, f"{name}.{path}.Marks.{key}")
         c = cand.to_numpy(zero_copy_only=False)[take] if len(mark) else np.empty(0, np.int64)
         r = rank.to_numpy(zero_copy_only=False)[take] if len(mark) else np.empty(0, np.int64)
         s_of = session_of_mark[take]
         bad = np.flatnonzero((r < 1) | (r > limit))
         if len(bad):
-            s = int(s_of[bad[0]])
+            at, name = where(int(s_of[bad[0]]))
             fail(f"rank {int(r[bad[0]])} is outside 1 to {limit} (the contest's NumOfRanks "
-                 "or maxRankingsAllowed)", source, None, f"Sessions[{s}].{where}.Marks.Rank")
+                 "or maxRankingsAllowed)", source, at, f"{name}.{path}.Marks.Rank")
         allowed = np.isin(c, known) | ((c == uwi) if uwi is not None else False)
         stray = np.flatnonzero(~allowed)
         if len(stray):
-            s = int(s_of[stray[0]])
+            at, name = where(int(s_of[stray[0]]))
             fail(f"candidate {int(c[stray[0]])} is not a candidate of contest {contest} in "
-                 "CandidateManifest.json", source, None,
-                 f"Sessions[{s}].{where}.Marks.CandidateId")
+                 "CandidateManifest.json", source, at, f"{name}.{path}.Marks.CandidateId")
         ballot_parts.append(number[mark_of][take])
         rank_parts.append(r)
         cand_parts.append(c)
@@ -355,8 +517,9 @@ def _read_file(
             np.concatenate(cand_parts), ballots)
 
 
-def _check_ids(values: pa.Array, manifest: np.ndarray | None, owner: np.ndarray, source: str,
-               where: str, required: bool) -> None:
+def _check_ids(values: pa.Array, manifest: np.ndarray | None, owner: np.ndarray,
+               where: Callable[[int], tuple[int, str]], source: str, field: str,
+               required: bool) -> None:
     """Every (non-null) id in `values` must be listed in the manifest."""
     valid = values.is_valid().to_numpy(zero_copy_only=False)
     if not valid.any():
@@ -366,8 +529,8 @@ def _check_ids(values: pa.Array, manifest: np.ndarray | None, owner: np.ndarray,
     bad = np.flatnonzero(valid & ~listed)
     if len(bad):
         kind = "precinct portion" if required else "precinct"
-        fail(f"{kind} {int(ids[bad[0]])} is not in its manifest", source, None,
-             f"Sessions[{int(owner[bad[0]])}].{where}")
+        at, name = where(int(owner[bad[0]]))
+        fail(f"{kind} {int(ids[bad[0]])} is not in its manifest", source, at, f"{name}.{field}")
 
 
 def _locate(data: bytes, source: str, message: str) -> None:
