@@ -114,3 +114,14 @@ def test_docs_example_counts_the_kansas_clear_ballot_csv(shared_data: Path) -> N
     assert doc["rounds"][0]["tallies"]["Amy Klobuchar"] == "20"
     assert sum(int(v) for v in doc["rounds"][0]["tallies"].values()) + int(
         doc["rounds"][0]["exhausted"]) == 50  # RCTab: totalNumBallots 50
+
+
+def test_count_reads_a_dominion_export_folder(shared_data: Path, tmp_path: Path) -> None:
+    folder = shared_data / "rctab/dominion_wyoming/wyoming_input_data"
+    code, out, err = run_cli("count", str(folder), "-m", "irv", "-f", "json")
+    assert code == 0, err
+    first = json.loads(out)["rounds"][0]
+    assert first["tallies"]["Bernie Sanders"] == "117"  # as RCTab's report, round 1
+    assert sum(int(v) for v in first["tallies"].values()) + int(first["exhausted"]) == 1000
+    code, _, err = run_cli("count", str(tmp_path), "-m", "irv")
+    assert code == 2 and "only as a Dominion CVR export" in err

@@ -10,7 +10,7 @@ from hustings.formats.cvr_blt import read_blt
 from hustings.formats.cvr_clearballot import is_clear_ballot_header, read_clear_ballot
 from hustings.formats.cvr_common import BallotFile, Progress, fail
 from hustings.formats.cvr_csv import read_csv_cvr
-from hustings.formats.cvr_dominion import read_dominion_zip
+from hustings.formats.cvr_dominion import is_dominion_export, read_dominion, read_dominion_zip
 from hustings.formats.cvr_nist import read_nist_cvr
 from hustings.formats.cvr_nist_xml import read_nist_xml_cvr
 from hustings.formats.cvr_preflib import read_preflib
@@ -32,6 +32,11 @@ _SNIFF = 64 * 1024
 def detect_format(path: Path | str) -> str:
     """One of FORMATS for this file; InvalidInput when neither name nor content tells."""
     path = Path(path)
+    if is_dominion_export(path):
+        return "dominion"  # a folder: a Dominion CVR export
+    if path.is_dir():
+        fail("a folder is read only as a Dominion CVR export (ContestManifest.json and "
+             "CvrExport.json); this one is not", str(path))
     if not path.is_file():
         fail("no such file", str(path))
     by_name = EXTENSIONS.get(path.suffix.lower())
@@ -87,6 +92,8 @@ def read_ballots(
     path = Path(path)
     if fmt == "auto":
         fmt = detect_format(path)
+    if fmt == "dominion" and path.is_dir():
+        return read_dominion(path)
     if not path.is_file():
         fail("no such file", str(path))
     if fmt == "csv":
