@@ -281,3 +281,23 @@ def test_dominion_reads_the_same_in_small_blocks(tmp_path: Path, block: int) -> 
     late = export(tmp_path / "late", [*SESSIONS * 3, session(99, [mark(11, 9)])])
     message = error(read_dominion, late, "1", block=block)
     assert "Sessions[24]" in message and "rank 9" in message
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_clear_ballot_compact_rows_read_the_same(tmp_path: Path, newline: str) -> None:
+    """ClearVote's own layout (one character a cell) is read straight from the bytes; a
+    spaced-out file goes through the CSV reader: the same ballots either way."""
+    rows = ["1,0,0, 0,1,0, 0,0,0, 1", "1,1,0, 0,0,0, 1,0,0, 0", "0,0,0, 0,0,1, 0,0,0, 0",
+            "0,1,0, 0,0,0, 0,0,0, 0"]
+    spaced = read_clear_ballot(clear_ballot(tmp_path, rows), "Auditor, City",
+                               write_in_label="UWI")
+    compact_path = tmp_path / "compact.csv"
+    text = clear_ballot(tmp_path, [r.replace(" ", "") for r in rows]).read_text()
+    compact_path.write_bytes(text.replace("\n", newline).encode())
+    compact = read_clear_ballot(compact_path, "Auditor, City", write_in_label="UWI")
+    assert ballots(compact.profile) == ballots(spaced.profile)
+    assert compact.profile.total == 4
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text.replace("0,1,0,0,0,0,0,0,0,0\n", "0,1,0,0,2,0,0,0,0,0\n"))
+    message = error(read_clear_ballot, bad, "Auditor, City")
+    assert "bad.csv:5" in message and "Choice_1_1:Auditor, City:2" in message

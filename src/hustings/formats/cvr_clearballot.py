@@ -8,8 +8,11 @@ Two candidates marked at one rank are an overvote; the candidate named as the un
 write-in (RCTab's `undeclaredWriteInLabel`) is an undeclared write-in. Columns of a rank above
 the ranks allowed are not read (RCTab ignores them).
 
-Reading is vectorised: the header is parsed once, the contest's columns are read by pyarrow's
-CSV reader as integers, and the marked cells become arrays of marks.
+Reading is vectorised: the header is parsed once; when every row ends with its choice cells of
+one character each (as ClearVote writes them), the cells are gathered straight from the bytes
+with numpy (each row's cells sit at fixed distances from its end); otherwise pyarrow's CSV
+reader reads the contest's columns and names any cell that is not 1 or 0. Rankings are then
+built column by column (one step per column, and per overvoted cell), never per ballot.
 """
 
 from __future__ import annotations
@@ -23,14 +26,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from hustings.counting.profile import WRITE_IN
+from hustings.counting.profile import EMPTY, OVERVOTE, WRITE_IN, Profile
 from hustings.formats.cvr_common import BallotFile, fail
-from hustings.formats.cvr_lines import MAX_RANKS
-from hustings.formats.cvr_marks import profile_from_marks
+from hustings.formats.cvr_lines import MAX_RANKS, Partials
+from hustings.formats.cvr_marks import ROWS
 
 FIXED = ("RowNumber", "BoxID", "BoxPosition", "BallotID", "PrecinctID", "BallotStyleID",
          "PrecinctStyleName", "ScanComputerName", "Status", "Remade")
 HEADER_FIELDS = 6
+FAST_ROWS = 1 << 20  # rows whose choice cells are gathered at once
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,60 @@ def parse_clear_ballot(
     names = list(dict.fromkeys(c.candidate for c in chosen if c.candidate != write_in_label
                                or not write_in_label))
     index = {n: i for i, n in enumerate(names)}
+    cells = _fast_cells(data, end, width, [c.index for c in chosen])
+    if cells is None:
+        cells = _arrow_cells(data, source, head, width, chosen)
+    n = len(cells[0]) if cells else _rows(data, end)
+    profile = _profile(names, n, chosen, cells, index, write_in_label)
+    return BallotFile(profile, source, title=contest)
+
+
+def _fast_cells(data: bytes, end: int, width: int, wanted: list[int]) -> list[np.ndarray] | None:
+    """The wanted choice columns (0/1 as uint8), read straight from the bytes when every row
+    ends with its choice cells of one character each (as ClearVote writes them): the k-th
+    choice cell of a row is then at a fixed distance from its end. None when any row does
+    not fit that layout (the CSV reader then reads the file and names what is wrong)."""
+    if end < 0:
+        return [np.empty(0, np.uint8) for _ in wanted]
+    buf = np.frombuffer(data, dtype=np.uint8)[end + 1 :]
+    if not len(buf):
+        return [np.empty(0, np.uint8) for _ in wanted]
+    ends = np.flatnonzero(buf == 10)
+    if not len(ends) or ends[-1] != len(buf) - 1:
+        ends = np.append(ends, len(buf))
+    ends = ends - (buf[np.maximum(ends - 1, 0)] == 13)  # CRLF
+    k = width - len(FIXED)
+    span = 2 * k - 1  # "c,c,...,c": the choice cells at the end of every row
+    starts = ends - span
+    line_starts = np.concatenate(([0], ends[:-1] + 1))
+    if k < 1 or (starts <= line_starts).any() or (buf[starts - 1] != 44).any():
+        return None
+    window = np.lib.stride_tricks.as_strided(buf, shape=(len(buf) - span + 1, span),
+                                             strides=(1, 1), writeable=False)
+    picks = [column - len(FIXED) for column in wanted]
+    parts: list[np.ndarray] = []
+    for lo in range(0, len(starts), FAST_ROWS):  # rows' choice cells, a million at a time
+        block = window[starts[lo : lo + FAST_ROWS]]
+        if (block[:, 1::2] != 44).any():
+            return None
+        cells = block[:, 0::2][:, picks] - 48
+        if (cells > 1).any():
+            return None
+        parts.append(cells)
+    matrix = np.concatenate(parts) if parts else np.empty((0, len(picks)), np.uint8)
+    return [matrix[:, j] for j in range(len(picks))]
+
+
+def _rows(data: bytes, end: int) -> int:
+    """Rows of a file whose contest has no columns (each row a ballot marking nothing)."""
+    body = data[end + 1 :] if end >= 0 else b""
+    return len([line for line in body.splitlines() if line.strip()])
+
+
+def _arrow_cells(data: bytes, source: str, head: str, width: int, chosen: list[_Column]
+                 ) -> list[np.ndarray]:
+    """The chosen choice columns by pyarrow's CSV reader; a cell other than 1 or 0 is an
+    error naming its line and column."""
     fields = [f"c{i}" for i in range(width)]
     wanted = [fields[c.index] for c in chosen]
     try:
@@ -115,8 +173,7 @@ def parse_clear_ballot(
         )
     except pa.ArrowInvalid as exc:
         _locate(data, source, width, {fields.index(w) for w in wanted}, str(exc))
-    n = table.num_rows
-    ballot_parts, rank_parts, code_parts = [], [], []
+    out = []
     for column in chosen:
         values = table.column(fields[column.index])
         if values.null_count:
@@ -127,18 +184,41 @@ def parse_clear_ballot(
         if len(odd):
             fail(f"{int(cells[odd[0]])} is not 1 (marked) or 0", source, int(odd[0]) + 2,
                  head_name(head, column))
-        rows = np.flatnonzero(cells == 1)
-        marked = WRITE_IN if write_in_label and column.candidate == write_in_label else (
-            index[column.candidate])
-        ballot_parts.append(rows)
-        rank_parts.append(np.full(len(rows), column.rank, dtype=np.int64))
-        code_parts.append(np.full(len(rows), marked, dtype=np.int32))
-    ballot = np.concatenate(ballot_parts) if ballot_parts else np.empty(0, np.int64)
-    rank = np.concatenate(rank_parts) if rank_parts else np.empty(0, np.int64)
-    code = np.concatenate(code_parts) if code_parts else np.empty(0, np.int32)
-    profile = profile_from_marks(names, n, ballot, rank, code,
-                                 width=max((c.rank for c in chosen), default=1))
-    return BallotFile(profile, source, title=contest)
+        out.append(cells.astype(np.uint8))
+    return out
+
+
+def _profile(names: list[str], n: int, chosen: list[_Column], cells: list[np.ndarray],
+             index: dict[str, int], write_in_label: str) -> Profile:
+    """Rankings straight from the choice columns: one step per column, none per ballot.
+
+    A rank marked once holds that candidate; marked several times, an overvote of those
+    candidates (found for the overvoted cells only), or a plain overvote if one of them is
+    the undeclared write-in."""
+    width = max((c.rank for c in chosen), default=1)
+    codes = [WRITE_IN if write_in_label and c.candidate == write_in_label else index[c.candidate]
+             for c in chosen]
+    partials = Partials()
+    for lo in range(0, n, ROWS):
+        hi = min(lo + ROWS, n)
+        rows = np.full((hi - lo, width), EMPTY, dtype=np.int32)
+        marks = np.zeros((hi - lo, width), dtype=np.int16)
+        for column, code, values in zip(chosen, codes, cells, strict=True):
+            hit = values[lo:hi] == 1
+            rows[hit, column.rank - 1] = code
+            marks[hit, column.rank - 1] += 1
+        many_r, many_c = np.nonzero(marks > 1)
+        if len(many_r):  # overvoted cells: their candidates, column by column
+            members: list[list[int]] = [[] for _ in many_r]
+            for column, code, values in zip(chosen, codes, cells, strict=True):
+                at = many_c == column.rank - 1
+                for k in np.flatnonzero(at & (values[lo:hi][many_r] == 1)).tolist():
+                    members[k].append(code)
+            for k, found in enumerate(members):
+                rows[many_r[k], many_c[k]] = (OVERVOTE if WRITE_IN in found
+                                              else partials.set_code(found))
+        partials.add(rows, np.ones(hi - lo, dtype=np.int64))
+    return partials.profile(names)
 
 
 def head_name(head: str, column: _Column) -> str:
