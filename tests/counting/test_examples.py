@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+import pytest
+
 from hustings.counting import count_college, count_points
 from hustings.counting.profile import Profile
 from hustings.counting.registry import get_method
+from hustings.domain.errors import InvalidInput
 from tests.counting.examples import FOUR, STV_EXAMPLE
 
 
@@ -277,13 +280,15 @@ def test_stv_rctab() -> None:
         {"Alice": 11, "Bob": 4, "Carol": 5, "Dan": 3},
         {"Alice": 8, "Bob": F("6.4543"), "Carol": F("5.5454"), "Dan": 3},
         {"Alice": 8, "Bob": F("6.4543"), "Carol": F("8.5454")},
-        {"Alice": 8, "Bob": F("6.7733"), "Carol": 8},
+        {"Alice": 8, "Bob": F("6.4543"), "Carol": 8},
     ]
     assert [r.elected for r in o.rounds] == [("Alice",), (), ("Carol",), ()]
     assert [r.eliminated for r in o.rounds] == [(), ("Dan",), (), ()]
     assert o.rounds[0].threshold == 8 and o.winners == ("Alice", "Carol")
-    # fraction 0.0638: 5 x 0.0638 to Bob; 3 x 0.0638 + 2 x trunc(0.2727 x 0.0638) exhausted
-    assert o.rounds[2].transfers == {"Carol": {"Bob": F("0.319"), "exhausted": F("0.226")}}
+    # fraction 0.0638: 8 x 0.0638 + 2 x trunc(0.2727 x 0.0638) = 0.545, all of it inactive:
+    # every seat is filled, so the last surplus goes to no one (RCTab's final round surplus;
+    # Bob would have had 5 x 0.0638)
+    assert o.rounds[2].transfers == {"Carol": {"exhausted": F("0.545")}}
     assert o.extras["residual"] == ["0", "0.0003", "0.0003", "0.0007"]
 
 
@@ -300,3 +305,80 @@ def test_stv_rctab_thresholds_and_write_ins() -> None:
     assert tallies(o)[0] == {"A": 6, "B": 3, "C": 2, "UWI": 4}
     assert o.rounds[0].eliminated == ("UWI",) and o.rounds[0].elected == ()  # A has 6 >= 6
     assert o.rounds[1].elected == ("B", "A")  # B 3 + 4 from the write-ins, A 6: both >= 6
+
+
+def test_irv_rctab_threshold_round_and_stop() -> None:
+    p = Profile.from_ballots(["Ann", "Bob", "Cy", "Dee"], [[0], [1], [2], [3]], [7, 4, 2, 1])
+    every = get_method("irv").count(p, 1, {"round_structure": "rctab"})
+    assert [r.threshold for r in every.rounds] == [8, 7]
+    assert [r.elected for r in every.rounds] == [(), ("Ann",)]
+    first = get_method("irv").count(p, 1, {"round_structure": "rctab",
+                                           "threshold_round": "first"})
+    assert [r.threshold for r in first.rounds] == [8, 8, 8]
+    assert [r.eliminated for r in first.rounds] == [("Dee",), ("Cy",), ()]
+    assert tallies(first)[-1] == {"Ann": 7, "Bob": 4} and first.winners == ("Ann",)
+    stopped = get_method("irv").count(p, 1, {"round_structure": "rctab",
+                                             "stop_after_round": 1})
+    assert len(stopped.rounds) == 1 and stopped.rounds[0].eliminated == ("Dee",)
+    assert stopped.winners == () and "No one is elected" in stopped.summary[0]
+    with pytest.raises(InvalidInput, match="round_structure=rctab"):
+        get_method("irv").count(p, 1, {"stop_after_round": 1})
+
+
+def test_stv_rctab_one_winner_per_round() -> None:
+    p = Profile.from_ballots(["A", "B", "C"], [[0, 2], [1, 2], [2]], [6, 5, 1])
+    both = get_method("stv").count(p, 2, {"variant": "rctab"})
+    assert [r.elected for r in both.rounds] == [("A", "B"), ()]
+    assert both.rounds[0].transfers["A"] == {"exhausted": F("0.9996")}  # seats filled
+    one = get_method("stv").count(p, 2, {"variant": "rctab", "one_winner_per_round": True})
+    assert [r.elected for r in one.rounds] == [("A",), ("B",), ()]
+    assert one.rounds[0].transfers["A"] == {"C": F("0.9996")}
+    assert tallies(one)[1] == {"A": 5, "B": 5, "C": F("1.9996")}
+    with pytest.raises(InvalidInput, match="variant=rctab"):
+        get_method("stv").count(p, 2, {"one_winner_per_round": True})
+
+
+def test_bottoms_up() -> None:
+    o = get_method("bottoms-up").count(STV_EXAMPLE, 2)
+    assert tallies(o) == [{"Alice": 11, "Bob": 4, "Carol": 5, "Dan": 3},
+                          {"Alice": 11, "Bob": 4, "Carol": 8}, {"Alice": 11, "Carol": 12}]
+    assert [r.eliminated for r in o.rounds] == [("Dan",), ("Bob",), ()]
+    assert o.rounds[-1].elected == ("Alice", "Carol") and o.winners == ("Alice", "Carol")
+    share = get_method("bottoms-up").count(STV_EXAMPLE, 1, {"threshold_percent": 20})
+    assert tallies(share) == tallies(o) and share.rounds[0].threshold == F(23, 5)
+    cut = get_method("bottoms-up").count(STV_EXAMPLE, 1, {"threshold_percent": 20,
+                                                          "cutoff_elimination": True})
+    assert [set(r.eliminated) for r in cut.rounds] == [{"Bob", "Dan"}, set()]
+    assert cut.winners == ("Alice", "Carol") and cut.seats == 2
+    with pytest.raises(InvalidInput, match="needs threshold_percent"):
+        get_method("bottoms-up").count(STV_EXAMPLE, 2, {"cutoff_elimination": True})
+    # with a threshold fixed at round 1, exhausted ballots do not lower it
+    p = Profile.from_ballots(["A", "B", "C", "D"], [[0], [1], [2], [3]], [9, 5, 4, 2])
+    dynamic = get_method("bottoms-up").count(p, 1, {"threshold_percent": 21})
+    static = get_method("bottoms-up").count(p, 1, {"threshold_percent": 21,
+                                                   "threshold_round": "first"})
+    assert dynamic.winners == ("A", "B", "C")  # 4 > 21% of 18 = 3.78
+    assert static.winners == ("A", "B")  # 4 < 21% of 20 = 4.2
+
+
+def test_sequential_irv() -> None:
+    o = get_method("sequential-irv").count(STV_EXAMPLE, 2)
+    assert o.winners == ("Carol", "Alice") and o.extras["passes"] == [3, 2]
+    assert tallies(o)[2] == {"Alice": 11, "Carol": 12}
+    assert tallies(o)[3] == {"Alice": 11, "Bob": 9, "Dan": 3}  # pass 2: Carol removed
+    assert o.rounds[4].elected == ("Alice",) and o.rounds[4].exhausted == 3
+    assert o.rounds[3].notes[0].startswith("Pass 2 (seat 2 of 2), without Carol")
+    # a tie-break order keeps working once its first name is elected
+    ordered = get_method("sequential-irv").count(
+        STV_EXAMPLE, 2, {"tiebreak": "permutation", "order": ["Carol", "Alice", "Bob", "Dan"]})
+    assert ordered.winners == ("Carol", "Alice")
+
+
+def test_bottoms_up_suspend_if_multiple_waits_for_the_one_left() -> None:
+    # 3 ballots overvote Bob and Cy; once Cy is out, they count for Bob (suspend), not lost
+    p = Profile.from_ballots(["Ann", "Bob", "Cy", "Dee"],
+                             [[0], [1], [2], [3], [(1, 2)]], [5, 3, 2, 4, 3])
+    waiting = get_method("bottoms-up").count(p, 2, {"overvote_rule": "suspend-if-multiple"})
+    lost = get_method("bottoms-up").count(p, 2, {"overvote_rule": "exhaust-if-multiple"})
+    assert tallies(waiting)[1]["Bob"] == 6 and tallies(lost)[1]["Bob"] == 3
+    assert waiting.winners != lost.winners

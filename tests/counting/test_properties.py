@@ -110,7 +110,8 @@ def test_every_contract_name_is_registered() -> None:
     names = {m.name for m in all_methods()}
     assert names == {
         "plurality", "two-round", "irv", "stv", "exhaustive", "college", "points", "approval",
-        "borda", "schulze", "ranked-pairs", "copeland", "minimax", "confirm",
+        "borda", "schulze", "ranked-pairs", "copeland", "minimax", "confirm", "bottoms-up",
+        "sequential-irv",
     }
     for m in all_methods():
         assert m.summary and "\n" not in m.summary

@@ -23,14 +23,16 @@ def import_cmd(
     election: str = typer.Argument(..., help="Slug."),
     file: Path = typer.Argument(..., help="CVR file: CSV with a Precinct column and rank1, "
                                 "rank2, … columns; or any ballot file (CSV, BLT, PrefLib, ABIF, "
-                                "NIST SP 1500-103 JSON) with --precinct."),
+                                "NIST SP 1500-103 JSON, Clear Ballot CSV, a Dominion export "
+                                "zipped) with --precinct."),
     poll: str = typer.Option(INITIAL_POLL, help="Poll the ballots were cast in."),
     precinct: str = typer.Option(None, help="The precinct of every ballot in the file (for "
                                  "files without a Precinct column)."),
     section: str = typer.Option(None, help="An electoral college's section: every precinct "
                                 "in the file must belong to it."),
     input_format: str = typer.Option("auto", "--input-format", "-i",
-                                     help="auto, csv, blt, preflib, abif, nist."),
+                                     help="auto, csv, blt, preflib, abif, nist, clearballot, "
+                                     "dominion."),
     clerk: str = typer.Option(None, help="Optional check: must be the user you run as "
                               "(--user), who is the clerk."),
     reason: str = typer.Option(None, help="Reason, when this replaces an earlier import."),

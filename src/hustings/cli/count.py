@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # loaded when a count runs (numpy, pyarrow): `methods` and --
     from hustings.formats.cvr_common import BallotFile
 
 OUTPUTS = ("table", "json", "rctab", "nist", "csv")
-FORMATS = ("csv", "blt", "preflib", "abif", "nist", "rctab")  # as formats.detect.FORMATS
+FORMATS = ("csv", "blt", "preflib", "abif", "nist", "clearballot", "dominion",
+           "rctab")  # as formats.detect.FORMATS
 PROGRESS_BYTES = 32 << 20  # show a progress bar for files at least this large
 
 out = Console(highlight=False)
@@ -39,7 +40,8 @@ def register(app: typer.Typer) -> None:
 
 def count_command(
     file: Path = typer.Argument(..., help="Ballot file (CSV CVR, BLT, PrefLib, ABIF, NIST "
-                                "CDF JSON) or an RCTab <case>_config.json."),
+                                "CDF JSON or XML, Clear Ballot CSV, a Dominion export folder "
+                                "or .zip) or an RCTab <case>_config.json."),
     input_format: str = typer.Option("auto", "--input-format", "-i",
                                      help=f"auto, {', '.join(FORMATS)}."),
     method: str = typer.Option(None, "--method", "-m",
@@ -60,7 +62,7 @@ def count_command(
     if input_format not in ("auto", *FORMATS):
         raise InvalidInput(Problem(f"unknown input format {input_format!r}; "
                                    f"known: auto, {', '.join(FORMATS)}", field="--input-format"))
-    if not file.is_file():
+    if not file.is_file() and not (file.is_dir() and input_format in ("auto", "dominion")):
         raise InvalidInput(Problem("no such file", str(file)))
     kind = detect_format(file) if input_format == "auto" else input_format
     context: dict[str, Any] = {"contest": file.stem}

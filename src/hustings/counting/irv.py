@@ -64,6 +64,17 @@ IRV_OPTIONS = [
         "(a round electing someone eliminates no one, the winner is declared at the majority "
         "round even with continue_until_two, a tie between the last two is broken for the win)",
     ),
+    OptionSpec(
+        "threshold_round", "choice", "every", ("every", "first"),
+        "(round_structure=rctab) every: the threshold is a majority of each round's continuing "
+        "votes; first: it stays at round 1's (RCTab's doesFirstRoundDetermineThreshold), so "
+        "a winner may need to be the leader of the last two",
+    ),
+    OptionSpec(
+        "stop_after_round", "int|None", None, (),
+        "(round_structure=rctab) stop counting after this round (RCTab's "
+        "stopTabulationEarlyAfterRound): no one is elected unless someone already was",
+    ),
     *tiebreak_options(),
 ]
 
@@ -78,6 +89,11 @@ def check_ballot_options(options: dict[str, Any], candidates: tuple[str, ...]) -
 def _check(options: dict[str, Any], seats: int, candidates: tuple[str, ...]) -> None:
     check_ballot_options(options, candidates)
     check_tiebreak(options, candidates)
+    for name, plain in (("threshold_round", "every"), ("stop_after_round", None)):
+        if options[name] != plain and options["round_structure"] != "rctab":
+            raise fail(name, f"{name} needs round_structure=rctab")
+    if options["stop_after_round"] is not None and options["stop_after_round"] < 1:
+        raise fail("stop_after_round", "stop_after_round must be at least 1")
 
 
 def codes_for(profile: Profile, options: dict[str, Any]) -> tuple[np.ndarray, list[str], int]:

@@ -10,12 +10,18 @@ ways, all visible in its round-by-round report:
 - when two candidates remain and neither reaches the threshold (a tie), the winner is chosen
   directly by the tie-break (choosing a winner, not a loser), in that round;
 - undeclared write-ins ("UWI") are dropped first only while they hold votes; while they do, no
-  one is declared elected. Batch elimination compares tallies group by group (equal tallies
+  one is declared elected.
+
+Two RCTab options apply here only: `threshold_round=first` keeps round 1's threshold for the
+whole count (then two candidates may remain with neither reaching it: the leader wins, a tie
+broken by the tie-break), and `stop_after_round` ends the count after that round, electing no
+one unless someone already was. Batch elimination compares tallies group by group (equal tallies
   together) and, with `continue_until_two`, never leaves a single candidate.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -46,12 +52,16 @@ def count_irv_rctab(profile: Profile, opts: dict[str, Any]) -> Outcome:
     eliminated: list[int] = []
     winner = -1
     number = 0
+    fixed = opts.get("threshold_round") == "first"
+    stop = opts.get("stop_after_round")
+    need = 0
     while True:
         number += 1
         t, exhausted = tally(cursor.top, counts, n)
         alive = [c for c in range(n) if continuing[c]]
         active = int(sum(int(t[c]) for c in alive))
-        need = active // 2 + 1
+        if not fixed or number == 1:
+            need = active // 2 + 1
         tallies: dict[str, Number] = {labels[c]: int(t[c]) for c in alive}
         notes = [_opening(number, tallies, exhausted)]
         elected: tuple[str, ...] = ()
@@ -90,8 +100,16 @@ def count_irv_rctab(profile: Profile, opts: dict[str, Any]) -> Outcome:
             more = len(eliminated) + (winner >= 0) + 1 < n or bool(gone)
         else:
             more = winner < 0
+        if stop is not None and number >= stop and more:
+            rounds[-1] = _stopped(rounds[-1], number, winner >= 0)
+            break
         if not more:
             break
+    if winner < 0:
+        return Outcome("irv", 1, tuple(labels), (), tuple(rounds), tuple(ties.ties), 0,
+                       {"round_structure": "rctab", "stopped_after_round": number},
+                       (f"No one is elected: counting stopped after round {number}, as the "
+                        "rules say (stop_after_round), before anyone reached the threshold.",))
     last = rounds[-1]
     summary = (
         f"{labels[winner]} wins by instant runoff (RCTab's round structure) after "
@@ -101,6 +119,13 @@ def count_irv_rctab(profile: Profile, opts: dict[str, Any]) -> Outcome:
     )
     return Outcome("irv", 1, tuple(labels), (labels[winner],), tuple(rounds),
                    tuple(ties.ties), 0, {"round_structure": "rctab"}, summary)
+
+
+def _stopped(last: Round, number: int, elected: bool) -> Round:
+    """The last round, with a note that the rules stop the count here."""
+    note = (f"Counting stops after round {number}, as the rules say (stop_after_round)"
+            + ("." if elected else ", with no one elected."))
+    return replace(last, notes=(*last.notes, note))
 
 
 def _find_winner(

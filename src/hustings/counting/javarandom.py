@@ -51,6 +51,18 @@ class JavaRandom:
         return int(self.next_double() * size)
 
 
+def java_shuffle(items: Iterable[str], seed: int) -> list[str]:
+    """RCTab's generated tie-break permutation: the names sorted as Java sorts strings, then
+    `Collections.shuffle(list, new Random(seed))` (from the last place down, each swapped with
+    the place `nextInt(i + 1)`)."""
+    out = sorted(items, key=java_string_key)
+    rng = JavaRandom(seed)
+    for i in range(len(out) - 1, 0, -1):
+        j = rng.next_int(i + 1)
+        out[i], out[j] = out[j], out[i]
+    return out
+
+
 def java_string_key(name: str) -> bytes:
     """A sort key ordering names as Java's `String.compareTo` does (UTF-16 code units)."""
     return name.encode("utf-16-be", "surrogatepass")

@@ -66,7 +66,8 @@ class Method:
 
 
 SECTIONED = frozenset({"college", "points"})  # their ballots come in the options
-TALLIED = frozenset({"irv", "stv", "plurality", "approval", "borda", "two-round"})
+TALLIED = frozenset({"irv", "stv", "plurality", "approval", "borda", "two-round",
+                     "bottoms-up", "sequential-irv"})
 
 
 def _marks_a_candidate(profile: Profile) -> bool:

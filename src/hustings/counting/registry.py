@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hustings.counting.bottoms_up import BOTTOMS_UP
 from hustings.counting.college import COLLEGE, POINTS
 from hustings.counting.condorcet import COPELAND, MINIMAX, RANKED_PAIRS, SCHULZE
 from hustings.counting.exhaustive import EXHAUSTIVE
@@ -10,14 +11,15 @@ from hustings.counting.method import Method
 from hustings.counting.options import fail
 from hustings.counting.plurality import PLURALITY
 from hustings.counting.scoring import APPROVAL, BORDA, CONFIRM
+from hustings.counting.sequential import SEQUENTIAL_IRV
 from hustings.counting.stv import STV
 from hustings.counting.two_round import TWO_ROUND
 
 _METHODS: dict[str, Method] = {
     m.name: m
     for m in (
-        PLURALITY, TWO_ROUND, IRV, STV, EXHAUSTIVE, COLLEGE, POINTS, APPROVAL, BORDA,
-        SCHULZE, RANKED_PAIRS, COPELAND, MINIMAX, CONFIRM,
+        PLURALITY, TWO_ROUND, IRV, STV, BOTTOMS_UP, SEQUENTIAL_IRV, EXHAUSTIVE, COLLEGE, POINTS,
+        APPROVAL, BORDA, SCHULZE, RANKED_PAIRS, COPELAND, MINIMAX, CONFIRM,
     )
 }
 

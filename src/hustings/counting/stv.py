@@ -53,6 +53,12 @@ STV_OPTIONS = [
         "undeclared write-ins exhaust the ballot at that rank, or (variant=rctab only) count "
         "for a candidate 'UWI' eliminated first, no one being elected while it holds votes",
     ),
+    OptionSpec(
+        "one_winner_per_round", "bool", False, (),
+        "(variant=rctab) elect at most one candidate a round: of those reaching the threshold, "
+        "the one with the most votes (a tie broken by the tie-break), the others in later "
+        "rounds after that surplus moves (RCTab's multiWinnerAllowOnlyOneWinnerPerRound)",
+    ),
     *tiebreak_options(),
 ]
 
@@ -71,6 +77,8 @@ def _check(options: dict[str, Any], seats: int, candidates: tuple[str, ...]) -> 
         check_ballot_options(options, candidates)
     if variant == "rctab" and options["decimals"] is None:
         options["decimals"] = 4
+    if options["one_winner_per_round"] and variant != "rctab":
+        raise fail("one_winner_per_round", "one_winner_per_round needs variant=rctab")
     if variant == "scottish":
         if options["quota"] != "droop" or options["quota_rounding"] != "whole":
             raise fail("quota", "Scottish STV uses the whole Droop quota")

@@ -13,7 +13,11 @@ RCTab's multi-seat tabulation is a Gregory method with its own round structure a
   round's surpluses move together into the next round, where a winner is shown at the threshold
   (the rounding left over is the "residual surplus"), or at their own total if below it;
 - a round that elects someone, in a multi-seat count, is followed by one more round showing the
-  final surpluses transferred.
+  final surpluses transferred; once every seat is filled those surpluses go to no one (they
+  become inactive, as RCTab's "final round surplus"), whoever else is still standing;
+- with `one_winner_per_round` (RCTab's multiWinnerAllowOnlyOneWinnerPerRound) a round elects
+  only the candidate with the most votes among those it would elect (also when no more remain
+  than seats), a tie broken by the tie-break as a choice of winner.
 """
 
 from __future__ import annotations
@@ -98,6 +102,9 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
                 winners, said = top_n(votes, left, ties, round=number, eligible=winners)
                 notes.extend(said)
             winners.sort(key=lambda c: -votes[c])
+            if opts.get("one_winner_per_round") and len(winners) > 1:
+                winners = [_one_winner(winners, votes, ties, number, history, notes, labels,
+                                       decimals)]
         transfers: dict[str, dict[str, Number]] = {}
         gone: list[int] = []
         if winners:
@@ -110,7 +117,10 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
                 fraction = _truncate(surplus / votes[c], scale) if surplus > 0 else Fraction(0)
                 rows = np.flatnonzero(cursor.top == c)
                 weights.scale_rows(rows, fraction)
-                cursor.advance(rows, state == HOPEFUL)
+                # once every seat is filled, the last surpluses go to no one (RCTab: "final
+                # round surplus", inactive)
+                cursor.advance(rows, state == HOPEFUL if len(order) < seats
+                               else np.zeros(n, dtype=bool))
                 dest, lost = weights.sums(cursor.top, counts, n, rows)
                 sent = sum(dest, Fraction(0)) + lost
                 moved_from[c] = sent
@@ -180,6 +190,24 @@ def _opening(
     if residual:
         text += f" Residual surplus: {num(residual, d)}."
     return text
+
+
+def _one_winner(
+    winners: list[int], votes: list[Fraction], ties: TieBreaker, number: int,
+    history: list[dict[int, Number]], notes: list[str], labels: list[str], d: int,
+) -> int:
+    """one_winner_per_round: the one with the most votes (ties broken for election)."""
+    best = max(votes[c] for c in winners)
+    top = [c for c in winners if votes[c] == best]
+    chosen = top[0]
+    if len(top) > 1:
+        chosen = ties.pick(top, round=number, purpose="election", lowest=False,
+                           history=history)
+        notes.append(ties.sentence())
+    others = [labels[c] for c in winners if c != chosen]
+    notes.append(f"Only one candidate is elected a round: {labels[chosen]} "
+                 f"({num(best, d)}); {names(others)} wait for a later round.")
+    return chosen
 
 
 def _loser(

@@ -10,7 +10,7 @@ from hustings.counting.javarandom import JavaRandom, java_hashset_order, java_st
 from hustings.counting.options import OptionSpec, check_names, fail
 from hustings.counting.outcome import Number, Tie
 
-TIEBREAK_MODES = ("previous-round-counts", "random", "permutation")
+TIEBREAK_MODES = ("previous-round-counts", "random", "permutation", "ask")
 LOT_GENERATORS = ("python", "java")
 
 
@@ -21,7 +21,9 @@ def tiebreak_options(default: str = "previous-round-counts") -> list[OptionSpec]
             "tiebreak", "choice", default, TIEBREAK_MODES,
             "previous-round-counts: the candidate lower (or higher) at the most recent earlier "
             "round where the tied differ, else a lot drawn with `seed`; random: a lot drawn with "
-            "`seed`; permutation: the given `order` (first listed is favoured)",
+            "`seed`; permutation: the given `order` (first listed is favoured); ask: an operator "
+            "decides (RCTab's stopCountingAndAsk): the count goes on while no tie needs "
+            "breaking and is refused, naming the tie, if one does",
         ),
         OptionSpec("seed", "seed", 0, (), "seed of the lot drawn to break a tie"),
         OptionSpec(
@@ -75,6 +77,12 @@ class TieBreaker:
         tied = sorted(tied)
         if len(tied) == 1:
             return tied[0]
+        if self.mode == "ask":
+            raise fail("tiebreak", (
+                f"{names(self.names[c] for c in tied)} are tied for {purpose} in round "
+                f"{round}: tiebreak=ask leaves this to an operator, and hustings does not "
+                "stop a count to ask; choose the tie-break in the rules (previous-round-counts, "
+                "random with a seed, or permutation with an order) and count again"))
         how = ""
         pool = list(tied)
         if self.mode == "permutation":

@@ -14,13 +14,15 @@ from hustings.counting.profile import Profile
 from hustings.formats.csv_text import csv_header
 from hustings.formats.cvr_abif import parse_abif
 from hustings.formats.cvr_blt import parse_blt
+from hustings.formats.cvr_clearballot import is_clear_ballot_header, parse_clear_ballot
 from hustings.formats.cvr_common import BallotFile, fail
 from hustings.formats.cvr_csv import parse_csv_cvr, split_csv_cvr
+from hustings.formats.cvr_dominion import read_dominion_zip
 from hustings.formats.cvr_nist import parse_nist_cvr
 from hustings.formats.cvr_preflib import parse_preflib
 from hustings.formats.detect import EXTENSIONS, sniff
 
-BALLOT_FORMATS = ("csv", "blt", "preflib", "abif", "nist")
+BALLOT_FORMATS = ("csv", "blt", "preflib", "abif", "nist", "clearballot", "dominion")
 PRECINCT_COLUMNS = ("precinct", "precinct code", "precinct_code", "precinctportion")
 
 
@@ -42,8 +44,14 @@ def ballot_format(data: bytes, source: str, fmt: str = "auto") -> str:
         return fmt
     suffix = re.search(r"\.[A-Za-z0-9]+$", source)
     by_name = EXTENSIONS.get(suffix.group(0).lower()) if suffix else None
+    if by_name == "csv":
+        first = data[: data.find(b"\n") if b"\n" in data else len(data)]
+        return "clearballot" if is_clear_ballot_header(
+            first.decode("utf-8-sig", errors="replace")) else "csv"
     if by_name:
         return by_name
+    if data[:4] == b"PK\x03\x04":
+        return "dominion"  # a zip: read as a Dominion export
     found = sniff(data[:64 * 1024].decode("utf-8-sig", errors="replace"), source)
     if found is None or found == "rctab":
         fail(f"cannot tell the ballot format; give it ({', '.join(BALLOT_FORMATS)})", source, 1)
@@ -65,6 +73,10 @@ def read_ballot_bytes(data: bytes, source: str, fmt: str = "auto") -> BallotFile
         return parse_csv_cvr(data, source=source)
     if kind == "nist":
         return parse_nist_cvr(_text(data, source), source)  # type: ignore[arg-type]
+    if kind == "clearballot":
+        return parse_clear_ballot(data, source)
+    if kind == "dominion":
+        return read_dominion_zip(data, source)
     parse = {"blt": parse_blt, "preflib": parse_preflib, "abif": parse_abif}[kind]
     return parse(_text(data, source), source)
 

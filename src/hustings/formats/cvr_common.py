@@ -17,6 +17,7 @@ from hustings.counting.profile import (
     Profile,
     compress,
     overvote_code,
+    without_candidates,
 )
 from hustings.domain.errors import InvalidInput, Problem
 
@@ -34,7 +35,6 @@ __all__ = [
     "read_text",
 ]
 
-DROPPED = -9  # transient code of a removed candidate (between the markers and the sets)
 Progress = Callable[[int, int], None]  # (units done, units in all), e.g. bytes read
 
 
@@ -131,37 +131,9 @@ def rank_of(indices: Sequence[int]) -> int | tuple[int, ...]:
 
 
 def drop_candidates(profile: Profile, removed: Sequence[int]) -> Profile:
-    """The profile without the given candidates: each ballot passes over them (vectorised).
-
-    An overvote set left with one candidate becomes a mark for that candidate.
-    """
-    if not removed:
-        return profile
-    gone_set = set(removed)
-    keep = [i for i in range(len(profile.candidates)) if i not in gone_set]
-    new_index = {old: new for new, old in enumerate(keep)}
-    sets = profile.overvote_sets
-    low = OVERVOTE_SET - len(sets)  # every code is >= low + 1
-    lut = np.arange(low, len(profile.candidates), dtype=np.int32)  # code -> new code
-    lut[np.asarray(removed) - low] = DROPPED
-    for old, new in new_index.items():
-        lut[old - low] = new
-    new_sets: list[tuple[int, ...]] = []
-    for k, members in enumerate(sets):
-        left = tuple(new_index[c] for c in members if c in new_index)
-        if len(left) > 1:
-            new_sets.append(left)
-            code = overvote_code(len(new_sets) - 1)
-        else:
-            code = left[0] if left else DROPPED
-        lut[overvote_code(k) - low] = code
-    recoded = lut[profile.rankings - low]
-    gone = recoded == DROPPED
-    order = np.argsort(gone, axis=1, kind="stable")
-    shifted = np.take_along_axis(recoded, order, axis=1)
-    shifted[np.take_along_axis(gone, order, axis=1)] = EMPTY
-    names = tuple(profile.candidates[i] for i in keep)
-    return compress(names, shifted, profile.counts, tuple(new_sets))
+    """The profile without the given candidates: each ballot passes over them (vectorised;
+    `counting.profile.without_candidates`, where the counting of sequential seats needs it)."""
+    return without_candidates(profile, removed)
 
 
 def map_candidates(profile: Profile, targets: Sequence[str], mapping: Sequence[int]) -> Profile:

@@ -220,25 +220,27 @@ def _scan(blocks: Iterator[bytes], source: str) -> _Marks:
     return marks
 
 
-def _find_cvr_array(data: bytes, source: str) -> int | None:
-    """Byte offset of the '[' that opens the top-level "CVR" list, once it has been read."""
+def _find_cvr_array(data: bytes, source: str, key: bytes = b'"CVR"') -> int | None:
+    """Byte offset of the '[' that opens the top-level `key` list ("CVR"; Dominion's
+    "Sessions"), once it has been read."""
     at = 0
+    width = len(key)
     while True:
-        at = data.find(b'"CVR"', at)
+        at = data.find(key, at)
         if at < 0:
             return None
-        after = data[at + 5 :].lstrip()
+        after = data[at + width :].lstrip()
         if after[:1] == b":" and after[1:].lstrip()[:1] == b"[":
             buf = np.frombuffer(data[:at], dtype=np.uint8)
             s = _structure(buf, 0, source, 1)
             depth = int(s.depth_after[-1]) if len(s.at) else 0
             quotes = np.flatnonzero(buf == 34)
             if depth == 1 and len(quotes) % 2 == 0:
-                colon = data.index(b":", at + 5)
+                colon = data.index(b":", at + width)
                 return data.index(b"[", colon)
         elif not after[:1] and len(data) - at < 64:
             return None
-        at += 5
+        at += width
 
 
 def _skeleton_only(data: bytes, source: str) -> None:

@@ -7,13 +7,15 @@ from pathlib import Path
 
 from hustings.formats.cvr_abif import read_abif
 from hustings.formats.cvr_blt import read_blt
+from hustings.formats.cvr_clearballot import is_clear_ballot_header, read_clear_ballot
 from hustings.formats.cvr_common import BallotFile, Progress, fail
 from hustings.formats.cvr_csv import read_csv_cvr
+from hustings.formats.cvr_dominion import is_dominion_export, read_dominion, read_dominion_zip
 from hustings.formats.cvr_nist import read_nist_cvr
 from hustings.formats.cvr_nist_xml import read_nist_xml_cvr
 from hustings.formats.cvr_preflib import read_preflib
 
-FORMATS = ("csv", "blt", "preflib", "abif", "nist", "rctab")
+FORMATS = ("csv", "blt", "preflib", "abif", "nist", "clearballot", "dominion", "rctab")
 EXTENSIONS = {
     ".csv": "csv",
     ".blt": "blt",
@@ -22,6 +24,7 @@ EXTENSIONS = {
     ".soc": "preflib",
     ".toc": "preflib",
     ".abif": "abif",
+    ".zip": "dominion",  # a Dominion CVR export folder, zipped
 }
 _SNIFF = 64 * 1024
 
@@ -29,9 +32,18 @@ _SNIFF = 64 * 1024
 def detect_format(path: Path | str) -> str:
     """One of FORMATS for this file; InvalidInput when neither name nor content tells."""
     path = Path(path)
+    if is_dominion_export(path):
+        return "dominion"  # a folder: a Dominion CVR export
+    if path.is_dir():
+        fail("a folder is read only as a Dominion CVR export (ContestManifest.json and "
+             "CvrExport.json); this one is not", str(path))
     if not path.is_file():
         fail("no such file", str(path))
     by_name = EXTENSIONS.get(path.suffix.lower())
+    if by_name == "csv":
+        with path.open("rb") as handle:
+            first = handle.readline(_SNIFF).decode("utf-8-sig", errors="replace")
+        return "clearballot" if is_clear_ballot_header(first) else "csv"
     if by_name:
         return by_name
     with path.open("rb") as handle:
@@ -66,6 +78,8 @@ def sniff(head: str, name: str = "") -> str | None:
         re.match(r"^\d+\s*:\s*[^,{}]*>", ln) for ln in lines[:200]
     ):
         return "abif"
+    if is_clear_ballot_header(first):
+        return "clearballot"
     if "," in first and re.search(r"(?i)\b(rank|choice)\s*[_ #.-]?\s*1\b", first):
         return "csv"
     return None
@@ -78,6 +92,8 @@ def read_ballots(
     path = Path(path)
     if fmt == "auto":
         fmt = detect_format(path)
+    if fmt == "dominion" and path.is_dir():
+        return read_dominion(path)
     if not path.is_file():
         fail("no such file", str(path))
     if fmt == "csv":
@@ -94,6 +110,10 @@ def read_ballots(
         if start.startswith(b"<"):
             return read_nist_xml_cvr(path)
         return read_nist_cvr(path)
+    if fmt == "clearballot":
+        return read_clear_ballot(path)
+    if fmt == "dominion":
+        return read_dominion_zip(path.read_bytes(), str(path))
     if fmt == "rctab":
         fail("an RCTab config names its own CVR files: read it with read_rctab_config",
              str(path))

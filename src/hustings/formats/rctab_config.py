@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from hustings.counting.javarandom import java_shuffle
 from hustings.counting.profile import Profile
 from hustings.domain.errors import InvalidInput, Problem
+from hustings.formats.cvr_clearballot import read_clear_ballot
 from hustings.formats.cvr_common import (
     WRITE_IN,
     BallotFile,
@@ -25,7 +28,9 @@ from hustings.formats.cvr_common import (
     read_text,
 )
 from hustings.formats.cvr_csv_wide import read_wide_csv
+from hustings.formats.cvr_dominion import read_dominion
 from hustings.formats.cvr_ess import read_ess_xlsx
+from hustings.formats.cvr_hart import read_hart
 from hustings.formats.cvr_nist import read_nist_cvr
 from hustings.formats.cvr_nist_xml import read_nist_xml_cvr
 
@@ -37,11 +42,17 @@ OVERVOTE_RULES = {
 MODES = {
     "singleWinnerMajority": "irv",
     "multiWinnerAllowMultipleWinnersPerRound": "stv",
+    "multiWinnerAllowOnlyOneWinnerPerRound": "stv",
+    "bottomsUp": "bottoms-up",
+    "multiPassIrv": "sequential-irv",
+    "bottomsUpUsingPercentageThreshold": "bottoms-up",
 }
 TIEBREAKS = {
     "random": "random",
     "useCandidateOrder": "permutation",
     "previousRoundCountsThenRandom": "previous-round-counts",
+    "generatePermutation": "permutation",  # the config's candidates shuffled by the seed
+    "stopCountingAndAsk": "ask",  # refused only if a tie needs breaking
 }
 
 
@@ -82,7 +93,7 @@ def read_rctab_config(path: Path | str) -> RctabContest:
     for i, spec in enumerate(sources):
         profiles.append(_read_source(path.parent, spec, names, lookup, source, i,
                                      options.get("max_rankings"), write_in_line))
-    if method == "irv" and any(write_in_line):
+    if method in ("irv", "sequential-irv") and any(write_in_line):
         options["uwi_on_ballot"] = True  # RCTab counts the contest's write-in line as UWI
     profile = concat_profiles(profiles)
     profile = drop_candidates(profile, [names.index(n) for n in excluded])
@@ -109,7 +120,10 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
     method = MODES.get(mode, "")
     if not method:
         unsupported("winnerElectionMode", f"{mode!r} (supported: {', '.join(MODES)})")
-    seats = _int(rules.get("numberOfWinners", "1"), "numberOfWinners", source, problems)
+    if mode == "bottomsUpUsingPercentageThreshold":
+        seats = 1  # everyone above the percentage is elected: the number of seats plays no part
+    else:
+        seats = _int(rules.get("numberOfWinners", "1"), "numberOfWinners", source, problems)
     options: dict[str, Any] = {}
     overvote = rules.get("overvoteRule", "")
     if overvote in OVERVOTE_RULES:
@@ -129,19 +143,24 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
     if tiebreak in TIEBREAKS:
         options["tiebreak"] = TIEBREAKS[tiebreak]
         seed = str(rules.get("randomSeed", "")).strip()
-        if tiebreak != "useCandidateOrder":
+        if tiebreak in ("random", "previousRoundCountsThenRandom", "generatePermutation"):
             options["lot"] = "java"  # RCTab draws its lots from java.util.Random(seed)
             if seed:
                 options["seed"] = _int(seed, "randomSeed", source, problems)
+        if tiebreak == "generatePermutation":
+            options["generated_permutation"] = True  # an order made by _with_order
+            del options["lot"]
     else:
         unsupported("tiebreakMode", f"{tiebreak!r} (supported: {', '.join(TIEBREAKS)})")
-    if method == "irv":
+    if method in ("irv", "sequential-irv"):
         options["batch_elimination"] = _flag(rules, "batchElimination")
         options["continue_until_two"] = _flag(rules, "continueUntilTwoCandidatesRemain")
         options["round_structure"] = "rctab"
     elif method == "stv":
         options["variant"] = "rctab"
         options["write_ins"] = "eliminate-first"
+        if mode == "multiWinnerAllowOnlyOneWinnerPerRound":
+            options["one_winner_per_round"] = True
         options["quota"] = "hare" if _flag(rules, "hareQuota") else "droop"
         options["quota_rounding"] = (
             "fractional" if _flag(rules, "nonIntegerWinningThreshold") else "whole"
@@ -151,15 +170,41 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
         for key in ("batchElimination", "continueUntilTwoCandidatesRemain"):
             if _flag(rules, key):
                 unsupported(key, f"{key} with multi-winner STV")
+    elif method == "bottoms-up":
+        options["batch_elimination"] = _flag(rules, "batchElimination")
+        if mode == "bottomsUpUsingPercentageThreshold":
+            percent = str(rules.get("multiSeatBottomsUpPercentageThreshold", "")).strip()
+            try:
+                options["threshold_percent"] = Fraction(percent)
+            except (ValueError, ZeroDivisionError):
+                problems.append(Problem(f"a percentage is needed, not {percent!r}", source, None,
+                                        "rules.multiSeatBottomsUpPercentageThreshold"))
+            options["cutoff_elimination"] = _flag(rules, "cutoffElimination")
+            if _flag(rules, "doesFirstRoundDetermineThreshold"):
+                options["threshold_round"] = "first"
+        if _flag(rules, "continueUntilTwoCandidatesRemain"):
+            unsupported("continueUntilTwoCandidatesRemain", "continue until two, bottoms-up")
     minimum = str(rules.get("minimumVoteThreshold", "") or "0").strip()
     if minimum != "0":
         unsupported("minimumVoteThreshold", f"a minimum vote threshold ({minimum})")
-    if str(rules.get("stopTabulationEarlyAfterRound", "")).strip():
-        unsupported("stopTabulationEarlyAfterRound", "stopping the count early")
-    if _flag(rules, "doesFirstRoundDetermineThreshold"):
-        unsupported("doesFirstRoundDetermineThreshold", "a threshold fixed at the first round")
-    if str(rules.get("multiSeatBottomsUpPercentageThreshold", "")).strip():
-        unsupported("multiSeatBottomsUpPercentageThreshold", "bottoms-up percentage threshold")
+    stop = str(rules.get("stopTabulationEarlyAfterRound", "")).strip()
+    if stop and method in ("irv", "sequential-irv"):
+        options["stop_after_round"] = _int(stop, "stopTabulationEarlyAfterRound", source,
+                                           problems, low=1)
+    elif stop:
+        unsupported("stopTabulationEarlyAfterRound", "stopping a multi-winner count early")
+    if _flag(rules, "doesFirstRoundDetermineThreshold") and method in ("irv", "sequential-irv"):
+        options["threshold_round"] = "first"
+    elif _flag(rules, "doesFirstRoundDetermineThreshold") and method != "bottoms-up":
+        unsupported("doesFirstRoundDetermineThreshold", "a threshold fixed at the first round "
+                    "of a multi-winner count")
+    if (str(rules.get("multiSeatBottomsUpPercentageThreshold", "")).strip()
+            and mode != "bottomsUpUsingPercentageThreshold"):
+        unsupported("multiSeatBottomsUpPercentageThreshold",
+                    "a percentage threshold outside bottomsUpUsingPercentageThreshold")
+    if _flag(rules, "cutoffElimination") and mode != "bottomsUpUsingPercentageThreshold":
+        unsupported("cutoffElimination", "cutoff elimination outside "
+                    "bottomsUpUsingPercentageThreshold")
     if problems:
         raise InvalidInput(problems)
     return method, seats, options
@@ -208,7 +253,13 @@ def _candidates(
 
 
 def _with_order(options: dict[str, Any], names: list[str], excluded: list[str]) -> dict[str, Any]:
-    """RCTab's useCandidateOrder: ties go against the candidate listed later in the config."""
+    """RCTab's useCandidateOrder: ties go against the candidate listed later in the config;
+    generatePermutation: the same with the config's names in the order RCTab's seeded shuffle
+    gives (counting/javarandom.java_shuffle)."""
+    if options.get("generated_permutation"):
+        options = {k: v for k, v in options.items() if k != "generated_permutation"}
+        shuffled = java_shuffle(names, int(options.pop("seed", 0)))
+        return {**options, "order": [n for n in shuffled if n not in excluded]}
     if options.get("tiebreak") == "permutation":
         options = {**options, "order": [n for n in names if n not in excluded]}
     return options
@@ -227,6 +278,9 @@ def _read_source(
     where = f"cvrFileSources[{i}]"
     provider = spec.get("provider", "")
     file = folder / str(spec.get("filePath", ""))
+    if provider in FOLDER_PROVIDERS:
+        return _read_folder_source(file, spec, names, lookup, source, where, max_rankings,
+                                   write_in_line)
     if not file.is_file():
         fail(f"CVR file {spec.get('filePath')!r} not found", source, None, f"{where}.filePath")
     first_column = _index(spec, "firstVoteColumnIndex", 2, source, where)
@@ -257,6 +311,12 @@ def _read_source(
             blank_is_write_in=_flag(spec, "treatBlankAsUndeclaredWriteIn"),
             ranks=max_rankings or len(names),
         ).profile
+    if provider == "clearBallot":
+        contest = str(spec.get("contestId") or "") or None
+        uwi = str(spec.get("undeclaredWriteInLabel") or "")
+        read = read_clear_ballot(file, contest, write_in_label=uwi, max_rankings=max_rankings)
+        write_in_line.append(False)
+        return _onto(read, names, lookup, "", source, where)
     if provider == "genericCsv":
         return read_wide_csv(
             file,
@@ -267,8 +327,39 @@ def _read_source(
             write_in_label=str(spec.get("undeclaredWriteInLabel") or ""),
             max_rank=max_rankings,
         ).profile
-    fail(f"unsupported CVR provider {provider!r} (supported: cdf JSON, ess, genericCsv)",
-         source, None, f"{where}.provider")
+    fail(f"unsupported CVR provider {provider!r} (supported: cdf, clearBallot, dominion, ess, "
+         "genericCsv, hart)", source, None, f"{where}.provider")
+
+
+FOLDER_PROVIDERS = ("dominion", "hart")  # sources that are a folder of files
+
+
+def _read_folder_source(
+    file: Path,
+    spec: dict[str, Any],
+    names: list[str],
+    lookup: dict[str, int],
+    source: str,
+    where: str,
+    max_rankings: int | None,
+    write_in_line: list[bool],
+) -> Profile:
+    """A Dominion export or a Hart folder: candidates are named by their vendor ids (the
+    config's aliases or codes map them onto its candidates)."""
+    provider = spec.get("provider", "")
+    if not file.is_dir():
+        fail(f"CVR folder {spec.get('filePath')!r} not found", source, None, f"{where}.filePath")
+    contest = str(spec.get("contestId") or "").strip()
+    if not contest:
+        fail(f"a {provider} source needs its contestId", source, None, f"{where}.contestId")
+    uwi = str(spec.get("undeclaredWriteInLabel") or "").strip()
+    if provider == "dominion":
+        read = read_dominion(file, contest, write_in_id=uwi or None, by_id=True,
+                             max_rankings=max_rankings)
+    else:
+        read = read_hart(file, contest, write_in_id=uwi or None, max_rankings=max_rankings)
+    write_in_line.append(False)
+    return _onto(read, names, lookup, "", source, where)
 
 
 def _index(spec: dict[str, Any], key: str, default: int, source: str, where: str) -> int:
