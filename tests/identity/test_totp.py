@@ -17,7 +17,7 @@ from hustings.services import totp, users
 from hustings.services.commands import as_user, run
 from hustings.storage import tables as t
 from tests.cli_runner import run_cli
-from tests.integrity.builders import SLUG, build
+from tests.integrity.builders import build
 from tests.web.conftest import Web
 
 
