@@ -63,3 +63,48 @@ def test_extras_with_fractions_are_written_exactly() -> None:
     extras = outcome.to_dict()["extras"]
     assert extras["quota"] != "2.3333333333" and Fraction(extras["quota"]) == Fraction(7, 3)
     assert [Fraction(v) for v in extras["list"]] == [Fraction(1, 2)]
+
+
+@pytest.mark.parametrize(("method", "options", "message"), [
+    ("college", {"sections": "x"}, "sections must be a non-empty list of (name, weight, profile)"),
+    ("college", {"sections": [("a", 1)]}, "each of sections must be (name, weight, profile)"),
+    ("college", {"sections": [("a", "x", "p")]}, "sections entry 'a' has no profile"),
+    ("points", {"districts": []}, "districts must be a non-empty list of (name, profile[, "
+                                  "members])"),
+    ("points", {"districts": [("a",)]}, "each district must be (name, profile[, members])"),
+])
+def test_bad_sections_and_districts_are_refused(method: str, options: dict[str, object],
+                                                message: str) -> None:
+    ab = Profile.from_ballots(("ann", "bob"), [(0, 1), (1,)], max_ranks=2)
+    with pytest.raises(InvalidInput) as refused:
+        get_method(method).count(ab, 1, options)
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        (next(iter(options)), message)]
+
+
+def test_a_section_weight_must_be_a_number() -> None:
+    ab = Profile.from_ballots(("ann", "bob"), [(0, 1), (1,)], max_ranks=2)
+    with pytest.raises(InvalidInput, match="sections entry 'a' has a bad weight 'x'"):
+        get_method("college").count(ab, 1, {"sections": [("a", "x", ab)]})
+
+
+def test_a_simulated_runoff_tied_is_decided_by_lot() -> None:
+    ballots = [(0, 2), (0, 2), (1, 2), (1, 2), (2,)]  # ann 2, bob 2, cat 1; cat's: neither
+    profile = Profile.from_ballots(("ann", "bob", "cat"), ballots, max_ranks=2)
+    outcome = get_method("two-round").count(profile, 1, {"simulate_runoff": True, "seed": 3})
+    assert [r.tallies for r in outcome.rounds][1] == {"ann": 2, "bob": 2}
+    assert outcome.winners in (("ann",), ("bob",))
+    assert outcome.ties[-1].purpose == "election" and "lot" in outcome.ties[-1].broken_by
+
+
+def test_write_ins_are_counted_as_uwi_by_plurality() -> None:
+    profile = Profile.from_ballots(("ann", "bob"), [(0,), (-3,), (-3,)], max_ranks=1)
+    outcome = get_method("plurality").count(profile, 1, {})
+    assert outcome.rounds[0].tallies == {"ann": 1, "bob": 0, "UWI": 2}
+    assert outcome.winners == ("ann",)  # a write-in line is not a candidate who can win
+
+
+def test_no_base_passes_no_threshold() -> None:
+    from hustings.counting.two_round import passes
+
+    assert not passes(0, 0, Fraction(0), "at-least")
