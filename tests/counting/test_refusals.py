@@ -108,3 +108,16 @@ def test_no_base_passes_no_threshold() -> None:
     from hustings.counting.two_round import passes
 
     assert not passes(0, 0, Fraction(0), "at-least")
+
+
+@pytest.mark.parametrize("decimals", [None, 12])  # 12: the arbitrary-precision path
+def test_meek_fills_the_seats_left_with_the_candidates_left(decimals: int | None) -> None:
+    ballots = [(0,)] * 10 + [(1,)] * 3 + [(2,)] * 2
+    profile = Profile.from_ballots(("ann", "bob", "cat"), ballots, max_ranks=1)
+    options: dict[str, object] = {"variant": "meek"}
+    if decimals:
+        options["decimals"] = decimals
+    outcome = get_method("stv").count(profile, 3, options)
+    assert outcome.winners == ("ann", "bob", "cat")
+    assert "bob and cat fill the remaining seats." in outcome.rounds[-1].notes
+    assert outcome.rounds[0].tallies["ann"] == 10
