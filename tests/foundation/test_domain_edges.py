@@ -115,3 +115,34 @@ def test_a_vacancy_before_the_first_election_keeps_its_last_holder() -> None:
                                                  most_recently="Bob Baker")])
     assert chain == [Tenure("chair", "Bob Baker", TenureKind.ELECTED, None, None, None),
                      Tenure("chair", None, TenureKind.VACANT, None, None, None)]
+
+
+def test_the_final_tally_is_the_last_table_with_figures() -> None:
+    from hustings.domain.record import (
+        RecordedCandidate,
+        RecordedElection,
+        ResultRow,
+        ResultsTable,
+        Section,
+        final_tally,
+    )
+
+    first = ResultsTable("First round", (ResultRow("Ann", "", "10"), ResultRow("Bob", "", "20")))
+    runoff = ResultsTable("Runoff", (ResultRow("Bob", "", "12,000"), ResultRow("Ann", "", "15")))
+    empty = ResultsTable("Notes", (ResultRow("Cat", "", "n/a"),))
+    election = RecordedElection("T", "t", candidates=(RecordedCandidate("Ann", votes="1"),),
+                                sections=(Section("", 1, (first, runoff, empty)),))
+    assert final_tally(election) == [("Bob", 12000), ("Ann", 15)]
+    no_tables = RecordedElection("T", "t", candidates=(RecordedCandidate("Ann", votes="1"),))
+    assert final_tally(no_tables) == [("Ann", 1)]
+
+
+def test_a_holder_chosen_in_an_interim_election_holds_an_interim_tenure() -> None:
+    from hustings.domain.record import PollDate, RecordedElection, TenureKind, \
+        tenures_from_elections
+
+    interim = RecordedElection("2005 interim leadership election", "i", office="Leader",
+                               dates=(PollDate(date(2005, 3, 1)),), after="Ann Able")
+    [tenure] = tenures_from_elections([interim])
+    assert tenure.holder == "Ann Able" and tenure.kind is TenureKind.INTERIM
+    assert tenure.start == date(2005, 3, 1)
