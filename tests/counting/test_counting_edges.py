@@ -69,3 +69,31 @@ def test_exhaustive_drop_below_never_drops_everyone() -> None:
     outcome = get_method("exhaustive").count(profile, 1, {"drop_below": 50, "seed": 2})
     assert len(outcome.winners) == 1
     assert len(outcome.rounds[0].eliminated) == 1  # one by lot, not all three below 50%
+
+
+def test_two_round_lists_write_ins_as_uwi() -> None:
+    ballots = [(0,)] * 3 + [(1,)] * 2 + [(-3,)] * 2 + [(2,)]
+    profile = Profile.from_ballots(("ann", "bob", "cat"), ballots, max_ranks=1)
+    outcome = get_method("two-round").count(profile, 1, {})
+    assert outcome.rounds[0].tallies == {"ann": 3, "bob": 2, "cat": 1, "UWI": 2}
+
+
+def test_a_college_without_candidates_is_refused() -> None:
+    import pytest
+
+    from hustings.domain.errors import InvalidInput
+
+    empty = Profile((), np.zeros((0, 1), dtype=np.int32), np.zeros(0, dtype=np.int64))
+    with pytest.raises(InvalidInput, match="the sections have no candidates"):
+        get_method("college").count(empty, 1, {"sections": [("a", 1, empty)]})
+
+
+def test_a_college_tie_for_last_is_decided_by_lot_and_said() -> None:
+    ballots = [(0,)] * 4 + [(1,)] * 2 + [(2,)] * 2
+    profile = Profile.from_ballots(("ann", "bob", "cat"), ballots, max_ranks=1)
+    outcome = get_method("college").count(profile, 1, {"sections": [("s1", 1, profile)],
+                                                       "seed": 1})
+    first = outcome.rounds[0]
+    assert len(first.eliminated) == 1 and first.eliminated[0] in ("bob", "cat")
+    assert any("were tied for elimination" in n and "lot" in n for n in first.notes)
+    assert outcome.winners == ("ann",)
