@@ -138,8 +138,12 @@ def test_the_final_tally_is_the_last_table_with_figures() -> None:
 
 
 def test_a_holder_chosen_in_an_interim_election_holds_an_interim_tenure() -> None:
-    from hustings.domain.record import PollDate, RecordedElection, TenureKind, \
-        tenures_from_elections
+    from hustings.domain.record import (
+        PollDate,
+        RecordedElection,
+        TenureKind,
+        tenures_from_elections,
+    )
 
     interim = RecordedElection("2005 interim leadership election", "i", office="Leader",
                                dates=(PollDate(date(2005, 3, 1)),), after="Ann Able")
