@@ -56,4 +56,4 @@ def test_thresholds_come_from_pyproject(tmp_path: Path) -> None:
 
 def test_the_projects_thresholds() -> None:
     limits = thresholds(Path(__file__).resolve().parents[2] / "pyproject.toml")
-    assert limits["domain"] == 100 and limits["counting"] == 100
+    assert limits["domain"] == 100 and limits["counting"] >= 99 and limits["default"] >= 90
