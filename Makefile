@@ -30,8 +30,12 @@ typecheck: install
 contracts: install
 	$(BIN)/lint-imports
 
+# the suite under coverage, then the per-package thresholds ([tool.hustings.coverage])
 unit: install
-	$(BIN)/pytest
+	$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage json -q -o coverage.json
+	$(BIN)/python tests/coverage_check.py coverage.json
 
 test: lint contracts typecheck unit
 
@@ -39,4 +43,4 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .coverage coverage.json

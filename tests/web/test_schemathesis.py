@@ -29,7 +29,9 @@ def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     path: Path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
     container = Container(Settings(f"sqlite:///{path}"))
     seed(container.uow_factory)
-    yield create_app(container.settings, WebConfig(secret_key=SECRET, signin_failures=10**6),
+    yield create_app(container.settings, WebConfig(secret_key=SECRET, signin_failures=10**6,
+                                                    signin_failures_per_address=10**6,
+                                                    signin_failures_overall=10**6),
                      container=container)
     container.close()
 

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from hustings.bootstrap import Container, Settings
 from hustings.domain.errors import InvalidInput, PermissionDenied, Problem
+from hustings.services import totp
 from hustings.services.commands import Context, as_user
 from hustings.services.identity import Signer
 from hustings.services.ports import UnitOfWorkFactory
@@ -65,6 +66,18 @@ def read_password(prompt: str, env: str = PASSWORD_ENV, confirm: bool = False) -
     return password
 
 
+def read_code(name: str) -> str:
+    """The second factor's code from $HUSTINGS_TOTP, else from the terminal; neither: exit 6."""
+    value = os.environ.get(totp.CODE_ENV)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise PermissionDenied(f"{name} signs in with a second factor: set {totp.CODE_ENV} to "
+                               "the 6-digit code their authenticator app shows now, or run in "
+                               "a terminal to be prompted")
+    return input(f"6-digit code for {name}: ")
+
+
 def signer(ctx: typer.Context) -> Signer:
     """The authenticated user (once per invocation); PermissionDenied (exit 6) otherwise."""
     cached = ctx.meta.get("hustings.signer")
@@ -74,6 +87,8 @@ def signer(ctx: typer.Context) -> Signer:
     if not name:
         raise PermissionDenied(f"this command changes data, so it must run as a user: {HOW}")
     found = authenticate(uow(ctx), name, read_password(f"password for {name}"))
+    if totp.enrolled(uow(ctx), name):
+        totp.verify(uow(ctx), found, read_code(name))
     ctx.meta["hustings.signer"] = found
     return found
 

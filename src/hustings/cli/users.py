@@ -1,4 +1,4 @@
-"""`hustings user add|list|disable|passwd` (`hustings init --admin` makes the first one)."""
+"""`hustings user add|list|disable|passwd|totp` (`hustings init --admin` makes the first one)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from hustings.cli.context import acting, console, read_password, signer, uow
+from hustings.services import totp
 from hustings.services.queries import list_users
 from hustings.services.users import change_password, create_user, disable_user
 
@@ -67,6 +68,36 @@ def passwd(ctx: typer.Context,
                              password_env or "HUSTINGS_NEW_PASSWORD", confirm=True)
     change_password(uow(ctx), target, password, acting(ctx))
     console.print(f"changed the password of {target}")
+
+
+totp_app = typer.Typer(help="A second factor for signing in: codes from an authenticator app.",
+                       no_args_is_help=True)
+user_app.add_typer(totp_app, name="totp")
+
+
+@totp_app.command("enrol")
+def totp_enrol(ctx: typer.Context) -> None:
+    """Turn on your second factor: prints its secret and otpauth:// URI, this once only.
+
+    From then on signing in (web, API, command line) needs the code your authenticator app
+    shows; here in HUSTINGS_TOTP or at the prompt.
+    Example: HUSTINGS_USER=returning-officer hustings user totp enrol
+    """
+    enrolment = totp.enrol(uow(ctx), acting(ctx))
+    console.print(f"second factor on for {enrolment.username}; add it to your authenticator "
+                  "app now, it is not shown again:")
+    console.print(f"secret: {enrolment.secret}", highlight=False)
+    console.print(f"uri: {enrolment.uri}", highlight=False)
+
+
+@totp_app.command("reset")
+def totp_reset(ctx: typer.Context, username: str = typer.Argument(...)) -> None:
+    """Turn off another user's second factor (administrators); their web sessions end.
+
+    Example: HUSTINGS_USER=returning-officer hustings user totp reset clerk-dana
+    """
+    totp.reset(uow(ctx), username, acting(ctx))
+    console.print(f"second factor off for {username}")
 
 
 def register(app: typer.Typer) -> None:

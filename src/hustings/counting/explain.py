@@ -34,8 +34,3 @@ def share(part: Number, whole: Number) -> str:
         return "0.00%"
     frac = Fraction(part) / Fraction(whole)
     return percent(frac.numerator, frac.denominator) + "%"
-
-
-def plural(n: Number, word: str) -> str:
-    """'1 ballot', '2 ballots'."""
-    return f"{num(n)} {word}{'' if n == 1 else 's'}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from hustings.counting.ballots import STOP, prepare
-from hustings.counting.profile import WRITE_IN, Profile
+from hustings.counting.profile import Profile
 
 
 def positions(profile: Profile) -> tuple[np.ndarray, np.ndarray]:
@@ -48,7 +48,3 @@ def first_choices(profile: Profile) -> tuple[np.ndarray, int, int]:
     sums = np.rint(np.bincount(first + 1, weights=profile.counts, minlength=n + 2))
     sums = sums.astype(np.int64)
     return sums[1 : n + 1], int(sums[n + 1]), int(sums[0])
-
-
-def has_write_ins(profile: Profile) -> bool:
-    return bool(np.any(profile.rankings == WRITE_IN))

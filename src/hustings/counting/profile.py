@@ -90,13 +90,6 @@ class Profile:
         )
         return compress(tuple(candidates), array, weights, tuple(sets))
 
-    def expanded(self) -> list[tuple[int, ...]]:
-        """One tuple per ballot (counts expanded). For tests and reference implementations."""
-        out: list[tuple[int, ...]] = []
-        for row, count in zip(self.rankings.tolist(), self.counts.tolist(), strict=True):
-            out.extend([tuple(row)] * int(count))
-        return out
-
 
 def compress(
     candidates: tuple[str, ...],

@@ -17,7 +17,6 @@ import numpy as np
 
 from hustings.counting.ballots import STOP, prepare
 from hustings.counting.explain import listing, names, num
-from hustings.counting.options import fail
 from hustings.counting.outcome import Number, Outcome, Round
 from hustings.counting.profile import Profile
 from hustings.counting.ties import breaker
@@ -27,10 +26,8 @@ MAX_ITERATIONS = 500
 
 
 def count_meek(profile: Profile, seats: int, opts: dict[str, Any]) -> Outcome:
-    """Count Meek STV with validated options (decimals set, at most 18)."""
-    if opts["overvote_rule"] == "exhaust-if-multiple":
-        raise fail("overvote_rule", "Meek STV supports exhaust-immediately or "
-                   "always-skip-to-next overvotes")
+    """Count Meek STV with options validated by `stv` (decimals set, at most 18; the quota
+    and the overvote rules Meek allows checked there)."""
     d = int(opts["decimals"])
     scale = 10**d
     labels = list(profile.candidates)

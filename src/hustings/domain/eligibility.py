@@ -18,7 +18,7 @@ def months_before(day: date, months: int) -> date:
             return date(year, month, candidate_day)
         except ValueError:
             continue
-    raise AssertionError("unreachable: every month has 28 days")
+    raise AssertionError("unreachable: every month has 28 days")  # pragma: no cover
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ class Role(enum.StrEnum):
 @dataclass(frozen=True)
 class User:
     """An account. `password_hash` holds the sealed signing key (see services.identity), which
-    only the password opens; `credential_sig` is the user's own signature over it."""
+    only the password opens; `credential_sig` is the user's own signature over it; `totp` their
+    second factor's secret, sealed (empty when they have none)."""
 
     username: str
     role: Role
@@ -23,3 +24,4 @@ class User:
     public_key: str = ""  # hex Ed25519 verify key, as registered in the log
     disabled: bool = False
     credential_sig: str = ""
+    totp: str = ""  # the TOTP secret sealed under the user's key (services.totp); "": none

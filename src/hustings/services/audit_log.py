@@ -19,6 +19,7 @@ from hustings.services import (  # noqa: F401 - replay needs every command's han
     members,
     record_store,
     tallies,
+    totp,
     users,
 )
 from hustings.services.commands import Context, handler_for, split_effects

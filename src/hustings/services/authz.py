@@ -2,7 +2,8 @@
 change from the web, the API and the command line alike.
 
 Administrators may run every command; clerks enter returns (tally sheets, ballot batches);
-observers change nothing. A command not named here is for administrators only.
+observers change nothing; anyone enrols their own second factor (`user.totp.enrol`), nobody
+another's. A command not named here is for administrators only (`user.totp.reset` among them).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ POLICY: dict[str, frozenset[Role]] = {
 }
 BOOTSTRAP = frozenset({"user.init"})  # run by the first administrator, before any user exists
 SELF_SERVICE = frozenset({"user.passwd"})  # anyone for themselves, administrators for anyone
+SELF_ONLY = frozenset({"user.totp.enrol"})  # anyone for themselves, nobody for another
 
 HOW_TO_AUTHENTICATE = ("this command changes data, so it must run as a user: give --user NAME "
                        "(or set HUSTINGS_USER) and the password in HUSTINGS_PASSWORD or at the "
@@ -61,6 +63,10 @@ def authorise(uow: UnitOfWork, signer: Signer | None, command: str,
     if user.public_key != signer.public_key:
         raise PermissionDenied(f"the signing key opened for {signer.username!r} is not the key "
                                "registered for them: sign in again")
+    if command in SELF_ONLY:
+        if payload.get("username") != signer.username:
+            raise PermissionDenied(f"{command} is for yourself only")
+        return user.role
     if command in SELF_SERVICE and payload.get("username") == signer.username:
         return user.role
     if not may(user.role, command):

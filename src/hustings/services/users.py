@@ -194,6 +194,7 @@ def _passwd(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> None:
         raise NotFound(f"no user {username!r}")
     if payload["public_key"] != user.public_key:
         _check_new_key(uow, username, payload)
+        uow.users.set_totp(username, "")  # sealed under the old key: a reset removes it
     uow.users.set_credential(username, payload["public_key"],
                              ctx.private.get("credential", UNUSABLE),
                              ctx.private.get("credential_sig", ""))

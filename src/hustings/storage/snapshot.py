@@ -22,9 +22,11 @@ from sqlalchemy import JSON, Connection, Date, DateTime, LargeBinary, Table, sel
 from hustings.domain.audit import utc_iso
 from hustings.storage import tables as t
 
-EXCLUDED_TABLES = {"audit_log", "web_sessions"}
-# credentials never enter the log (verify checks them by the user's own signature instead)
-EXCLUDED_COLUMNS = {("users", "password_hash"), ("users", "credential_sig")}
+EXCLUDED_TABLES = {"audit_log", "web_sessions", "signin_failures"}
+# credentials never enter the log (verify checks them by the user's own signature instead);
+# nor do TOTP secrets (sealed like them) and the last TOTP step used (not a state change)
+EXCLUDED_COLUMNS = {("users", "password_hash"), ("users", "credential_sig"),
+                    ("users", "totp_sealed"), ("users", "totp_last_step")}
 
 Convert = Callable[[Any], Any]
 

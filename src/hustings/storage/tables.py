@@ -254,6 +254,8 @@ users = Table(
     Column("public_key", String(64), nullable=False, server_default=""),  # as in the log
     Column("disabled", Boolean, nullable=False, server_default="0"),
     Column("credential_sig", String(128), nullable=False, server_default=""),  # the user's own
+    Column("totp_sealed", String(200), nullable=False, server_default=""),  # under their key
+    Column("totp_last_step", BigInteger, nullable=True),  # a TOTP code works once
 )
 
 web_sessions = Table(  # server-side web sessions; not logged, not part of the state verified
@@ -263,6 +265,14 @@ web_sessions = Table(  # server-side web sessions; not logged, not part of the s
     Column("sealed_key", LargeBinary, nullable=False),  # signing key under the cookie's key
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_seen", DateTime(timezone=True), nullable=False),
+)
+
+signin_failures = Table(  # failed sign-ins, counted by every worker; not logged, not verified
+    "signin_failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(100), nullable=False, index=True),  # casefolded
+    Column("address", String(100), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
 )
 
 # -- the record: elections hustings did not run, imported from articles (issue 5) -------------

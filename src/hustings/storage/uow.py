@@ -18,7 +18,7 @@ from hustings.storage.repo_organisations import SqlOrganisationRepo
 from hustings.storage.repo_polls import SqlBatchRepo, SqlPollRepo, SqlPrecinctRepo, SqlSheetRepo
 from hustings.storage.repo_record import SqlRecordRepo
 from hustings.storage.repo_roll import SqlRollRepo
-from hustings.storage.repo_users import SqlSessionRepo, SqlUserRepo
+from hustings.storage.repo_users import SqlSessionRepo, SqlSigninFailureRepo, SqlUserRepo
 from hustings.storage.snapshot import snapshot
 
 
@@ -51,6 +51,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepo(conn)
         self.users = SqlUserRepo(conn)
         self.sessions = SqlSessionRepo(conn)
+        self.signin_failures = SqlSigninFailureRepo(conn)
         self.disputes = SqlDisputeRepo(conn, ids)
         self.versions = SqlVersionRepo(conn, ids)
         self.tenures = SqlTenureRepo(conn, ids)

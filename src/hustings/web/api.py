@@ -199,10 +199,11 @@ def get_session(request: Request) -> SessionOut:
 
 @router.post("/session", response_model=SessionOut, tags=["session"])
 def post_session(request: Request, body: SignIn) -> SessionOut:
-    """Sign in (JSON only). Five failures per username and address in five minutes: 429."""
+    """Sign in (JSON only), with the second factor's `code` for users enrolled. Too many
+    failures (per user name, per address, overall; see docs/security.md): 429 and Retry-After."""
     if not request.headers.get("content-type", "").startswith("application/json"):
         raise WebError(415, "unsupported_media_type", "send the credentials as application/json")
-    user = deps.sign_in_checked(request, body.username, body.password)
+    user = deps.sign_in_checked(request, body.username, body.password, body.code)
     deps.start_session(request, user)
     return SessionOut(username=user.username, role=user.role.value,
                       csrf_token=deps.session(request).csrf_token())

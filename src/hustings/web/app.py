@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
 from hustings.bootstrap import Container, Settings
+from hustings.services.throttle import Limits
 from hustings.services.web_queries import changed_elections, last_change
 from hustings.web import (
     api,
     api_outcome,
     errors,
+    routes_account,
     routes_admin,
     routes_booth,
     routes_disputes,
@@ -23,7 +26,7 @@ from hustings.web.cache import AnnounceWrites, ChangeWatcher, PageCache
 from hustings.web.config import WebConfig
 from hustings.web.limits import BodyLimit
 from hustings.web.live import Broadcaster
-from hustings.web.security import RateLimiter, SecurityMiddleware, SessionCodec
+from hustings.web.security import SecurityMiddleware, SessionCodec
 from hustings.web.static import StaticAssets
 from hustings.web.templating import STATIC_DIR
 
@@ -62,7 +65,10 @@ def create_app(settings: Settings, config: WebConfig | None = None,
                   lifespan=lifespan)
     app.state.uow_factory = box.uow_factory  # migrates the schema once, here
     app.state.web_config = web_config
-    app.state.signin_limiter = RateLimiter(web_config.signin_failures, web_config.signin_window)
+    app.state.signin_limits = Limits(web_config.signin_failures,
+                                     web_config.signin_failures_per_address,
+                                     web_config.signin_failures_overall,
+                                     timedelta(seconds=web_config.signin_window))
     app.state.names_cache = {}
     app.state.page_cache = PageCache()
     app.state.broadcaster = Broadcaster()
@@ -73,7 +79,8 @@ def create_app(settings: Settings, config: WebConfig | None = None,
     errors.install(app)
     for router in (api.router, api.admin, api.clerks, api_outcome.router, api_outcome.admin,
                    routes_public.router, routes_admin.router, routes_admin.administration,
-                   routes_admin.tallying, routes_disputes.router, routes_booth.router):
+                   routes_admin.tallying, routes_disputes.router, routes_account.account,
+                   routes_booth.router):
         app.include_router(router)
     app.mount("/static", StaticAssets(STATIC_DIR), name="static")
     app.add_middleware(errors.Incidents)

@@ -17,8 +17,10 @@ class WebConfig:
     secret_key: str = field(default_factory=_secret_from_env, repr=False)
     session_max_age: int = 12 * 3600  # seconds a session lasts after sign-in, at most
     session_idle: int = 30 * 60  # seconds without a request after which a session ends
-    signin_failures: int = 5  # failed sign-ins allowed per username and address...
-    signin_window: float = 300.0  # ...within this many seconds
+    signin_failures: int = 5  # failed sign-ins allowed per user name (from any address),
+    signin_failures_per_address: int = 20  # per client address (whatever the names),
+    signin_failures_overall: int = 1000  # and overall (every address), shared by all workers,
+    signin_window: float = 300.0  # within this many seconds (services.throttle)
     max_upload_bytes: int = 256 * 1024 * 1024  # routes that take files
     max_form_bytes: int = 1024 * 1024  # every other request body (sign-in, forms, JSON)
     change_check_seconds: float = 0.5  # cached pages see other processes' changes this late

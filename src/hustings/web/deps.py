@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from hustings.domain.errors import PermissionDenied
 from hustings.domain.users import Role
+from hustings.services import throttle, totp
 from hustings.services.commands import Context, as_user
 from hustings.services.identity import Signer
 from hustings.services.ports import UnitOfWorkFactory
@@ -27,7 +28,7 @@ from hustings.services.sessions import SessionPolicy, close_session, open_sessio
 from hustings.services.users import authenticate, require_role
 from hustings.web.config import WebConfig
 from hustings.web.errors import WebError
-from hustings.web.security import CSRF_FIELD, CSRF_HEADER, RateLimiter, Session
+from hustings.web.security import CSRF_FIELD, CSRF_HEADER, Session
 
 M = TypeVar("M", bound=BaseModel)
 SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
@@ -84,9 +85,9 @@ def actor(user: Signer) -> Context:
 
 def start_session(request: Request, user: Signer) -> None:
     """A new server-side session (a new id: rotated at every sign-in) and a new CSRF token."""
-    old = session(request).token
-    if old:
-        close_session(uow(request), old)
+    for old in (session(request).token, session(request).pending):
+        if old:
+            close_session(uow(request), old)
     session(request).sign_in(open_session(uow(request), user))
     request.state.user = user
 
@@ -112,20 +113,75 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def sign_in_checked(request: Request, username: str, password: str) -> Signer:
-    """authenticate() behind the sign-in rate limit (per username and client address)."""
-    limiter: RateLimiter = request.app.state.signin_limiter
-    key = f"{username.casefold()}|{client_address(request)}"
-    if limiter.blocked(key):
-        raise WebError(429, "too_many_requests",
-                       "too many failed sign-ins: wait a few minutes and try again")
+def too_many(refusal: throttle.Refusal) -> WebError:
+    return WebError(429, "too_many_requests", refusal.message,
+                    headers={"retry-after": str(refusal.retry_after)})
+
+
+def password_checked(request: Request, username: str, password: str) -> Signer:
+    """authenticate() behind the failed-sign-in limits (services.throttle: per user name, per
+    client address, overall); a failure is counted."""
+    limits: throttle.Limits = request.app.state.signin_limits
+    factory, address = uow(request), client_address(request)
+    refused = throttle.refusal(factory, limits, username, address)
+    if refused is not None:
+        raise too_many(refused)
     try:
-        user = authenticate(uow(request), username, password)
+        return authenticate(factory, username, password)
     except PermissionDenied:
-        limiter.failed(key)
+        throttle.failed(factory, limits, username, address)
         raise
-    limiter.succeeded(key)
+
+
+def code_checked(request: Request, user: Signer, code: str) -> None:
+    """The second factor's code, behind the same limits; a wrong code counts as a failure."""
+    limits: throttle.Limits = request.app.state.signin_limits
+    factory, address = uow(request), client_address(request)
+    refused = throttle.refusal(factory, limits, user.username, address)
+    if refused is not None:
+        raise too_many(refused)
+    try:
+        totp.verify(factory, user, code)
+    except PermissionDenied:
+        throttle.failed(factory, limits, user.username, address)
+        raise
+
+
+def signed_in_fully(request: Request, user: Signer) -> None:
+    """A complete sign-in clears that user name's failures from this address."""
+    throttle.succeeded(uow(request), user.username, client_address(request))
+
+
+def needs_code(request: Request, user: Signer) -> bool:
+    return totp.enrolled(uow(request), user.username)
+
+
+def sign_in_checked(request: Request, username: str, password: str,
+                    code: str | None = None) -> Signer:
+    """Password, then (for users with a second factor) the code, in one request (the API)."""
+    user = password_checked(request, username, password)
+    if needs_code(request, user):
+        if not code:
+            raise PermissionDenied(f"{username!r} signs in with a second factor: send the "
+                                   "6-digit code of their authenticator app as `code`")
+        code_checked(request, user, code)
+    signed_in_fully(request, user)
     return user
+
+
+PENDING = SessionPolicy(idle=timedelta(minutes=5), absolute=timedelta(minutes=5))
+
+
+def await_code(request: Request, user: Signer) -> None:
+    """Step 1 of 2 on the pages: the password was right; a pending session (its key sealed
+    like any session's) waits at most five minutes for the code."""
+    session(request).await_code(open_session(uow(request), user))
+
+
+def pending_user(request: Request) -> Signer | None:
+    """The user whose password was right and whose code is awaited, if still in time."""
+    token = session(request).pending
+    return resume_session(uow(request), token, PENDING) if token else None
 
 
 def election_exists(request: Request, slug: str) -> None:

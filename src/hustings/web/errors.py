@@ -48,10 +48,11 @@ class WebError(Exception):
     """A refusal made by the web layer itself (CSRF, rate limit, size, media type)."""
 
     def __init__(self, status: int, code: str, message: str,
-                 problems: Sequence[Problem] = ()):
+                 problems: Sequence[Problem] = (), headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.problems = list(problems)
+        self.headers = dict(headers or {})
 
 
 def is_api(request: Request) -> bool:
@@ -122,7 +123,9 @@ def install(app: FastAPI) -> None:
 
     async def web(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, WebError)
-        return _respond(request, exc.status, exc.code, exc.message, exc.problems)
+        response = _respond(request, exc.status, exc.code, exc.message, exc.problems)
+        response.headers.update(exc.headers)
+        return response
 
     async def validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

@@ -64,24 +64,63 @@ def signin_page(request: Request, next: str = "/admin") -> Response:
 
 @router.post("/signin")
 async def signin(request: Request) -> Response:
+    """Step 1: the password. Users with a second factor go on to step 2 (/signin/code)."""
     form = await request.form()
     deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
     username, password = _str(form.get("username")), _str(form.get("password"))
     values = {"username": username, "next": _safe_next(_str(form.get("next")))}
     _ = gettext_for(request)
     try:
-        user = await run_in_threadpool(deps.sign_in_checked, request, username, password)
+        user = await run_in_threadpool(deps.password_checked, request, username, password)
     except PermissionDenied:
         state = FormState(values, general=[_("Wrong username or password.")])
         return render(request, "signin.html", {"form": state}, status=401)
     except WebError as exc:
-        state = FormState(values, general=[_("Too many failed sign-ins. Wait a few minutes "
-                                             "and try again.")])
-        return render(request, "signin.html", {"form": state}, status=exc.status)
+        return _too_many(request, "signin.html", values, exc)
+    if await run_in_threadpool(deps.needs_code, request, user):
+        await run_in_threadpool(deps.await_code, request, user)
+        return render(request, "signin_code.html", {"form": FormState(values)})
+    return await _signed_in(request, user, values["next"])
+
+
+@router.post("/signin/code")
+async def signin_code(request: Request) -> Response:
+    """Step 2 for users with a second factor: the code of their authenticator app."""
+    form = await request.form()
+    deps.check_csrf(request, _str(form.get(CSRF_FIELD)))
+    values = {"next": _safe_next(_str(form.get("next")))}
+    _ = gettext_for(request)
+    user = await run_in_threadpool(deps.pending_user, request)
+    if user is None:
+        state = FormState(values, general=[_("Sign in again: the code was not given in time.")])
+        return render(request, "signin.html", {"form": state}, status=401)
+    try:
+        await run_in_threadpool(deps.code_checked, request, user, _str(form.get("code")))
+    except PermissionDenied as exc:
+        state = FormState(values, general=[_("The code was not accepted: %(why)s.")
+                                           % {"why": str(exc)}])
+        return render(request, "signin_code.html", {"form": state}, status=401)
+    except WebError as exc:
+        return _too_many(request, "signin_code.html", values, exc)
+    return await _signed_in(request, user, values["next"])
+
+
+def _too_many(request: Request, template: str, values: dict[str, str],
+              exc: WebError) -> Response:
+    _ = gettext_for(request)
+    state = FormState(values, general=[_("Too many failed sign-ins. Wait a few minutes "
+                                         "and try again.")])
+    response = render(request, template, {"form": state}, status=exc.status)
+    response.headers.update(exc.headers)
+    return response
+
+
+async def _signed_in(request: Request, user: Signer, target: str) -> Response:
+    await run_in_threadpool(deps.signed_in_fully, request, user)
     await run_in_threadpool(deps.start_session, request, user)
-    session = deps.session(request)
-    session.set_flash(_("Signed in as %(name)s.") % {"name": user.username})
-    return RedirectResponse(values["next"], status_code=303)
+    _ = gettext_for(request)
+    deps.session(request).set_flash(_("Signed in as %(name)s.") % {"name": user.username})
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/signout")

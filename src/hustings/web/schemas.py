@@ -148,6 +148,8 @@ class ResultOut(BaseModel):
 class SignIn(BaseModel):
     username: str = Field(max_length=200)
     password: str = Field(max_length=1000)
+    code: str | None = Field(default=None, max_length=20,
+                             description="the second factor's 6-digit code (users enrolled)")
 
 
 class SessionOut(BaseModel):

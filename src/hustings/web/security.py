@@ -1,15 +1,11 @@
 """Session cookies (signed; they carry the server-side session token), CSRF tokens,
-sign-in rate limiting and security headers."""
+and security headers. (Failed sign-ins are counted in the database: services.throttle.)"""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
@@ -39,9 +35,11 @@ SECURITY_HEADERS = (
 @dataclass
 class Session:
     """What the cookie holds: the server-side session's token (id and key, see
-    services.sessions), the CSRF token and a one-shot notice."""
+    services.sessions), or the token of one waiting for its second factor, the CSRF token and
+    a one-shot notice."""
 
     token: str | None = None
+    pending: str | None = None  # a session whose password was right, waiting for its code
     csrf: str | None = None
     flash: str | None = None
     dirty: bool = False
@@ -61,11 +59,15 @@ class Session:
     def sign_in(self, token: str) -> None:
         """A new session and a new CSRF token on every sign-in, so neither a session id nor a
         token planted before it is worth anything."""
-        self.token, self.csrf, self.dirty = token, None, True
+        self.token, self.pending, self.csrf, self.dirty = token, None, None, True
         self.csrf_token()
 
+    def await_code(self, token: str) -> None:
+        """The password was right; the session starts once the second factor's code is."""
+        self.token, self.pending, self.dirty = None, token, True
+
     def sign_out(self) -> None:
-        self.token, self.csrf, self.flash, self.dirty = None, None, None, True
+        self.token, self.pending, self.csrf, self.flash, self.dirty = None, None, None, None, True
 
     def set_flash(self, message: str) -> None:
         self.flash, self.dirty = message, True
@@ -93,16 +95,17 @@ class SessionCodec:
             return Session(dirty=True)  # replace a forged or expired cookie
         if not isinstance(data, dict):
             return Session(dirty=True)
-        return Session(token=_text(data.get("s")), csrf=_text(data.get("c")),
-                       flash=_text(data.get("f")))
+        return Session(token=_text(data.get("s")), pending=_text(data.get("p")),
+                       csrf=_text(data.get("c")), flash=_text(data.get("f")))
 
     def dump(self, session: Session) -> str:
-        return self.serializer.dumps({"s": session.token, "c": session.csrf,
-                                      "f": session.flash})
+        return self.serializer.dumps({"s": session.token, "p": session.pending,
+                                      "c": session.csrf, "f": session.flash})
 
     def set_cookie_header(self, session: Session, secure: bool) -> str:
         flags = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
-        if session.token is None and session.csrf is None and session.flash is None:
+        if session.token is None and session.pending is None and session.csrf is None \
+                and session.flash is None:
             return f"{COOKIE}=; Max-Age=0{flags}"
         return f"{COOKIE}={self.dump(session)}{flags}"
 
@@ -150,36 +153,3 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-@dataclass
-class RateLimiter:
-    """At most `limit` failures per key within `window` seconds; then the key is refused."""
-
-    limit: int
-    window: float
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _recent(self, key: str) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        cutoff = self.clock() - self.window
-        while times and times[0] <= cutoff:
-            times.popleft()
-        return times
-
-    def blocked(self, key: str) -> bool:
-        with self._lock:
-            blocked = len(self._recent(key)) >= self.limit
-            if not self._failures.get(key):
-                self._failures.pop(key, None)
-            return blocked
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            self._recent(key).append(self.clock())
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
