@@ -17,7 +17,7 @@ import pysodium
 
 from hustings.crypto import credentials as cr
 from hustings.crypto import dkg
-from hustings.crypto.ballot import encrypt_ballot
+from hustings.crypto.ballot import check_audit, encrypt_ballot, encrypt_ballot_with_randomness
 from hustings.crypto.decryption import decryption_share
 from hustings.crypto.errors import VerificationError
 from hustings.crypto.group import Scalar
@@ -65,6 +65,21 @@ def encrypt_vote(uow_factory: UnitOfWorkFactory, slug: str, credential: str,
     secret = cr.credential_secret(election.election_id, credential)
     question = election.questions[0]
     return encrypt_ballot(election, secret, [question.marks(choices)]).to_json()
+
+
+def audit_vote(uow_factory: UnitOfWorkFactory, slug: str, credential: str,
+               choices: list[str]) -> dict[str, Any]:
+    """A Benaloh challenge: encrypt the choices, reveal the randomness and check that the
+    ballot encrypts them. The audited ballot is never cast (a fresh one is made to vote)."""
+    election = online.crypto_election_of(uow_factory, slug)
+    secret = cr.credential_secret(election.election_id, credential)
+    marks = [election.questions[0].marks(choices)]
+    ballot, randomness = encrypt_ballot_with_randomness(election, secret, marks)
+    if not check_audit(election, ballot, marks, randomness):
+        raise RuleViolation("the audited ballot does not encrypt the choices: do not use "
+                            "this client")
+    return {"ballot": ballot.to_json(), "tracker": ballot.tracker, "marks": marks,
+            "randomness": [[r.hex() for r in row] for row in randomness]}
 
 
 def vote(uow_factory: UnitOfWorkFactory, slug: str, credential: str,
