@@ -10,7 +10,15 @@ from fastapi import FastAPI
 
 from hustings.bootstrap import Container, Settings
 from hustings.services.web_queries import changed_elections, last_change
-from hustings.web import api, api_outcome, errors, routes_admin, routes_disputes, routes_public
+from hustings.web import (
+    api,
+    api_online,
+    api_outcome,
+    errors,
+    routes_admin,
+    routes_disputes,
+    routes_public,
+)
 from hustings.web.cache import AnnounceWrites, ChangeWatcher, PageCache
 from hustings.web.config import WebConfig
 from hustings.web.limits import BodyLimit
@@ -64,6 +72,7 @@ def create_app(settings: Settings, config: WebConfig | None = None,
                                       app.state.broadcaster.announce)
     errors.install(app)
     for router in (api.router, api.admin, api.clerks, api_outcome.router, api_outcome.admin,
+                   api_online.router,
                    routes_public.router, routes_admin.router, routes_admin.administration,
                    routes_admin.tallying, routes_disputes.router):
         app.include_router(router)
