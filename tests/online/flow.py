@@ -24,7 +24,7 @@ class Poll:
 
 def election(factory: Any, slug: str = "branch-online", members: int = 20,
              method: str = "plurality", stations: dict[str, int] | None = None,
-             seats: int = 1) -> str:
+             seats: int = 1, with_members: bool = True) -> str:
     """An election whose members vote online (precinct ONLINE), and at stations if given."""
     roll = {"ONLINE": members, **(stations or {})}
     precincts = [(code, "Online voting" if code == "ONLINE" else f"Station {code}")
@@ -32,7 +32,8 @@ def election(factory: Any, slug: str = "branch-online", members: int = 20,
     rules = "seed = 1" if method != "confirm" else 'candidate = "Ada Lovelace"'
     cands = CANDIDATES if method != "confirm" else CANDIDATES[:1]
     return open_election(factory, toml(slug, method, cands, precincts, seats=seats,
-                                       office_seats=seats, rules=rules), roll)
+                                       office_seats=seats, rules=rules), roll,
+                         with_members=with_members)
 
 
 def trustee_ctx(factory: Any, number: int) -> Any:
