@@ -38,7 +38,7 @@ def test_a_small_poll_from_setup_to_published(uow_factory) -> None:
     with uow_factory() as uow:
         figures = current_result(uow, slug)
     assert figures["winner"] == "Ada Lovelace"
-    from hustings.services import audit_log
     from hustings.bootstrap import ScratchSqlite
+    from hustings.services import audit_log
     report = audit_log.verify(uow_factory, ScratchSqlite)
     assert report.ok, report.problems
