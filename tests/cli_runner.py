@@ -15,7 +15,7 @@ CHANGING = {"election", "members", "precincts", "roll", "tally", "ballots", "dis
 READ_ONLY = {("election", "list"), ("tally", "status"), ("ballots", "status"),
              ("dispute", "list"), ("user", "list"),
              ("record", "leaders"), ("record", "person"), ("record", "check"),
-             ("online", "status"), ("online", "board"), ("online", "export"),
+             ("online", "status"), ("online", "board"), ("online", "pollbook"), ("online", "export"),
              ("online", "verify")}
 
 

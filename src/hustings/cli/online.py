@@ -146,6 +146,31 @@ def board_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slug
     console.print(f"head {board['head']}")
 
 
+@online_app.command("pollbook")
+def pollbook_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slug."),
+                 precinct: str = typer.Option(None, help="One station's roll only."),
+                 fmt: str = typer.Option("table", "--format", help="table or csv (to print)."),
+                 ) -> None:
+    """The stations' poll book: each member on the roll, marked when they voted online.
+
+    Example: hustings online pollbook branch-online-demo --precinct TLV --format csv
+    """
+    rows = online.poll_book(uow(ctx), election, precinct)
+    if fmt == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(["member_id", "name", "precinct", "voted_online"])
+        writer.writerows((m, n, p, "yes" if v else "") for m, n, p, v in rows)
+        console.print(text.getvalue(), end="", markup=False, highlight=False)
+        return
+    if fmt != "table":
+        raise InvalidInput(Problem(f"{fmt!r} is not table or csv", "--format"))
+    for m, n, p, v in rows:
+        console.print(f"{p:<8} {m:<16} {n:<40} {'VOTED ONLINE' if v else ''}", markup=False,
+                      highlight=False)
+    console.print(f"{sum(v for *_, v in rows)} of {len(rows)} voted online")
+
+
 @online_app.command("export")
 def export_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slug."),
                folder: Path = typer.Argument(..., help="Folder to write (created).")) -> None:

@@ -75,6 +75,7 @@ from hustings.services import identity
 from hustings.services.commands import Context, command, run
 from hustings.services.count import on_ballot
 from hustings.services.identity import Signer
+from hustings.services.online_rolls import voted_online
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 from hustings.services.tallies import accepted_returns, returns_changed
 from hustings.services.users import UNUSABLE
@@ -225,12 +226,19 @@ def roll_members(uow_factory: UnitOfWorkFactory, slug: str) -> tuple[str, list[t
         return poll.crypto_id, [(m, n) for m, n, _ in uow.online.roll_members(slug)]
 
 
-def voted_online(uow: UnitOfWork, slug: str) -> set[str]:
-    """Members (ids) who cast a ballot online in the live online poll: for the poll book."""
-    live = [p for p in uow.online.polls(slug) if not p.voided]
-    if not live:
-        return set()
-    return set(uow.online.voted_members(live[-1].crypto_id))
+def poll_book(uow_factory: UnitOfWorkFactory, slug: str, precinct: str | None = None
+              ) -> list[tuple[str, str, str, bool]]:
+    """The stations' poll book: (member id, name, precinct, voted online) for every member on
+    the frozen roll (of one precinct when given). A member marked as having voted online is
+    not given a ballot at the station."""
+    with uow_factory() as uow:
+        uow.elections.get(slug)
+        if precinct is not None and precinct not in {p.code for p in
+                                                     uow.precincts.all(slug)}:
+            raise NotFound(f"no precinct {precinct!r} in election {slug!r}")
+        voted = voted_online(uow, slug)
+        return [(m, n, p, m in voted) for m, n, p in uow.online.roll_members(slug)
+                if precinct is None or p == precinct]
 
 
 # -- setting up ---------------------------------------------------------------------------
