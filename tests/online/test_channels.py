@@ -70,3 +70,63 @@ def test_stations_and_online_count_each_member_once(capsys, uow_factory,
     assert result["registered"] == 20 and result["ballots_cast"] == 7 + 7 + 6
     assert result["status"] == "provisional" and result["winner"] == "Ada Lovelace"
     lifecycle.certify(uow_factory, slug, committee(uow_factory))
+
+
+def test_an_online_poll_is_voided_and_run_again(uow_factory) -> None:
+    from datetime import date
+
+    from hustings.services import disputes
+
+    slug = election(uow_factory, "rerun", members=6)
+    poll = opened(uow_factory, slug)
+    for credential in poll.credentials.values():
+        oc.vote(uow_factory, slug, credential, ["ben"])
+    online.close(uow_factory, slug, committee(uow_factory))
+    for j in (1, 2):
+        oc.decrypt(uow_factory, slug, poll.keys[j], trustee_ctx(uow_factory, j))
+    online.decrypt_tally(uow_factory, slug, committee(uow_factory))
+    online.publish(uow_factory, slug, committee(uow_factory))
+    with uow_factory() as uow:
+        assert current_result(uow, slug)["winner"] == "Ben Okri"
+    number = disputes.file_dispute(uow_factory, slug, "initial", ["ONLINE"],
+                                   "Credentials were delivered to the wrong addresses.",
+                                   committee(uow_factory), [])
+    disputes.rule(uow_factory, slug, number, "void-and-revote", "Delivery failed; vote again.",
+                  committee(uow_factory), revote_day=date(2024, 3, 20))
+    with uow_factory() as uow:
+        assert current_result(uow, slug)["winner"] is None  # the online return is void
+    revote = f"revote-{number}"
+    online.setup(uow_factory, slug, ["trustee-1", "trustee-2", "trustee-3"], 2,
+                 committee(uow_factory), poll=revote)
+    with uow_factory() as uow:
+        polls = uow.online.polls(slug)
+    assert [(p.crypto_id, p.voided) for p in polls] == [
+        (f"{slug}/initial/online-1", True), (f"{slug}/{revote}/online-1", False)]
+    keys = {}
+    for _ in range(3):
+        for j in (1, 2, 3):
+            keys[j], _ = oc.keygen(uow_factory, slug, keys.get(j), trustee_ctx(uow_factory, j))
+    fresh = {m: c for m, _, c in oc.generate_credentials(uow_factory, slug,
+                                                          committee(uow_factory))}
+    assert len(fresh) == 6  # new credentials: the old ones are bound to the voided poll
+    online.open_poll(uow_factory, slug, committee(uow_factory))
+    old = next(iter(poll.credentials.values()))
+    from hustings.crypto.board import UnknownCredential
+
+    with pytest.raises(UnknownCredential):
+        oc.vote(uow_factory, slug, old, ["ada"])
+    for credential in fresh.values():
+        oc.vote(uow_factory, slug, credential, ["ada"])
+    online.close(uow_factory, slug, committee(uow_factory))
+    for j in (1, 3):
+        oc.decrypt(uow_factory, slug, keys[j], trustee_ctx(uow_factory, j))
+    online.decrypt_tally(uow_factory, slug, committee(uow_factory))
+    online.publish(uow_factory, slug, committee(uow_factory))
+    with uow_factory() as uow:
+        result = current_result(uow, slug)
+    assert result["winner"] == "Ada Lovelace"
+    from hustings.bootstrap import ScratchSqlite
+    from hustings.services import audit_log
+
+    report = audit_log.verify(uow_factory, ScratchSqlite)
+    assert report.ok, report.problems

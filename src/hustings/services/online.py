@@ -340,6 +340,12 @@ def _setup(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
         if name == BOARD_ACCOUNT:
             raise InvalidInput(Problem("the board account cannot be a trustee",
                                        "online setup", None, "trustee"))
+    if poll.replaces is not None and ONLINE_PRECINCT in poll.precincts:
+        # a re-vote of the online channel (a ruling voided its return): the voided online
+        # poll's board, credentials and result stay on record, marked void
+        for old in uow.online.polls(slug):
+            if old.poll == poll.replaces and not old.voided:
+                uow.online.update(old.crypto_id, voided=True)
     crypto_id = f"{slug}/{poll_key}/online-{uow.online.count_polls(slug, poll_key) + 1}"
     uow.online.add_poll(OnlinePoll(
         crypto_id, slug, poll_key, question.to_json(), payload["threshold"],
