@@ -52,7 +52,7 @@ from hustings.crypto.group import Point, Scalar
 from hustings.crypto.hashing import canonical_json
 from hustings.crypto.record import ElectionRecord
 from hustings.crypto.tally import EncryptedTally, tally
-from hustings.domain.election import Election, ElectionStatus
+from hustings.domain.election import Election, ElectionStatus, Returns
 from hustings.domain.errors import (
     InvalidInput,
     NotFound,
@@ -327,6 +327,10 @@ def _setup(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
         raise RuleViolation(f"{slug!r} is certified: no new online poll")
     poll = uow.polls.get(slug, poll_key)
     question = question_for(election, poll)
+    if election.returns is not Returns.SHEETS:
+        raise RuleViolation(f"{slug!r} is counted from ballot batches: an online poll's "
+                            "return is its decrypted tally (a sheet), which such a count "
+                            "cannot take yet")
     live = [p for p in uow.online.polls(slug) if not p.voided and p.poll == poll_key]
     if live:
         raise RuleViolation(f"poll {poll_key!r} of {slug!r} has an online poll already "
