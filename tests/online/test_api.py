@@ -81,3 +81,25 @@ def test_a_cast_needs_no_session(container, uow_factory, n) -> None:
         assert client.get("/api/session").json()["username"] is None
         r = client.post(f"/api/elections/{slug}/online/ballots", json=body)
     assert r.status_code == 201
+
+
+def test_the_clerks_poll_book_page(container, uow_factory) -> None:
+    from tests import identities as ids
+
+    slug = election(uow_factory, "book", members=0, stations={"A": 3, "B": 2})
+    poll = opened(uow_factory, slug)
+    oc.vote(uow_factory, slug, poll.credentials["members-A-1"], ["ada"])
+    ids.ensure(uow_factory, "clerk-web")
+    with make_client(container) as client:
+        anonymous = client.get(f"/admin/elections/{slug}/pollbook", follow_redirects=False)
+        assert anonymous.status_code in (303, 401)
+        r = client.post("/api/session", json={"username": "clerk-web",
+                                               "password": ids.PASSWORD})
+        assert r.status_code == 200
+        page = client.get(f"/admin/elections/{slug}/pollbook", params={"precinct": "A"})
+        assert page.status_code == 200
+        rows = page.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        assert rows.count("<tr>") == 3
+        assert "members-A-1</td><td>Member A 1</td><td><strong>voted online" in rows
+        assert "1 of 3 voted online" in page.text
+        assert "/pollbook" in client.get(f"/admin/elections/{slug}").text
