@@ -15,8 +15,8 @@ CHANGING = {"election", "members", "precincts", "roll", "tally", "ballots", "dis
 READ_ONLY = {("election", "list"), ("tally", "status"), ("ballots", "status"),
              ("dispute", "list"), ("user", "list"),
              ("record", "leaders"), ("record", "person"), ("record", "check"),
-             ("online", "status"), ("online", "board"), ("online", "pollbook"), ("online", "export"),
-             ("online", "verify")}
+             ("online", "status"), ("online", "board"), ("online", "pollbook"),
+             ("online", "export"), ("online", "verify")}
 
 
 def _changes(argv: tuple[str, ...]) -> bool:
