@@ -301,7 +301,10 @@ def vote_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slug.
              ballot: Path = typer.Option(None, help="Cast this ballot JSON instead (built "
                                          "by another booth)."),
              audit: Path = typer.Option(None, help="Audit instead of casting: write the "
-                                        "ballot and its randomness here (never cast it).")
+                                        "ballot and its randomness here (never cast it)."),
+             server: str = typer.Option(None, help="Vote through a hustings server's API "
+                                        "(e.g. https://vote.example.org) instead of the "
+                                        "database.")
              ) -> None:
     """Vote online: encrypt and sign your choices, cast, print the tracker.
 
@@ -319,6 +322,9 @@ def vote_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slug.
         raise InvalidInput(Problem("give --credential FILE and --choice KEY (or --ballot "
                                    "FILE)", "vote"))
     secret = read_file(credential).decode("utf-8", errors="replace").strip()
+    if server is not None and audit is None:
+        console.print(_vote_over_http(server, election, secret, choice))
+        return
     if audit is not None:
         opened = oc.audit_vote(factory, election, secret, choice)
         try:
@@ -329,6 +335,54 @@ def vote_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slug.
                       f"details in {audit})")
         return
     console.print(oc.vote(factory, election, secret, choice))
+
+
+def _vote_over_http(server: str, election: str, credential: str, choices: list[str]) -> str:
+    """The booth's path: GET the election, encrypt and sign here, POST the ballot."""
+    from urllib.parse import quote
+
+    from hustings.crypto.election import Election
+
+    base = f"{server.rstrip('/')}/api/elections/{quote(election, safe='')}/online"
+    crypto = Election.from_json(_http(f"{base}/election"))
+    body = oc.encrypt_for(crypto, credential, choices)
+    answer = _http(f"{base}/ballots", body)
+    return str(answer["tracker"])
+
+
+def _http(url: str, body: object | None = None) -> dict:  # type: ignore[type-arg]
+    """GET (or POST JSON) and decode the answer; the server's refusals become the same errors
+    (and exit codes) as through the database."""
+    import urllib.error
+    import urllib.request
+
+    from hustings.domain.errors import NotFound, PermissionDenied, RuleViolation, Unavailable
+
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method="GET" if body is None else "POST",
+                                     headers={"Content-Type": "application/json",
+                                              "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - user's URL
+            return json.loads(answer.read())  # type: ignore[no-any-return]
+    except urllib.error.HTTPError as refused:
+        try:
+            error = json.loads(refused.read())["error"]
+            message = error["message"]
+            field = (error.get("problems") or [{}])[0].get("field")
+        except (ValueError, KeyError, TypeError):
+            message, field = f"HTTP {refused.code}", None
+        if refused.code in (401, 403):
+            raise PermissionDenied(message) from None
+        if refused.code == 404:
+            raise NotFound(message) from None
+        if refused.code == 409:
+            raise RuleViolation(message) from None
+        if refused.code in (400, 413, 415, 422):
+            raise InvalidInput(Problem(message, "server", None, field)) from None
+        raise Unavailable(f"{url}: HTTP {refused.code}: {message}") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise Unavailable(f"{url}: {exc}") from None
 
 
 def register(app: typer.Typer) -> None:

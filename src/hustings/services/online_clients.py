@@ -19,6 +19,7 @@ from hustings.crypto import credentials as cr
 from hustings.crypto import dkg
 from hustings.crypto.ballot import check_audit, encrypt_ballot, encrypt_ballot_with_randomness
 from hustings.crypto.decryption import decryption_share
+from hustings.crypto.election import Election as CryptoElection
 from hustings.crypto.errors import VerificationError
 from hustings.crypto.group import Scalar
 from hustings.crypto.tally import EncryptedTally
@@ -61,10 +62,14 @@ def generate_credentials(uow_factory: UnitOfWorkFactory, slug: str, ctx: Context
 def encrypt_vote(uow_factory: UnitOfWorkFactory, slug: str, credential: str,
                  choices: list[str]) -> dict[str, Any]:
     """The signed, encrypted ballot JSON of a voter's choices (what the booth builds)."""
-    election = online.crypto_election_of(uow_factory, slug)
+    return encrypt_for(online.crypto_election_of(uow_factory, slug), credential, choices)
+
+
+def encrypt_for(election: CryptoElection, credential: str, choices: list[str]
+                ) -> dict[str, Any]:
+    """The ballot JSON for `choices` under an election (e.g. one fetched from a server)."""
     secret = cr.credential_secret(election.election_id, credential)
-    question = election.questions[0]
-    return encrypt_ballot(election, secret, [question.marks(choices)]).to_json()
+    return encrypt_ballot(election, secret, [election.questions[0].marks(choices)]).to_json()
 
 
 def audit_vote(uow_factory: UnitOfWorkFactory, slug: str, credential: str,
