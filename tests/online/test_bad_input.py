@@ -274,3 +274,43 @@ def test_the_voters_command_line_refusals(capsys, uow_factory, database_url, pol
     code, _, err = run_cli(capsys, *db, "online", "setup", slug, "--trustee", TRUSTEES[0],
                            "--threshold", "2")
     assert code == 2 and "threshold" in err
+
+
+def test_weights_and_dates_from_the_command_line(capsys, uow_factory, database_url,
+                                                 tmp_path: Path) -> None:
+    from tests import identities as ids
+
+    slug = election(uow_factory, "dated", members=3)
+    for name in TRUSTEES[:1]:
+        ids.ensure(uow_factory, name, "observer")
+    db = ("--db", database_url)
+    code, _, err = run_cli(capsys, *db, "online", "setup", slug, "--trustee", TRUSTEES[0],
+                           "--threshold", "1", "--closes", "2000-01-01")
+    assert code == 0, err
+    code, _, err = run_cli(capsys, *db, "trustee", "keygen", slug, "--key",
+                           str(tmp_path / "t.key"), user=TRUSTEES[0])
+    assert code == 0, err
+    for _ in range(2):
+        code, out, err = run_cli(capsys, *db, "trustee", "keygen", slug, "--key",
+                                 str(tmp_path / "t.key"), user=TRUSTEES[0])
+        assert code == 0, err
+    bad = tmp_path / "weights.csv"
+    bad.write_text("member_id,weight\nmembers-ONLINE-0,3\nmembers-ONLINE-1,zero\n")
+    code, _, err = run_cli(capsys, *db, "credentials", "generate", slug, "--out",
+                           str(tmp_path / "ca"), "--weights", str(bad))
+    assert code == 2 and "weights.csv:3" in err and "[weight]" in err
+    assert online.status(uow_factory, slug)["credentials"] == 0
+    good = tmp_path / "weights-ok.csv"
+    good.write_text("member_id,weight\nmembers-ONLINE-0,3\n")
+    code, out, err = run_cli(capsys, *db, "credentials", "generate", slug, "--out",
+                             str(tmp_path / "ca"), "--weights", str(good))
+    assert code == 0, err
+    assert online.status(uow_factory, slug)["weight"] == 3 + 1 + 1
+    code, _, err = run_cli(capsys, *db, "online", "open", slug)
+    assert code == 0, err
+    lines = (tmp_path / "ca" / f"{slug}-credentials.csv").read_text().splitlines()
+    mine = tmp_path / "mine.txt"
+    mine.write_text(lines[1].split(",")[2])
+    code, _, err = run_cli(capsys, *db, "vote", slug, "--credential", str(mine), "--choice",
+                           "ada", user=None)
+    assert code == 5 and "closed at 2000-01-01" in err

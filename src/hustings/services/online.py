@@ -611,6 +611,8 @@ def _cast(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
                             "while it is open")
     if poll.closes is not None and ctx.time > poll.closes.replace(tzinfo=None):
         raise RuleViolation(f"the online poll closed at {poll.closes.isoformat()}")
+    if poll.opens is not None and ctx.time < poll.opens.replace(tzinfo=None):
+        raise RuleViolation(f"the online poll opens at {poll.opens.isoformat()}")
     election = crypto_election(poll)
     ballot = Ballot.from_json(payload["ballot"])
     credential = ballot.credential.hex()
