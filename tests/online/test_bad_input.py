@@ -163,13 +163,6 @@ def test_rankings_are_refused_for_online_polls(uow_factory) -> None:
     slug = election(uow_factory, "ranked", members=3, method="irv")
     with pytest.raises(RuleViolation, match="full ranking"):
         ceremony(uow_factory, slug)
-    from tests.elections.builders import open_election, toml
-
-    batches = open_election(uow_factory, toml("batches", "plurality", [("ada", "Ada")],
-                                              [("ONLINE", "Online")], returns="ballots"),
-                            {"ONLINE": 2}, with_members=False)
-    with pytest.raises(RuleViolation, match="ballot batches"):
-        online.setup(uow_factory, batches, ["trustee-1"], 1, committee(uow_factory))
 
 
 def test_rules_become_questions(uow_factory) -> None:

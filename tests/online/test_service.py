@@ -111,3 +111,39 @@ def test_each_round_of_a_two_round_election_is_an_online_poll(uow_factory) -> No
     with uow_factory() as uow:
         final = current_result(uow, slug)
     assert final["winner"] == "Ben Okri"
+
+
+def _finish(factory, slug, poll) -> dict:
+    from hustings.services.count import current_result
+
+    online.close(factory, slug, committee(factory))
+    for j in (1, 2):
+        oc.decrypt(factory, slug, poll.keys[j], trustee_ctx(factory, j))
+    online.decrypt_tally(factory, slug, committee(factory))
+    online.publish(factory, slug, committee(factory))
+    with factory() as uow:
+        return current_result(uow, slug)
+
+
+def test_approval_online_counts_every_approval(uow_factory) -> None:
+    slug = election(uow_factory, "approve", members=4, method="approval")
+    poll = opened(uow_factory, slug)
+    for credential, marks in zip(poll.credentials.values(),
+                                 (["ada", "ben"], ["ben"], ["ada", "ben", "cleo"], []),
+                                 strict=True):
+        oc.vote(uow_factory, slug, credential, marks)
+    result = _finish(uow_factory, slug, poll)
+    assert {c["name"]: c["votes"] for c in result["candidates"]} == {
+        "Ada Lovelace": 2, "Ben Okri": 3, "Cleo Laine": 1}
+    assert result["winner"] == "Ben Okri"
+
+
+def test_a_confirmation_online(uow_factory) -> None:
+    slug = election(uow_factory, "confirm", members=5, method="confirm")
+    poll = opened(uow_factory, slug)
+    for credential, marks in zip(poll.credentials.values(),
+                                 (["ada"], ["ada"], ["ada"], [], []), strict=True):
+        oc.vote(uow_factory, slug, credential, marks)
+    result = _finish(uow_factory, slug, poll)
+    assert result["winner"] == "Ada Lovelace"
+    assert result["rounds"][0]["tallies"] == {"yes": "3", "no": "2"}

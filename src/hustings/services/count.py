@@ -212,7 +212,7 @@ def count_election(uow: UnitOfWork, slug: str) -> ElectionCount:
             rec: Reconciliation | BatchReconciliation
             if by_ballots:
                 rec = reconcile_batches(returns.batch_entries(poll.key, code),
-                                        election.sheet_entries,
+                                        1 if code == ONLINE_PRECINCT else election.sheet_entries,
                                         returns.sheet_entries(poll.key, code))
             else:
                 # the online poll's return is its decrypted tally, proved rather than copied:

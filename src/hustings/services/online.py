@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -69,7 +70,7 @@ from hustings.domain.online import (
     OnlineStatus,
     OnlineTrustee,
 )
-from hustings.domain.polling import Poll, Precinct, TallySheet
+from hustings.domain.polling import BallotBatch, Poll, Precinct, TallySheet
 from hustings.domain.users import Role
 from hustings.services import identity
 from hustings.services.commands import Context, command, run
@@ -327,10 +328,6 @@ def _setup(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
         raise RuleViolation(f"{slug!r} is certified: no new online poll")
     poll = uow.polls.get(slug, poll_key)
     question = question_for(election, poll)
-    if election.returns is not Returns.SHEETS:
-        raise RuleViolation(f"{slug!r} is counted from ballot batches: an online poll's "
-                            "return is its decrypted tally (a sheet), which such a count "
-                            "cannot take yet")
     live = [p for p in uow.online.polls(slug) if not p.voided and p.poll == poll_key]
     if live:
         raise RuleViolation(f"poll {poll_key!r} of {slug!r} has an online poll already "
@@ -723,10 +720,14 @@ def _publish(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> None:
                             "first (hustings online tally)")
     election = uow.elections.get(poll.election)
     base = uow.polls.get(poll.election, poll.poll)
-    sheet = online_sheet(uow, poll, election)
     before = accepted_returns_now(uow, poll.election)
     # the decrypted tally is proved, not copied: it is entered once, by the command
-    uow.sheets.add(poll.election, sheet, f"online:{poll.crypto_id}", ctx.time)
+    if election.returns is Returns.SHEETS:
+        uow.sheets.add(poll.election, online_sheet(uow, poll, election),
+                       f"online:{poll.crypto_id}", ctx.time)
+    else:
+        uow.batches.add(poll.election, online_batch(poll, election),
+                        f"online:{poll.crypto_id}", ctx.time)
     uow.online.update(poll.crypto_id, status=OnlineStatus.PUBLISHED)
     returns_changed(uow, election, base, before, ctx, None)
 
@@ -749,6 +750,28 @@ def online_sheet(uow: UnitOfWork, poll: OnlinePoll, election: Election) -> Tally
     blank = max(0, weight - valid) if poll.question["max"] == 1 else 0
     registered = uow.roll.counts(election.slug).get(ONLINE_PRECINCT, 0)
     return TallySheet(poll.poll, ONLINE_PRECINCT, registered, valid + blank, counts, blank, 0)
+
+
+def online_batch(poll: OnlinePoll, election: Election) -> BallotBatch:
+    """The ONLINE precinct's return for an election counted from ballots: the decrypted
+    totals as ballots of one mark each, plus the blank ballots where a question takes at most
+    one mark. Exact for plurality and confirmation (a ballot marks at most one choice); for
+    approval each approval is one row, so the scores are exact but the batch's ballot count is
+    the number of approvals (the tally gives totals, not each ballot's marks)."""
+    if poll.result is None or poll.tally is None:
+        raise RuleViolation("the online poll has no result yet")
+    keys = tuple(c.key for c in election.candidates)
+    counts = dict(zip(poll.question["choices"], Result.from_json(poll.result).counts[0],
+                      strict=True))
+    rows = [((keys.index(k),), n) for k, n in counts.items() if n > 0]
+    if poll.question["max"] == 1:
+        blank = int(poll.tally["weight"]) - sum(counts.values())
+        if blank > 0:
+            rows.append(((-1,), blank))
+    rows.sort()
+    flat = [code for row, _ in rows for code in row]
+    return BallotBatch(poll.poll, ONLINE_PRECINCT, keys, 1,
+                       struct.pack(f"<{len(flat)}i", *flat), tuple(n for _, n in rows))
 
 
 # -- the record -----------------------------------------------------------------------------
