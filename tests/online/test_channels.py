@@ -130,3 +130,19 @@ def test_an_online_poll_is_voided_and_run_again(uow_factory) -> None:
 
     report = audit_log.verify(uow_factory, ScratchSqlite)
     assert report.ok, report.problems
+
+
+def test_a_stations_ballots_are_checked_against_the_poll_book(uow_factory) -> None:
+    from hustings.services import ballots
+    from tests.elections.builders import cvr
+
+    slug = election(uow_factory, "approve-mixed", members=0, method="approval",
+                    stations={"A": 3})
+    poll = opened(uow_factory, slug)
+    for member in ("members-A-0", "members-A-1"):
+        oc.vote(uow_factory, slug, poll.credentials[member], ["ben", "cleo"])
+    data = cvr([("A", ["Ada Lovelace"], 2)])
+    with pytest.raises(InvalidInput, match="2 of the 3 voters of 'A' voted online"):
+        ballots.import_ballots(uow_factory, slug, data, "cvr.csv", clerk(uow_factory, 0))
+    ballots.import_ballots(uow_factory, slug, cvr([("A", ["Ada Lovelace"], 1)]), "cvr.csv",
+                           clerk(uow_factory, 0))
