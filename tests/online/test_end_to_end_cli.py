@@ -121,8 +121,8 @@ def test_the_whole_flow_on_sqlite(capsys, tmp_path: Path, sqlite_template: Path)
     assert audit["marks"] == [[0, 1, 0]]
     folder = tmp_path / "record"
     manifest = _export(capsys, url, folder)
-    assert {f["name"] for f in manifest["files"]} == {"record.json", "ceremony.json",
-                                                      "board-log.json"}
+    assert set(manifest) == {"kind", "version", "files"}
+    assert set(manifest["files"]) == {"record.json", "ceremony.json", "board-log.json"}
     record = ElectionRecord.from_json(json.loads((folder / "record.json").read_text()))
     verify_record(record)
     assert len(record.board) == BALLOTS
@@ -152,9 +152,7 @@ def _write(folder: Path, data: dict, fix_manifest: bool = True) -> None:
     (folder / "record.json").write_bytes(raw)
     if fix_manifest:
         manifest = json.loads((folder / "manifest.json").read_text())
-        for item in manifest["files"]:
-            if item["name"] == "record.json":
-                item["sha256"], item["bytes"] = hashlib.sha256(raw).hexdigest(), len(raw)
+        manifest["files"]["record.json"] = hashlib.sha256(raw).hexdigest()
         (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
@@ -232,6 +230,14 @@ def _tampering_is_rejected(capsys, folder: Path, record: ElectionRecord, tmp: Pa
     _write(bad, data, fix_manifest=False)
     code, out, _ = run_cli(capsys, "online", "verify", str(bad))
     assert code == 7 and "record.json does not match its SHA-256" in out
+    # a file missing, or one the manifest does not list
+    (bad / "record.json").unlink()
+    code, out, _ = run_cli(capsys, "online", "verify", str(bad))
+    assert code == 7 and "record.json is missing" in out
+    (folder / "extra.json").write_text("{}")
+    code, out, _ = run_cli(capsys, "online", "verify", str(folder))
+    assert code == 7 and "extra.json is not in the manifest" in out
+    (folder / "extra.json").unlink()
 
 
 def test_the_flow_on_postgresql(capsys, tmp_path: Path, request) -> None:

@@ -793,7 +793,8 @@ def export_files(uow_factory: UnitOfWorkFactory, slug: str) -> dict[str, bytes]:
     """The election record's files: record.json (ElectionRecord.to_json()), ceremony.json
     (every trustee's dealing and the complaints with their answers, so an observer can
     re-check why a dealer was left out), board-log.json (the signed log entries of the casts
-    with the head each recorded) and manifest.json listing each file's SHA-256."""
+    with the head each recorded) and manifest.json: {"kind": "hustings-online-record",
+    "version": 1, "files": {name: SHA-256 hex}}."""
     with uow_factory() as uow:
         poll = current_poll(uow, slug)
         record = election_record(uow, poll)
@@ -815,11 +816,11 @@ def export_files(uow_factory: UnitOfWorkFactory, slug: str) -> dict[str, bytes]:
                         "position": body.get("position"), "head": body.get("head")})
     files = {"record.json": _pretty(record.to_json()), "ceremony.json": _pretty(ceremony),
              "board-log.json": _pretty({"online_poll": poll.crypto_id, "casts": log})}
-    manifest = {"kind": RECORD_KIND, "version": 1, "election": slug,
-                "online_poll": poll.crypto_id, "board_head": poll.board_head,
-                "result": _named_result(poll),
-                "files": [{"name": name, "sha256": hashlib.sha256(data).hexdigest(),
-                           "bytes": len(data)} for name, data in sorted(files.items())]}
+    # exactly what an independent verifier reads (hustings-verify): the kind, the version and
+    # each file's SHA-256
+    manifest = {"kind": RECORD_KIND, "version": 1,
+                "files": {name: hashlib.sha256(data).hexdigest()
+                          for name, data in sorted(files.items())}}
     files["manifest.json"] = _pretty(manifest)
     return files
 
@@ -839,13 +840,18 @@ def check_export(files: dict[str, bytes]) -> ElectionRecord:
         raise VerificationError(f"manifest.json is not JSON: {exc}", "manifest.json") from None
     if not isinstance(manifest, dict) or manifest.get("kind") != RECORD_KIND:
         raise VerificationError(f"manifest.json is not a {RECORD_KIND}", "manifest.json")
-    for item in manifest.get("files", []):
-        data = files.get(item.get("name"))
+    listed = manifest.get("files")
+    if not isinstance(listed, dict) or "record.json" not in listed:
+        raise VerificationError("manifest.json lists no record.json", "manifest.json")
+    for name, sha256 in listed.items():
+        data = files.get(name)
         if data is None:
-            raise VerificationError(f"{item.get('name')} is missing", "manifest.json")
-        if hashlib.sha256(data).hexdigest() != item.get("sha256"):
-            raise VerificationError(f"{item['name']} does not match its SHA-256 in the "
-                                    "manifest", item["name"])
+            raise VerificationError(f"{name} is missing", "manifest.json")
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise VerificationError(f"{name} does not match its SHA-256 in the manifest", name)
+    unlisted = sorted(set(files) - set(listed) - {"manifest.json"})
+    if unlisted:
+        raise VerificationError(f"{unlisted[0]} is not in the manifest", "manifest.json")
     try:
         data = json.loads(files["record.json"])
     except ValueError as exc:
