@@ -279,11 +279,11 @@ def ensure_board_account(uow_factory: UnitOfWorkFactory, ctx: Context) -> None:
                    BOARD_ACCOUNT, role, public)).signature).hex()}
     private = {"credential": UNUSABLE, "credential_sig": bytes(key.sign(
         identity.credential_bytes(BOARD_ACCOUNT, UNUSABLE)).signature).hex()}
-    run(uow_factory, "user.add", payload, replace(ctx, private=private))
-    with uow_factory() as uow:
+    with uow_factory() as uow:  # the key first: a failed user.add leaves it to be replaced
         uow.begin_write()
         uow.online.set_board_key(BOARD_ACCOUNT, bytes(key).hex())
         uow.commit()
+    run(uow_factory, "user.add", payload, replace(ctx, private=private))
 
 
 def board_signer(uow_factory: UnitOfWorkFactory) -> Signer:

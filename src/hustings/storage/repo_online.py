@@ -185,6 +185,8 @@ class SqlOnlineRepo:
             t.online_board_keys.c.username == username)).scalar()
 
     def set_board_key(self, username: str, seed: str) -> None:
+        self.conn.execute(t.online_board_keys.delete().where(
+            t.online_board_keys.c.username == username))
         self.conn.execute(t.online_board_keys.insert().values(username=username, seed=seed))
 
 
