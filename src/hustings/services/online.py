@@ -592,9 +592,13 @@ def cast(uow_factory: UnitOfWorkFactory, slug: str, ballot: Any,
     UnknownCredential (PermissionDenied) when its credential is not on the list;
     VerificationError (InvalidInput) when malformed, foreign, replayed or a proof fails;
     RuleViolation when the poll is not open. Nothing is stored unless it is accepted."""
-    with uow_factory() as uow:
+    with uow_factory() as uow:  # one read for both
         poll = current_poll(uow, slug)
-    signer = board_signer(uow_factory)
+        seed = uow.online.board_key(BOARD_ACCOUNT)
+    if seed is None:
+        raise RuleViolation("this server has no board account yet: set up an online poll "
+                            "first (`hustings online setup`)")
+    signer = Signer(BOARD_ACCOUNT, Role.OBSERVER, SigningKey(bytes.fromhex(seed)))
     payload = {"election": slug, "online": poll.crypto_id, "ballot": ballot}
     return run(uow_factory, "online.cast",  # type: ignore[no-any-return]
                payload, Context(signer=signer, now=now))
