@@ -307,3 +307,40 @@ def test_weights_and_dates_from_the_command_line(capsys, uow_factory, database_u
     code, _, err = run_cli(capsys, *db, "vote", slug, "--credential", str(mine), "--choice",
                            "ada", user=None)
     assert code == 5 and "closed at 2000-01-01" in err
+
+
+def test_a_complaint_answered_in_public_keeps_the_dealer(uow_factory) -> None:
+    from tests import identities as ids
+
+    slug = election(uow_factory, members=3)
+    for name in TRUSTEES:
+        ids.ensure(uow_factory, name, "observer")
+    online.setup(uow_factory, slug, list(TRUSTEES), 2, committee(uow_factory))
+    poll = Poll(uow_factory, slug)
+    for j in (1, 2, 3):
+        poll.keys[j], _ = oc.keygen(uow_factory, slug, None, trustee_ctx(uow_factory, j))
+    view = online.trustee_view(uow_factory, slug)
+    frame = dkg.Ceremony(view["online_poll"], 2, tuple(bytes.fromhex(t["box_key"])
+                                                        for t in view["trustees"]))
+    # trustee 3's share for trustee 1 is garbled in transit (sealed to the wrong key)
+    dealing, shares = dkg.deal(frame, 3)
+    sealed = {str(j): dkg.seal_share(frame, 3, 2 if j == 1 else j, s).hex()
+              for j, s in shares.items()}
+    online.publish_dealing(uow_factory, slug, 3, dealing.to_json(), sealed,
+                           trustee_ctx(uow_factory, 3))
+    for j in (1, 2):
+        poll.keys[j], _ = oc.keygen(uow_factory, slug, poll.keys[j], trustee_ctx(uow_factory, j))
+    _, message = oc.keygen(uow_factory, slug, poll.keys[1], trustee_ctx(uow_factory, 1))
+    assert "complained" in message
+    # trustee 3 answers with the true share: the complaint is not upheld
+    assert not online.answer(uow_factory, slug, 3, 1, shares[1].hex(),
+                             trustee_ctx(uow_factory, 3))
+    credentials = oc.generate_credentials(uow_factory, slug, committee(uow_factory))
+    online.open_poll(uow_factory, slug, committee(uow_factory))
+    assert online.status(uow_factory, slug)["qualified"] == [1, 2, 3]
+    for _, _, private in credentials:
+        oc.vote(uow_factory, slug, private, ["ada"])
+    online.close(uow_factory, slug, committee(uow_factory))
+    oc.decrypt(uow_factory, slug, poll.keys[1], trustee_ctx(uow_factory, 1))  # uses the answer
+    oc.decrypt(uow_factory, slug, poll.keys[2], trustee_ctx(uow_factory, 2))
+    assert online.decrypt_tally(uow_factory, slug, committee(uow_factory))["ada"] == 3

@@ -211,9 +211,16 @@ def my_secret(view: dict[str, Any], key: KeyFile) -> Scalar:
     """x_j: the sum of the shares the qualified dealers sealed to me."""
     ceremony = dkg.Ceremony(view["online_poll"], view["threshold"],
                             tuple(bytes.fromhex(t["box_key"]) for t in view["trustees"]))
+    revealed = {c["dealer"]: c["revealed"] for c in view["complaints"]
+                if c["recipient"] == key.trustee and c["revealed"] and not c["upheld"]}
     received = {}
     for t in view["trustees"]:
-        if t["number"] in (view["qualified"] or []):
+        if t["number"] not in (view["qualified"] or []):
+            continue
+        if t["number"] in revealed:  # my complaint was answered in public: that share counts
+            received[t["number"]] = Scalar.decode(bytes.fromhex(revealed[t["number"]]),
+                                                  "revealed")
+        else:
             received[t["number"]] = dkg.open_share(
                 ceremony, t["number"], key.trustee,
                 bytes.fromhex(t["sealed"][str(key.trustee)]), key.box_secret)
