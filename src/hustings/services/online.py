@@ -501,10 +501,14 @@ def register_credentials(uow_factory: UnitOfWorkFactory, slug: str,
     """The credential authority's public list: (public credential hex, weight, member id)."""
     with uow_factory() as uow:
         poll = current_poll(uow, slug)
-    payload = {"election": slug, "online": poll.crypto_id,
-               "credentials": [{"credential": c, "weight": w, "member": m}
-                               for c, w, m in rows]}
-    return run(uow_factory, "online.credentials", payload, ctx)  # type: ignore[no-any-return]
+    # the list goes in a stored file named by its SHA-256 (a roll may be large), like an
+    # imported tally sheet; the log entry holds the hash and the count
+    data = json.dumps([{"credential": c, "weight": w, "member": m} for c, w, m in rows],
+                      sort_keys=True, separators=(",", ":")).encode()
+    payload = {"election": slug, "online": poll.crypto_id, "count": len(rows),
+               "sha256": hashlib.sha256(data).hexdigest()}
+    return run(uow_factory, "online.credentials",  # type: ignore[no-any-return]
+               payload, ctx, blobs=(data,))
 
 
 @command("online.credentials")
@@ -512,16 +516,23 @@ def _credentials(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> int:
     poll = _by_id(uow, payload["online"])
     if poll.status not in (OnlineStatus.SETUP, OnlineStatus.OPEN):
         raise RuleViolation(f"the online poll is {poll.status.value}: no more credentials")
+    try:
+        given = json.loads(uow.blobs.get(payload["sha256"]))
+    except ValueError:
+        given = None
+    if not isinstance(given, list) or not all(isinstance(r, dict) for r in given):
+        raise VerificationError("the credential list is a JSON array of objects",
+                                "credentials")
     listed = CredentialList.from_json(
         {"election_id": poll.crypto_id,
-         "credentials": [{"credential": r["credential"], "weight": r["weight"]}
-                         for r in payload["credentials"]]}, "credentials")
+         "credentials": [{"credential": r.get("credential"), "weight": r.get("weight")}
+                         for r in given]}, "credentials")
     existing = uow.online.credentials(poll.crypto_id)
     known = {c for c, _, _ in existing}
     members = {m for _, _, m in existing if m is not None}
     roll = {m for m, _, _ in uow.online.roll_members(poll.election)}
     rows = []
-    for i, r in enumerate(payload["credentials"]):
+    for i, r in enumerate(given):
         member = r.get("member")
         if r["credential"] in known:
             raise VerificationError("this public credential is registered already",
