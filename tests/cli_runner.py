@@ -11,10 +11,12 @@ from tests.identities import ADMIN, PASSWORD, ensure_url
 
 # commands that change data: run_cli signs in (HUSTINGS_USER/HUSTINGS_PASSWORD) for them
 CHANGING = {"election", "members", "precincts", "roll", "tally", "ballots", "dispute", "user",
-            "record"}
+            "record", "online", "credentials", "trustee"}
 READ_ONLY = {("election", "list"), ("tally", "status"), ("ballots", "status"),
              ("dispute", "list"), ("user", "list"),
-             ("record", "leaders"), ("record", "person"), ("record", "check")}
+             ("record", "leaders"), ("record", "person"), ("record", "check"),
+             ("online", "status"), ("online", "board"), ("online", "pollbook"),
+             ("online", "export"), ("online", "verify")}
 
 
 def _changes(argv: tuple[str, ...]) -> bool:

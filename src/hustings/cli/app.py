@@ -19,7 +19,7 @@ HELP = ("Leadership elections: from the members' roll to the certified, publishe
         "Example: hustings demo && hustings results labor-2002")
 # Registration order is the order of `hustings --help`.
 ALL_MODULES = ("elections", "members", "tally", "ballots", "results", "demo", "users",
-               "integrity", "record", "count", "serve")
+               "integrity", "record", "online", "count", "serve")
 
 
 def root(

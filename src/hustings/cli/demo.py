@@ -10,10 +10,12 @@ import typer
 from hustings.cli.context import console, uow
 from hustings.cli.results import show_table
 from hustings.domain.errors import InvalidInput, Problem
-from hustings.services.demo import DEFAULT_PASSWORD, build_demo
+from hustings.services.demo import ADMINISTRATOR, DEFAULT_PASSWORD, build_demo
+from hustings.services.online_demo import build_online_demo
 from hustings.services.ports import UnitOfWorkFactory
 from hustings.services.queries import tenures
 from hustings.services.results import published_result, versions
+from hustings.services.users import authenticate
 
 DEFAULT_FOLDER = Path(__file__).resolve().parents[3] / "examples" / "israeli-labor"
 
@@ -24,13 +26,16 @@ def demo(ctx: typer.Context,
 
     Creates the users returning-officer (administrator), clerk-dana and clerk-yossi (clerks)
     with the password in $HUSTINGS_DEMO_PASSWORD (default: demo-password); every entry is
-    signed by one of them. Example: hustings --db sqlite:///demo.db demo
+    signed by one of them. Also builds branch-online-demo, a branch electing its chair online
+    (trustees trustee-ana, trustee-bo, trustee-cy). Example: hustings --db sqlite:///demo.db demo
     """
     if not (folder / "labor-2002.toml").is_file():
         raise InvalidInput(Problem("not the demo folder (no labor-2002.toml)", str(folder)))
     factory = uow(ctx)
-    slugs = build_demo(factory, folder,
-                       os.environ.get("HUSTINGS_DEMO_PASSWORD") or DEFAULT_PASSWORD)
+    password = os.environ.get("HUSTINGS_DEMO_PASSWORD") or DEFAULT_PASSWORD
+    slugs = build_demo(factory, folder, password)
+    slugs.append(build_online_demo(factory, authenticate(factory, ADMINISTRATOR, password),
+                                   password))
     for slug in slugs:
         show_table(published_result(factory, slug))
         _history(factory, slug)

@@ -38,6 +38,11 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "dispute": (("integrity",), "Disputes and the rulings on them."),
     "log": (("integrity",), "The tamper-evident, hash-chained log of every change."),
     "record": (("record",), "The organisation's record: who led it and how each was chosen."),
+    "online": (("online",), "Online voting: set up, open, close, tally, publish, export."),
+    "credentials": (("online",), "The credential authority's tool: members' credentials."),
+    "trustee": (("online",), "A trustee's steps: the key ceremony and decryption."),
+    "vote": (("online",), "Vote online: encrypt and sign your choices, cast, print the "
+             "tracker."),
 }
 _ROOT_VALUED = frozenset({"--db", "--user"})  # root options that take a value
 

@@ -17,6 +17,7 @@ from hustings.services import (  # noqa: F401 - replay needs every command's han
     identity,
     lifecycle,
     members,
+    online,
     record_store,
     tallies,
     totp,

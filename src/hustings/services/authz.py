@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from hustings.domain.errors import PermissionDenied, RuleViolation
+from hustings.domain.online import BOARD_ACCOUNT
 from hustings.domain.users import Role
 from hustings.services.identity import Signer
 from hustings.services.ports import UnitOfWork
@@ -24,6 +25,12 @@ POLICY: dict[str, frozenset[Role]] = {
     "ballots.import": ENTER_RETURNS,
     "ballots.confirm": ENTER_RETURNS,
 }
+# Online voting (issue 12): a cast is self-authenticating (the credential's signature); its
+# entry is signed by the server's board account, which may run that command and nothing else.
+# A trustee's steps are run by the user named as that trustee when the online poll was set up.
+BOARD_COMMANDS = frozenset({"online.cast"})
+TRUSTEE_COMMANDS = frozenset({"online.boxkey", "online.deal", "online.complain",
+                              "online.answer", "online.share"})
 BOOTSTRAP = frozenset({"user.init"})  # run by the first administrator, before any user exists
 SELF_SERVICE = frozenset({"user.passwd"})  # anyone for themselves, administrators for anyone
 SELF_ONLY = frozenset({"user.totp.enrol"})  # anyone for themselves, nobody for another
@@ -69,11 +76,29 @@ def authorise(uow: UnitOfWork, signer: Signer | None, command: str,
         return user.role
     if command in SELF_SERVICE and payload.get("username") == signer.username:
         return user.role
+    if (command in BOARD_COMMANDS) != (user.username == BOARD_ACCOUNT):
+        raise PermissionDenied(f"only the server's board account runs {command}" if
+                               command in BOARD_COMMANDS else
+                               f"the board account may not run {command}")
+    if command in BOARD_COMMANDS:
+        return user.role
+    if command in TRUSTEE_COMMANDS:
+        if _trustee_of(uow, payload) != user.username:
+            raise PermissionDenied(f"{user.username} is not trustee {payload.get('trustee')} "
+                                   "of this online poll: each trustee acts as themselves")
+        return user.role
     if not may(user.role, command):
         raise PermissionDenied(f"{_a(user.role.value)} may not run {command} "
                                f"({', '.join(sorted(r.value for r in allowed_roles(command)))} "
                                "only)")
     return user.role
+
+
+def _trustee_of(uow: UnitOfWork, payload: dict[str, Any]) -> str | None:
+    for trustee in uow.online.trustees(str(payload.get("online"))):
+        if trustee.number == payload.get("trustee"):
+            return trustee.username
+    return None
 
 
 def _a(word: str) -> str:

@@ -30,6 +30,7 @@ from hustings.domain.double_entry import (
     reconcile_batches,
 )
 from hustings.domain.election import Candidate, Election, Returns
+from hustings.domain.online import ONLINE_PRECINCT
 from hustings.domain.polling import BallotBatch, Poll, PollKind, Precinct, TallySheet
 from hustings.domain.results import Result, summarise
 from hustings.services.ports import UnitOfWork
@@ -215,10 +216,13 @@ def count_election(uow: UnitOfWork, slug: str) -> ElectionCount:
             rec: Reconciliation | BatchReconciliation
             if by_ballots:
                 rec = reconcile_batches(returns.batch_entries(poll.key, code),
-                                        election.sheet_entries,
+                                        1 if code == ONLINE_PRECINCT else election.sheet_entries,
                                         returns.sheet_entries(poll.key, code))
             else:
-                rec = reconcile(returns.sheet_entries(poll.key, code), election.sheet_entries)
+                # the online poll's return is its decrypted tally, proved rather than copied:
+                # one entry (by the online.publish command) counts
+                required = 1 if code == ONLINE_PRECINCT else election.sheet_entries
+                rec = reconcile(returns.sheet_entries(poll.key, code), required)
             counted.append(PrecinctCount(code, precincts[code].name, poll.key, rec))
         rounds.append(_count_round(election, method, number, base, counted, precincts, roll))
     return ElectionCount(election, tuple(rounds))

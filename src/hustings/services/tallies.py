@@ -15,6 +15,7 @@ from hustings.formats.csv_tables import read_tally_sheets
 from hustings.services.commands import Context, command, run
 from hustings.services.count import ElectionCount, count_election, on_ballot, record_version
 from hustings.services.elections import INITIAL_POLL
+from hustings.services.online_rolls import online_voters_by_precinct
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
 RUNOFF_POLL = "runoff"
@@ -116,6 +117,7 @@ def _accept(uow: UnitOfWork, election: Election, poll: Poll,
     mine = {e.sheet.precinct for e in uow.sheets.entries(election.slug, poll.key)
             if e.clerk == ctx.actor and e.voided_by is None}
     on_poll = set(poll.precincts)
+    online_voters = online_voters_by_precinct(uow, election.slug, poll.key)
     problems: list[Problem] = []
     for line, sheet in sheets:
         at = line or None
@@ -135,6 +137,13 @@ def _accept(uow: UnitOfWork, election: Election, poll: Poll,
                 f"registered = {sheet.registered}, but the frozen roll has "
                 f"{roll.get(sheet.precinct, 0)} voters in {sheet.precinct!r}", source, at,
                 "registered"))
+        elif sheet.ballots_cast > sheet.registered - online_voters.get(sheet.precinct, 0):
+            online_here = online_voters[sheet.precinct]
+            problems.append(Problem(
+                f"ballots_cast = {sheet.ballots_cast}, but {online_here} of the "
+                f"{sheet.registered} members of {sheet.precinct!r} voted online (marked in "
+                f"the poll book): at most {sheet.registered - online_here} can have voted "
+                "here", source, at, "ballots_cast"))
     if problems:
         raise InvalidInput(problems)
     before = accepted_returns(count_election(uow, election.slug))

@@ -302,3 +302,74 @@ recorded_tenures = Table(  # derived from recorded_elections on every import; se
     Column("election", String(200)),  # the recorded election's slug
     UniqueConstraint("office_id", "position"),
 )
+
+# -- online voting (issue 12; docs/online-voting.md, protocol in docs/formats/online-voting.md) -
+
+online_polls = Table(  # one online channel of one poll of an election
+    "online_polls", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False),
+    Column("poll_key", String(64), nullable=False),  # the election's poll it is a channel of
+    Column("crypto_id", String(200), nullable=False, unique=True),  # the protocol's election_id
+    Column("question", JSON, nullable=False),  # key, choices, min, max
+    Column("threshold", Integer, nullable=False),
+    Column("opens", DateTime(timezone=True)),
+    Column("closes", DateTime(timezone=True)),
+    Column("status", String(20), nullable=False),  # setup, open, closed, tallied, published
+    Column("election_json", JSON),  # the protocol's election, once the key ceremony is done
+    Column("qualified", JSON),  # the dealers in QUAL
+    Column("board_head", String(64)),
+    Column("ballots", Integer, nullable=False, server_default="0"),  # entries on the board
+    Column("tally", JSON),  # the encrypted tally, at close
+    Column("result", JSON),  # the decrypted counts
+    Column("voided", Boolean, nullable=False, server_default="0"),
+)
+
+online_trustees = Table(
+    "online_trustees", metadata,
+    Column("online_poll_id", ForeignKey("online_polls.id"), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),  # 1..n
+    Column("username", String(100), nullable=False),  # the user who acts as this trustee
+    Column("box_key", String(64)),  # X25519 public key, hex
+    Column("dealing", JSON),
+    Column("sealed", JSON),  # recipient number (text) -> sealed share, hex
+    Column("share", JSON),  # the decryption share
+)
+
+online_complaints = Table(
+    "online_complaints", metadata,
+    Column("online_poll_id", ForeignKey("online_polls.id"), primary_key=True),
+    Column("dealer", Integer, primary_key=True, autoincrement=False),
+    Column("recipient", Integer, primary_key=True, autoincrement=False),
+    Column("reason", Text, nullable=False),
+    Column("revealed", String(64)),  # the dealer's answer: the share in clear, hex
+    Column("upheld", Boolean),  # null until answered; true: the dealer is disqualified
+)
+
+online_credentials = Table(  # public credentials only; the private ones never reach the server
+    "online_credentials", metadata,
+    Column("online_poll_id", ForeignKey("online_polls.id"), primary_key=True),
+    Column("credential", String(64), primary_key=True),  # the public credential, hex
+    Column("weight", Integer, nullable=False),
+    Column("member_id", String(64)),  # who received it (for the stations' poll book)
+    Index("ix_online_credentials_member", "online_poll_id", "member_id"),
+)
+
+online_board = Table(  # the bulletin board: append-only, hash-chained
+    "online_board", metadata,
+    Column("online_poll_id", ForeignKey("online_polls.id"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("tracker", String(64), nullable=False),
+    Column("link", String(64), nullable=False),
+    Column("credential", String(64), nullable=False),
+    Column("ballot", Text, nullable=False),  # the ballot's canonical JSON
+    Column("cast_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("online_poll_id", "tracker"),
+    Index("ix_online_board_credential", "online_poll_id", "credential"),
+)
+
+online_board_keys = Table(  # the server's board account's signing key; not logged, not verified
+    "online_board_keys", metadata,
+    Column("username", String(100), primary_key=True),
+    Column("seed", String(64), nullable=False),  # hex Ed25519 seed
+)

@@ -14,6 +14,7 @@ from hustings.storage.repo_audit import SqlAuditRepo, SqlBlobRepo
 from hustings.storage.repo_elections import SqlElectionRepo
 from hustings.storage.repo_integrity import SqlDisputeRepo, SqlTenureRepo, SqlVersionRepo
 from hustings.storage.repo_members import SqlMemberRepo
+from hustings.storage.repo_online import SqlOnlineRepo
 from hustings.storage.repo_organisations import SqlOrganisationRepo
 from hustings.storage.repo_polls import SqlBatchRepo, SqlPollRepo, SqlPrecinctRepo, SqlSheetRepo
 from hustings.storage.repo_record import SqlRecordRepo
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
         self.versions = SqlVersionRepo(conn, ids)
         self.tenures = SqlTenureRepo(conn, ids)
         self.record = SqlRecordRepo(conn, ids)
+        self.online = SqlOnlineRepo(conn, ids)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

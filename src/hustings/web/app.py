@@ -14,6 +14,7 @@ from hustings.services.throttle import Limits
 from hustings.services.web_queries import changed_elections, last_change
 from hustings.web import (
     api,
+    api_online,
     api_outcome,
     errors,
     routes_account,
@@ -78,6 +79,7 @@ def create_app(settings: Settings, config: WebConfig | None = None,
                                       app.state.broadcaster.announce)
     errors.install(app)
     for router in (api.router, api.admin, api.clerks, api_outcome.router, api_outcome.admin,
+                   api_online.router,
                    routes_public.router, routes_admin.router, routes_admin.administration,
                    routes_admin.tallying, routes_disputes.router, routes_account.account,
                    routes_booth.router):

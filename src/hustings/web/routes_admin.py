@@ -21,6 +21,7 @@ from hustings.domain.users import Role
 from hustings.services import ballots as ballot_service
 from hustings.services import elections as election_service
 from hustings.services import members as member_service
+from hustings.services import online as online_service
 from hustings.services import results as results_service
 from hustings.services import tallies as tally_service
 from hustings.services.elections import INITIAL_POLL
@@ -407,6 +408,17 @@ def _tally_context(request: Request, slug: str, state: FormState,
             "precincts": [p for p in facts.precincts if p.code in poll.precincts],
             "waiting": views.waiting(facts, result),
             "can_change": _can(user, deps.ENTER_TALLIES)}
+
+
+@tallying.get("/admin/elections/{slug}/pollbook")
+def pollbook_page(request: Request, slug: str, precinct: str = "") -> Response:
+    """The stations' poll book: the roll with the members who voted online marked."""
+    facts = election_facts(deps.uow(request), slug)
+    rows = online_service.poll_book(deps.uow(request), slug, precinct or None)
+    return render(request, "admin/pollbook.html", {
+        "slug": slug, "precinct": precinct, "rows": rows,
+        "voted": sum(1 for *_, voted in rows if voted),
+        "precincts": [p.code for p in facts.precincts]})
 
 
 @tallying.get("/admin/elections/{slug}/tally/enter")
