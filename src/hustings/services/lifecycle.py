@@ -11,7 +11,7 @@ from hustings.domain.errors import InvalidInput, NotFound, Problem, RuleViolatio
 from hustings.domain.lifecycle import check_transition, check_withdrawal_allowed
 from hustings.domain.record import Tenure, TenureKind
 from hustings.services.commands import Context, command, run
-from hustings.services.count import count_election, record_version
+from hustings.services.count import CERTIFIED_ON, count_election, record_version
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
 
@@ -64,7 +64,7 @@ def _advance(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Election
         _start_tenures(uow, slug, winners, day,
                        ordered=any(r.decision is not Decision.DISMISS for r in rulings))
         who = ", ".join(winners)
-        record_version(uow, slug, f"certified on {day.isoformat()}: {who} elected", ctx.time,
+        record_version(uow, slug, f"{CERTIFIED_ON}{day.isoformat()}: {who} elected", ctx.time,
                        force=True)
     return target
 
