@@ -251,3 +251,37 @@ def candidate_deltas(current: dict[str, Any], previous: dict[str, Any] | None
         rows.append({"name": c["name"], "votes": c["votes"], "percentage": c["percentage"],
                      "previous": was, "delta": c["votes"] - was})
     return rows
+
+
+@dataclass(frozen=True)
+class PrecinctNote:
+    """Why a precinct's figures are not simply its first poll's: `status` is "re-voted" (the
+    figures come from a re-vote) or "voided" (its return was voided and nothing replaces it
+    yet)."""
+
+    code: str
+    status: str
+    poll: str  # the poll whose figures count, or the voided one
+    day: date | None  # the re-vote's day, or the ruling's
+    dispute: int | None  # the dispute whose ruling voided the return
+
+
+def precinct_notes(polls: dict[str, Poll], disputes: list[Any],
+                   counted: dict[str, str]) -> dict[str, PrecinctNote]:
+    """Notes for re-voted and voided precincts. `counted`: precinct code -> the poll whose
+    return counts now (precincts without one are left out)."""
+    voided: dict[str, tuple[int, date, str]] = {}
+    for dispute, ruling in disputes:
+        if ruling is not None and ruling.decision in VOIDING:
+            for code in ruling.precincts:
+                voided[code] = (dispute.number, ruling.ruled_at.date(), dispute.poll)
+    notes: dict[str, PrecinctNote] = {}
+    for code, (number, day, poll) in voided.items():
+        if code not in counted:
+            notes[code] = PrecinctNote(code, "voided", poll, day, number)
+    for code, key in counted.items():
+        poll = polls.get(key)
+        if poll is not None and poll.kind is PollKind.REVOTE:
+            notes[code] = PrecinctNote(code, "re-voted", key, poll.day,
+                                       voided[code][0] if code in voided else None)
+    return notes

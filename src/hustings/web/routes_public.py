@@ -16,12 +16,15 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
+from hustings.domain.errors import NotFound
 from hustings.formats.published_result import result_csv, result_json
 from hustings.reports.precinct_csv import precinct_results_csv
 from hustings.reports.timeline import timeline_chart
 from hustings.services import results as results_service
+from hustings.services import story as story_service
 from hustings.services.queries import list_elections
 from hustings.services.web_queries import (
+    ElectionStory,
     election_facts,
     election_story,
     last_change,
@@ -82,8 +85,12 @@ def _election_context(request: Request, slug: str) -> dict[str, Any]:
     locale, _ = locale_of(request), gettext_for(request)
     multi = len(story.rounds) > 1 or any(r.runoff for r in story.rounds)
     precinct_names = {p.code: p.name for p in story.facts.precincts}
+    told = story_service.election_story(deps.uow(request), slug)
     return {
         **context,
+        "told": told,
+        "versions_chart": views.versions_figure(told, locale, _, "versions-chart"),
+        "notes": _notes(story),
         "versions": results_service.versions(deps.uow(request), slug),
         "rounds": story.rounds if multi else (),
         "flow": views.round_flow(story.rounds, locale, _, "round-flow")
@@ -93,10 +100,52 @@ def _election_context(request: Request, slug: str) -> dict[str, Any]:
     }
 
 
+def _notes(story: ElectionStory) -> dict[str, story_service.PrecinctNote]:
+    """Re-voted and voided precincts of the count as it stands (the final round)."""
+    polls = {p.key: p for p in story.facts.polls}
+    counted = {p.code: p.poll for p in story.live.precincts}
+    return story_service.precinct_notes(polls, list(story.disputes), counted)
+
+
 @router.get("/elections/{slug}")
 async def election(request: Request, slug: str) -> Response:
     return await serve_cached(request, f"election|{slug}", lambda: render(
         request, "election.html", _election_context(request, slug)))
+
+
+@router.get("/elections/{slug}/versions/{number}")
+async def version_page(request: Request, slug: str, number: str) -> Response:
+    """One result version: its figures, the change from the version before and why."""
+    return await serve_cached(request, f"version|{slug}|{number}",
+                              lambda: render(request, "version.html",
+                                             _version_context(request, slug, number)))
+
+
+def _version_number(slug: str, number: str) -> int:
+    if not number.isdigit() or len(number) > 9:
+        raise NotFound(f"{slug!r} has no result version {number!r}")
+    return int(number)
+
+
+def _version_context(request: Request, slug: str, number: str) -> dict[str, Any]:
+    factory = deps.uow(request)
+    n = _version_number(slug, number)
+    current, previous, changes = story_service.version_changes(factory, slug, n)
+    facts = election_facts(factory, slug)
+    told = story_service.election_story(factory, slug)
+    locale, _ = locale_of(request), gettext_for(request)
+    published = views.Published.of(current)
+    return {
+        "e": facts.election, "names": views.names(request, [slug]).get(slug),
+        "result": published, "previous": previous, "changes": changes,
+        "deltas": story_service.candidate_deltas(current, previous),
+        "decided": published.decided, "count": len(told.versions),
+        "chart": views.chart(published, locale, _, "version-chart")
+        if published.precincts_reporting else None,
+        "versions_chart": views.versions_figure(told, locale, _, "versions-chart"),
+        "precinct_names": {p.code: p.name for p in facts.precincts},
+        "polls": {p.key: p for p in facts.polls},
+    }
 
 
 @router.get("/elections/{slug}/live")
@@ -181,7 +230,9 @@ async def download_precincts(request: Request, slug: str) -> Response:
     def make() -> Response:
         story = election_story(deps.uow(request), slug)
         keys = [c.key for c in story.facts.election.candidates]
-        return _download(precinct_results_csv(story.live, keys), "text/csv",
+        notes = {code: (n.status, n.day.isoformat() if n.day else "")
+                 for code, n in _notes(story).items()}
+        return _download(precinct_results_csv(story.live, keys, notes), "text/csv",
                          f"{slug}-precincts.csv")
     return await serve_cached(request, f"precincts|{slug}", make)
 
