@@ -53,3 +53,14 @@ def test_a_version_page_shows_its_figures_and_what_changed(demo: Any) -> None:
     assert [line.split(",")[-2:] for line in csv[1:] if "revote" in line] == [
         ["revote-1", "re-voted 2001-12-26"]] * 4
 
+
+
+def test_history_zooms_to_the_record_and_shows_the_vacancy(demo: Any) -> None:
+    with make_client(demo) as client:
+        html = client.get("/history").text
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    years = {int(y) for y in re.findall(r">(\d{4})</text>", svg)}
+    assert min(years) == 2001 and max(years) <= 2008  # not running on to today
+    assert 'class="tenure tenure-vacant"' in svg and 'class="tenure tenure-interim"' in svg
+    text = _text(html)
+    assert "Vacant May 4, 2003 – Jun 19, 2003" in text

@@ -75,3 +75,20 @@ def test_nist_report_of_a_published_result() -> None:
     assert [s["VoteCounts"] for s in contest["ContestSelection"]][1] == [
         {"@type": "ElectionResults.VoteCounts", "Count": 5, "GpUnitId": "gpu-scope",
          "Type": "total"}]
+
+
+def test_timeline_zooms_to_the_record_and_keeps_labels_on_the_chart() -> None:
+    """The axis ends with the office's record, not today; labels start at the left edge on
+    their own line (readable when a phone shrinks the chart); an open tenure ends in an
+    arrow."""
+    spans = [Span("Ann", date(2001, 9, 4), date(2003, 5, 4), "elected", "2001–2003", "Ann"),
+             Span("Vacant", date(2003, 5, 4), date(2003, 6, 19), "vacant", "2003"),
+             Span("Bo (interim)", date(2003, 6, 19), None, "interim", "2003 –", "Bo")]
+    svg = str(timeline_chart(spans, date(2007, 6, 12), "Leaders", "Rows", "t"))
+    root = ElementTree.fromstring(svg)
+    years = [int(t.text) for t in root.iter(f"{SVG}text") if (t.text or "").isdigit()]
+    assert min(years) == 2001 and max(years) <= 2008
+    labels = [t for t in root.iter(f"{SVG}text") if not (t.text or "").isdigit()]
+    assert {t.get("x") for t in labels} == {"1"}
+    assert root.get("viewBox", "").split()[2] == "360"
+    assert len(list(root.iter(f"{SVG}path"))) == 1  # Bo's tenure goes on

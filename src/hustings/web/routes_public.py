@@ -289,8 +289,13 @@ def _history(request: Request) -> Response:
         label = labels.get((organisation, office))
         office_name = label.office if label else office
         org_name = label.organisation if label else organisation
+        held = [e.timetable.polling_day for e in elections
+                if (e.organisation, e.office) == (organisation, office)
+                and e.timetable.polling_day is not None]
+        known = [d for t in tenures for d in (t.start, t.end) if d is not None] + held
+        until = min(max(known), today) if known else today  # zoom to the office's record
         chart = timeline_chart(
-            spans, today, _("Holders of the office of %(office)s") % {"office": office_name},
+            spans, until, _("Holders of the office of %(office)s") % {"office": office_name},
             _("One row per holder, oldest first; interim holders have a dashed outline and "
               "vacancies a dotted one."), f"timeline-{i}") if spans else None
         linked = list(dict.fromkeys(t.election for t in tenures if t.election))
