@@ -36,7 +36,7 @@ def versions_chart(marks: Sequence[VersionMark], title: str, description: str,
     width = max(STEP * len(marks), STEP * 3)
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="versions-chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="versions-chart" '
         f'viewBox="0 0 {width} {HEIGHT}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="{title_id} {desc_id}">',
         f'<title id="{title_id}">{escape(title)}</title>',
