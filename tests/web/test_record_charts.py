@@ -92,3 +92,20 @@ def test_timeline_zooms_to_the_record_and_keeps_labels_on_the_chart() -> None:
     assert {t.get("x") for t in labels} == {"1"}
     assert root.get("viewBox", "").split()[2] == "360"
     assert len(list(root.iter(f"{SVG}path"))) == 1  # Bo's tenure goes on
+
+
+def test_versions_chart_marks_kinds_by_shape_and_links_each_version() -> None:
+    from hustings.reports.versions_chart import VersionMark, versions_chart
+
+    kinds = ["partial", "returns", "certified", "ruling"]
+    marks = [VersionMark(i + 1, k, f"Version {i + 1} <&>", f"/e/x/versions/{i + 1}", i == 3,
+                         current=i == 1) for i, k in enumerate(kinds)]
+    root = ElementTree.fromstring(str(versions_chart(marks, "Versions", "Marks", "v")))
+    links = list(root.iter(f"{SVG}a"))
+    assert [a.get("href") for a in links] == [f"/e/x/versions/{n}" for n in (1, 2, 3, 4)]
+    assert [a.get("aria-current") for a in links] == [None, "page", None, None]
+    shapes = [[c.tag.removeprefix(SVG) for c in a if c.tag != f"{SVG}title"] for a in links]
+    assert shapes == [["circle", "text"], ["circle", "circle", "text"], ["rect", "text"],
+                      ["polygon", "text"]]
+    assert links[0].find(f"{SVG}circle").get("fill") == "#ffffff"  # type: ignore[union-attr]
+    assert links[0].find(f"{SVG}title").text == "Version 1 <&>"  # type: ignore[union-attr]

@@ -3,7 +3,8 @@ first, joined by a line; each mark links to the version's page.
 
 Marks differ by shape as well as colour: a circle for returns (hollow while precincts are still
 out), a diamond for a ruling, a square for a certification; a mark is filled dark when the
-version's leader is the first leader, orange when someone else leads. Every mark carries a
+version's leader is the first leader, orange when someone else leads; the version a page shows
+is ringed. Every mark carries a
 <title> with its number, reason and leader, and the page lists the same in words.
 """
 
@@ -29,6 +30,7 @@ class VersionMark:
     tip: str  # "Version 2: precincts reported … — Avraham Burg leads"
     href: str
     other_leader: bool  # someone other than the first leader leads
+    current: bool = False  # the version the page shows: ringed
 
 
 def versions_chart(marks: Sequence[VersionMark], title: str, description: str,
@@ -59,8 +61,12 @@ def versions_chart(marks: Sequence[VersionMark], title: str, description: str,
         else:
             shape = f'<circle cx="{x}" cy="{y}" r="{R - (2 if mark.kind == "partial" else 0)}" ' \
                     f'{common}/>'
-        parts.append(f'<a href="{escape(mark.href)}" class="version-mark version-{mark.kind}">'
-                     f'<title>{escape(mark.tip)}</title>{shape}'
+        if mark.current:
+            shape = (f'<circle cx="{x}" cy="{y}" r="{R + 5}" fill="none" stroke="#1a1a1a" '
+                     f'stroke-width="1.5"/>') + shape
+        current = ' aria-current="page"' if mark.current else ""
+        parts.append(f'<a href="{escape(mark.href)}" class="version-mark version-{mark.kind}"'
+                     f'{current}><title>{escape(mark.tip)}</title>{shape}'
                      f'<text x="{x}" y="{HEIGHT - 6}" font-size="13" text-anchor="middle" '
                      f'fill="#1a1a1a">{mark.number}</text></a>')
     parts.append("</svg>")

@@ -142,7 +142,7 @@ def _version_context(request: Request, slug: str, number: str) -> dict[str, Any]
         "decided": published.decided, "count": len(told.versions),
         "chart": views.chart(published, locale, _, "version-chart")
         if published.precincts_reporting else None,
-        "versions_chart": views.versions_figure(told, locale, _, "versions-chart"),
+        "versions_chart": views.versions_figure(told, locale, _, "versions-chart", n),
         "precinct_names": {p.code: p.name for p in facts.precincts},
         "polls": {p.key: p for p in facts.polls},
     }

@@ -225,7 +225,7 @@ def history_spans(tenures: Sequence[Tenure], locale: str, _: Callable[[str], str
 
 
 def versions_figure(story: Story, locale: str, _: Callable[[str], str],
-                    id_prefix: str) -> Markup | None:
+                    id_prefix: str, current: int | None = None) -> Markup | None:
     """The timeline of result versions, each mark a link to its page; None without versions."""
     if not story.versions:
         return None
@@ -239,7 +239,8 @@ def versions_figure(story: Story, locale: str, _: Callable[[str], str],
                 "name": leader, "num": format_decimal(v.standing.margin, locale=locale)}
         marks.append(VersionMark(v.number, v.kind, tip,
                                  f"/elections/{story.slug}/versions/{v.number}",
-                                 leader is not None and leader != first))
+                                 leader is not None and leader != first,
+                                 v.number == current))
     return versions_chart(
         marks, _("Result versions, oldest first"),
         _("One mark per version: circles for returns (hollow while precincts are still out), "
