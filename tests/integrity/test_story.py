@@ -78,3 +78,36 @@ def test_re_voted_precincts_are_noted(demo: Any) -> None:
                            {p.code: p.poll for p in told.live.precincts})
     assert {code: (n.status, n.day, n.dispute) for code, n in notes.items()} == {
         code: ("re-voted", date(2001, 12, 26), 1) for code in VOIDED}
+
+
+def test_a_voided_precinct_awaiting_its_revote_is_noted_and_the_result_is_not_final(
+        demo: Any) -> None:
+    """A ruling after certification voids one 2002 precinct: the story no longer ends in an
+    election, the re-vote is pending, the precinct is noted as voided (a CSV row of its own)."""
+    from hustings.services import disputes
+    from hustings.services.commands import as_user
+    from hustings.services.demo import ADMINISTRATOR, DEFAULT_PASSWORD
+    from hustings.services.users import authenticate
+    from tests.web.conftest import make_client
+
+    factory = demo.uow_factory
+    committee = as_user(authenticate(factory, ADMINISTRATOR, DEFAULT_PASSWORD))
+    number = disputes.file_dispute(factory, "labor-2002", "initial", ["NZR"], "Irregular.",
+                                   committee, [], on=date(2002, 11, 20), filed_by="ramon")
+    disputes.rule(factory, "labor-2002", number, "void-and-revote", "Held again.", committee,
+                  revote_day=date(2002, 12, 1), on=date(2002, 11, 25))
+    steps = election_story(factory, "labor-2002").steps
+    assert [(s.kind, s.final) for s in steps] == [
+        ("poll", False), ("dispute", False), ("ruling", False), ("revote", False)]
+    assert steps[-1].versions == () and steps[-1].day == date(2002, 12, 1)
+    told = count_story(factory, "labor-2002")
+    notes = precinct_notes({p.key: p for p in told.facts.polls}, list(told.disputes),
+                           {p.code: p.poll for p in told.live.precincts})
+    assert {c: (n.status, n.day) for c, n in notes.items()} == {
+        "NZR": ("voided", date(2002, 11, 25))}
+    with make_client(demo) as client:
+        csv = client.get("/elections/labor-2002/precincts.csv").text.splitlines()
+        html = client.get("/elections/labor-2002").text
+    assert csv[-1] == "NZR,,,,,,,,,,,voided 2002-11-25"
+    assert "voided November 25, 2002, awaiting re-vote" in html
+    assert "Follow the count live" in html  # no longer certified

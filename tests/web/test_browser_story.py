@@ -64,7 +64,7 @@ def test_no_page_is_wider_than_a_phone(demo_server: str, browser: object) -> Non
     page = browser.new_page(viewport=PHONE, device_scale_factor=2)  # type: ignore[attr-defined]
     errors = _watch_csp(page)
     wide = {}
-    for name, path in PAGES.items():
+    for path in PAGES.values():
         response = page.goto(demo_server + path)
         assert response is not None and response.status == 200, path
         width = page.evaluate("document.documentElement.scrollWidth")

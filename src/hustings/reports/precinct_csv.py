@@ -24,8 +24,8 @@ def precinct_results_csv(result: Result, candidate_keys: list[str],
         writer.writerow([p.code, p.name, p.registered, p.ballots_cast, p.turnout,
                          *(p.votes.get(k, 0) for k in candidate_keys), p.blank, p.invalid,
                          p.poll, f"{note[0]} {note[1]}" if note else ""])
-    for code, (note, day) in notes.items():
-        if note == "voided":
+    for code, (status, day) in notes.items():
+        if status == "voided":
             writer.writerow([code, "", "", "", "", *("" for _ in candidate_keys), "", "", "",
-                             f"{note} {day}"])
+                             f"{status} {day}"])
     return out.getvalue()

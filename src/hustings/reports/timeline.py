@@ -3,8 +3,8 @@
 One row per tenure, oldest first, on a shared axis of years that runs from the first tenure to
 the office's last election or change (not to today: a chart of 2001-2007 stays 2001-2007).
 Elected holders are solid dark blue; interim and acting holders pale blue with a dashed dark
-outline; vacancies grey with a dotted outline. Every row is labelled with the holder, the kind and the dates, so nothing
-depends on colour.
+outline; vacancies grey with a dotted outline. Every row is labelled with the holder, the kind
+and the dates, so nothing depends on colour.
 """
 
 from __future__ import annotations

@@ -37,13 +37,13 @@ class Standing:
 
     @classmethod
     def of(cls, figures: dict[str, Any]) -> Standing:
-        ranked = figures.get("candidates", [])
-        first = ranked[0] if ranked else {"name": None, "votes": 0}
-        second = ranked[1] if len(ranked) > 1 else {"name": None, "votes": 0}
-        tied = first["votes"] == second["votes"]
-        return cls(None if tied else first["name"], first["votes"], second["name"],
-                   second["votes"], first["votes"] - second["votes"],
-                   figures["precincts"]["reporting"], figures["precincts"]["total"])
+        ranked: list[dict[str, Any]] = list(figures.get("candidates", []))
+        names = [c["name"] for c in ranked[:2]] + [None, None]
+        votes = [int(c["votes"]) for c in ranked[:2]] + [0, 0]
+        tied = votes[0] == votes[1]
+        return cls(None if tied else names[0], votes[0], names[1], votes[1],
+                   votes[0] - votes[1], figures["precincts"]["reporting"],
+                   figures["precincts"]["total"])
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def build_story(slug: str, stored: list[tuple[int, datetime, str, dict[str, Any]
             steps.append(Step("revote", poll.day, (), poll.key, poll.kind.value,
                               rank=last_rank + 1))
     steps.sort(key=lambda s: (s.day or date.max, s.rank))
-    steps = _merge_certifications(steps)
+    steps = _merge_certifications(steps, stored[-1][0] if stored else None)
     if points and points[-1].kind == "partial":
         latest = points[-1]
         steps.append(Step("now", None, (latest.number,), standing=latest.standing,
@@ -195,10 +195,11 @@ def _round_done(round_key: str, polls: dict[str, Poll], state: dict[str, Any]) -
     return all(f"{round_key}/{code}" in state for code in poll.precincts)
 
 
-def _merge_certifications(steps: list[Step]) -> list[Step]:
+def _merge_certifications(steps: list[Step], newest: int | None) -> list[Step]:
     """A certification of the figures a poll step just gave is told with that step; the
-    newest certification is the final outcome."""
-    last_cert = max((i for i, s in enumerate(steps) if s.kind == "certified"), default=None)
+    newest certification is the final outcome, unless a version followed it (a ruling)."""
+    last_cert = max((i for i, s in enumerate(steps) if s.kind == "certified"
+                     and s.versions and s.versions[-1] == newest), default=None)
     out: list[Step] = []
     for i, step in enumerate(steps):
         if step.kind != "certified":
@@ -280,8 +281,8 @@ def precinct_notes(polls: dict[str, Poll], disputes: list[Any],
         if code not in counted:
             notes[code] = PrecinctNote(code, "voided", poll, day, number)
     for code, key in counted.items():
-        poll = polls.get(key)
-        if poll is not None and poll.kind is PollKind.REVOTE:
-            notes[code] = PrecinctNote(code, "re-voted", key, poll.day,
+        revote = polls.get(key)
+        if revote is not None and revote.kind is PollKind.REVOTE:
+            notes[code] = PrecinctNote(code, "re-voted", key, revote.day,
                                        voided[code][0] if code in voided else None)
     return notes
