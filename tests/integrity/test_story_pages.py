@@ -29,6 +29,10 @@ def test_the_2001_page_opens_with_what_happened_in_order(demo: Any) -> None:
         assert f'href="/elections/labor-2001/versions/{n}"' in story
     assert "Follow the count live" not in html  # certified
     assert "provisional until certified" not in html
+    with make_client(demo) as client:
+        live = client.get("/elections/labor-2001/live").text
+        version = client.get("/elections/labor-2001/versions/2").text
+    assert "provisional until certified" not in live + version
     marked = re.findall(r'\((\w{3})\)</span> <span class="badge badge-revote">re-voted', html)
     assert marked == ["NZR", "KSH", "DMN", "AKO"]
 
