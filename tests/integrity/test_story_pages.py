@@ -68,3 +68,18 @@ def test_history_zooms_to_the_record_and_shows_the_vacancy(demo: Any) -> None:
     assert 'class="tenure tenure-vacant"' in svg and 'class="tenure tenure-interim"' in svg
     text = _text(html)
     assert "Vacant May 4, 2003 – Jun 19, 2003" in text
+
+
+def test_the_version_page_has_a_json_twin(demo: Any) -> None:
+    with make_client(demo) as client:
+        body = client.get("/api/elections/labor-2001/versions/5").json()
+        missing = client.get("/api/elections/labor-2001/versions/99")
+        page = client.get("/api/elections/labor-2001/results?version=5").json()
+    assert (body["version"], body["previous"]) == (5, 4)
+    assert {c["name"]: c["delta"] for c in body["candidates"]} == {
+        "Binyamin Ben-Eliezer": 4498, "Avraham Burg": 4367}
+    assert [(p["precinct"], p["change"], p["before"], p["after"]["poll"])
+            for p in body["precincts"]] == [
+        (code, "re-voted", None, "revote-1") for code in ("NZR", "KSH", "DMN", "AKO")]
+    assert body["result"] == page
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
