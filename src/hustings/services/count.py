@@ -377,10 +377,11 @@ def precinct_state(count: ElectionCount) -> dict[str, dict[str, Any]]:
     return state
 
 
-def folded_precincts(results: Any) -> dict[str, dict[str, Any]]:
+def folded_precincts(results: Any, start: dict[str, dict[str, Any]] | None = None
+                     ) -> dict[str, dict[str, Any]]:
     """The counted precinct returns after the stored versions `results` (their CHANGES folded
-    in order)."""
-    state: dict[str, dict[str, Any]] = {}
+    in order onto `start`, which is left as it was)."""
+    state: dict[str, dict[str, Any]] = dict(start or {})
     for result in results:
         for change in result.get(CHANGES, ()):
             key = f"{change['round']}/{change['precinct']}"

@@ -120,10 +120,11 @@ def build_story(slug: str, stored: list[tuple[int, datetime, str, dict[str, Any]
     steps: list[Step] = []
     points: list[VersionPoint] = []
     complete: set[str] = set()  # rounds whose precincts had all reported at the last version
+    state: dict[str, dict[str, Any]] = {}
     ruling_versions: dict[int, int] = {}
-    for i, (number, at, reason, result) in enumerate(stored):
+    for number, at, reason, result in stored:
         changes = result.get(CHANGES, [])
-        state = folded_precincts(r for _, _, _, r in stored[:i + 1])
+        state = folded_precincts([result], state)  # the returns counted at this version
         standing = Standing.of(result)
         winners = tuple(result.get("winners") or ([result["winner"]] if result.get("winner")
                                                   else []))
