@@ -52,3 +52,25 @@ def test_a_resignation_leaves_the_office_vacant(demo: Any) -> None:
     assert _chain(demo)[-2:] == [("Ehud Barak", "elected", date(2007, 6, 12), date(2008, 1, 1)),
                                  (None, "vacant", date(2008, 1, 1), None)]
     assert _chain(demo)[3] == (None, "vacant", date(2003, 5, 4), date(2003, 6, 19))
+
+
+def test_the_command_line_records_a_departure(demo_url: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.cli_runner import run_cli
+
+    args = ("--db", demo_url, "record", "end-tenure", "Ehud Barak", "--organisation",
+            "israeli-labor", "--office", "leader", "--reason", "resigned")
+    code, _, err = run_cli(capsys, *args, "--on", "2008-01-01", user="clerk-cli")
+    assert code == 6 and "administrator only" in err
+    code, _, err = run_cli(capsys, *args, "--on", "2008-13-01")
+    assert code == 2 and "is not a date" in err
+    code, _, err = run_cli(capsys, *args, "--on", "2007-01-01")
+    assert code == 5 and "before it starts" in err
+    code, out, _ = run_cli(capsys, *args, "--on", "2008-01-01")
+    assert code == 0 and "the office is vacant" in out
+    code, out, _ = run_cli(capsys, "--db", demo_url, "record", "leaders", "--office", "Leader",
+                           "--format", "json")
+    import json
+
+    assert code == 0 and json.loads(out)["tenures"][-1] == {
+        "holder": None, "kind": "vacant", "start": "2008-01-01", "end": None, "election": None}
