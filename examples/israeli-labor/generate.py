@@ -1,12 +1,16 @@
 """Regenerate the demo's member rolls and tally sheets (deterministic; run from this folder).
 
 The published totals are real (see README.md); every per-member and per-precinct figure is
-illustrative, made so that the sums equal the published totals exactly.
+illustrative, made so that the sums equal the published totals exactly. Precincts differ in
+size, and each sheet gives each precinct its own turnout and its own lean between the
+candidates (drawn from a seeded generator, so every run writes the same files), so no two
+precincts report the same figures.
 """
 
 from __future__ import annotations
 
 import csv
+import random
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +21,7 @@ PRECINCTS = [
     ("NTN", "Netanya"), ("RLZ", "Rishon LeZion"), ("PTK", "Petah Tikva"), ("ASD", "Ashdod"),
     ("NZR", "Nazareth Illit"), ("KSH", "Kiryat Shmona"), ("DMN", "Dimona"), ("AKO", "Acre"),
 ]
-WEIGHTS = [18, 14, 13, 8, 7, 7, 7, 6, 5, 5, 5, 5]
+WEIGHTS = [183, 141, 127, 84, 73, 69, 64, 58, 47, 39, 52, 44]  # precinct sizes, all different
 VOIDED_2001 = ["NZR", "KSH", "DMN", "AKO"]  # illustrative: the precincts the ruling voids
 
 
@@ -77,16 +81,25 @@ def central_committee() -> int:
 
 
 def sheets(name: str, codes: list[str], roll: dict[str, int], votes: dict[str, int],
-           blank: int, invalid: int, weights: list[int]) -> None:
+           blank: int, invalid: int, seed: int) -> None:
+    """One row per precinct; each column sums exactly to its total. A precinct's share of the
+    ballots follows its roll times its own turnout; each candidate's share of a precinct's
+    votes leans by a factor of its own (seeded, so the files are the same on every run)."""
+    draw = random.Random(seed)
     keys = list(votes)
-    per = {k: split(v, weights) for k, v in votes.items()}
-    blanks, invalids = split(blank, weights), split(invalid, weights)
+    turnout = [roll[code] * draw.uniform(0.85, 1.15) for code in codes]
+    per = {k: split(v, [round(t * draw.lognormvariate(0, 0.18) * 1000) for t in turnout])
+           for k, v in votes.items()}
+    spoilt = [round(t * draw.uniform(0.7, 1.3) * 1000) for t in turnout]
+    blanks, invalids = split(blank, spoilt), split(invalid, spoilt)
     rows: list[list[object]] = []
     for i, code in enumerate(codes):
         cand = [per[k][i] for k in keys]
         cast = sum(cand) + blanks[i] + invalids[i]
         assert cast <= roll[code], (name, code)
         rows.append([code, roll[code], cast, *cand, blanks[i], invalids[i]])
+    figures = [tuple(r[1:]) for r in rows]
+    assert len(set(figures)) == len(figures), name  # no two precincts alike
     write_csv(name, ["precinct", "registered", "ballots_cast", *keys, "blank", "invalid"], rows)
 
 
@@ -95,23 +108,21 @@ def main() -> None:
     write_csv("precincts.csv", ["code", "name"], [list(p) for p in PRECINCTS])
     codes = [c for c, _ in PRECINCTS]
     kept = [c for c in codes if c not in VOIDED_2001]
-    kept_w = [w for (c, _), w in zip(PRECINCTS, WEIGHTS, strict=True) if c in kept]
-    void_w = [w for (c, _), w in zip(PRECINCTS, WEIGHTS, strict=True) if c in VOIDED_2001]
     # 2001, 4 September: Burg 32,500, Ben-Eliezer 31,412 (illustrative; margin 1,088 published).
     sheets("tally-2001-september-kept.csv", kept, rolls["2001"],
-           {"burg": 26_000, "ben-eliezer": 28_412}, 420, 310, kept_w)
+           {"burg": 26_000, "ben-eliezer": 28_412}, 420, 310, 2001_09)
     sheets("tally-2001-september-voided.csv", VOIDED_2001, rolls["2001"],
-           {"burg": 6_500, "ben-eliezer": 3_000}, 90, 60, void_w)
+           {"burg": 6_500, "ben-eliezer": 3_000}, 90, 60, 2001_0904)
     # 2001, 26 December re-vote in the voided precincts: final Ben-Eliezer 32,910, Burg 30,367.
     sheets("tally-2001-december-revote.csv", VOIDED_2001, rolls["2001"],
-           {"burg": 4_367, "ben-eliezer": 4_498}, 70, 45, void_w)
+           {"burg": 4_367, "ben-eliezer": 4_498}, 70, 45, 2001_12)
     # 2002: Mitzna 35,945, Ben-Eliezer 25,445, Ramon 4,830 (published); turnout 59.5%.
     sheets("tally-2002.csv", codes, rolls["2002"],
-           {"mitzna": 35_945, "ben-eliezer": 25_445, "ramon": 4_830}, 412, 388, WEIGHTS)
+           {"mitzna": 35_945, "ben-eliezer": 25_445, "ramon": 4_830}, 412, 388, 2002)
     # 2003: the Central Committee; Peres 631, Sneh 359, Atar 281 (published); turnout 52%.
     cc = central_committee()
     sheets("tally-2003.csv", ["CC"], {"CC": cc}, {"peres": 631, "sneh": 359, "atar": 281}, 5, 9,
-           [1])
+           2003)
     # 2007, two rounds under the 40% rule (published): first round 28 May, Barak 23,887,
     # Ayalon 20,514, Peretz 15,037, Paz-Pines 5,330, Yatom 1,806; runoff 12 June, Barak
     # 34,542, Ayalon 32,117. The 2007 roll is every good-standing member (see labor-2007.toml).
@@ -119,9 +130,9 @@ def main() -> None:
                  for code, k in zip(codes, split(900, WEIGHTS), strict=True)}
     sheets("tally-2007-first-round.csv", codes, roll_2007,
            {"barak": 23_887, "ayalon": 20_514, "peretz": 15_037, "paz-pines": 5_330,
-            "yatom": 1_806}, 380, 295, [17, 15, 12, 9, 8, 7, 7, 6, 5, 5, 5, 4])
+            "yatom": 1_806}, 380, 295, 2007_05)
     sheets("tally-2007-runoff.csv", codes, roll_2007,
-           {"barak": 34_542, "ayalon": 32_117}, 240, 205, [18, 14, 13, 9, 7, 7, 7, 6, 5, 5, 5, 4])
+           {"barak": 34_542, "ayalon": 32_117}, 240, 205, 2007_06)
 
 
 if __name__ == "__main__":

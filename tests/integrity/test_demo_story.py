@@ -20,7 +20,8 @@ def test_leadership_follows_the_count(demo: Any) -> None:
         ("Avraham Burg", "elected", date(2001, 9, 4), date(2001, 12, 26), "labor-2001"),
         ("Binyamin Ben-Eliezer", "elected", date(2001, 12, 26), date(2002, 11, 19),
          "labor-2001"),
-        ("Amram Mitzna", "elected", date(2002, 11, 19), date(2003, 6, 19), "labor-2002"),
+        ("Amram Mitzna", "elected", date(2002, 11, 19), date(2003, 5, 4), "labor-2002"),
+        (None, "vacant", date(2003, 5, 4), date(2003, 6, 19), None),  # Mitzna resigned
         ("Shimon Peres", "interim", date(2003, 6, 19), date(2007, 6, 12), "labor-2003"),
         ("Ehud Barak", "elected", date(2007, 6, 12), None, "labor-2007"),
     ]

@@ -90,3 +90,15 @@ def test_unknown_template_in_an_election_box() -> None:
     text = "{{DISPLAYTITLE:T}}\n\n{{Election box begin |title=C}}\n{{Election box majority\n" \
            "{{Election box end}}\n"
     assert _problem_lines(text) == [4]
+
+
+def test_election_boxes_carry_percentages(seeds: dict[int, tuple[str, str]]) -> None:
+    """Published percentages where the record has them, else each candidate's share of the
+    table's votes (2001's December table); a total that is not the rows' sum gets none."""
+    text = wikitext.write(article.parse(seeds[2001][1]))
+    assert " |candidate  = Binyamin Ben-Eliezer\n |votes      = 32,910\n" \
+           " |percentage = 52.01%\n" in text
+    assert " |candidate  = Avraham Burg\n |votes      = 30,367\n" \
+           " |percentage = 47.99%\n" in text
+    text = wikitext.write(article.parse(seeds[2003][1]))  # the seed's box: "Total: 1 votes"
+    assert "{{Election box total\n |votes      = 1\n |percentage =\n" in text

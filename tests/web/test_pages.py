@@ -55,8 +55,8 @@ def test_downloads(web: Web) -> None:
         web.client.get(f"/api/elections/{SLUG}/results").json()
     lines = web.client.get(f"/elections/{SLUG}/precincts.csv").text.splitlines()
     assert lines[0] == ("precinct,name,registered,ballots_cast,turnout,adler,baptiste,chen,"
-                        "blank,invalid")
-    assert lines[1] == "N,North depot,10,8,80.0,4,2,1,1,0"
+                        "blank,invalid,poll,note")
+    assert lines[1] == "N,North depot,10,8,80.0,4,2,1,1,0,initial,"
 
 
 def test_live_panel_etag(web: Web) -> None:

@@ -75,3 +75,37 @@ def test_nist_report_of_a_published_result() -> None:
     assert [s["VoteCounts"] for s in contest["ContestSelection"]][1] == [
         {"@type": "ElectionResults.VoteCounts", "Count": 5, "GpUnitId": "gpu-scope",
          "Type": "total"}]
+
+
+def test_timeline_zooms_to_the_record_and_keeps_labels_on_the_chart() -> None:
+    """The axis ends with the office's record, not today; labels start at the left edge on
+    their own line (readable when a phone shrinks the chart); an open tenure ends in an
+    arrow."""
+    spans = [Span("Ann", date(2001, 9, 4), date(2003, 5, 4), "elected", "2001–2003", "Ann"),
+             Span("Vacant", date(2003, 5, 4), date(2003, 6, 19), "vacant", "2003"),
+             Span("Bo (interim)", date(2003, 6, 19), None, "interim", "2003 –", "Bo")]
+    svg = str(timeline_chart(spans, date(2007, 6, 12), "Leaders", "Rows", "t"))
+    root = ElementTree.fromstring(svg)
+    years = [int(t.text) for t in root.iter(f"{SVG}text") if (t.text or "").isdigit()]
+    assert min(years) == 2001 and max(years) <= 2008
+    labels = [t for t in root.iter(f"{SVG}text") if not (t.text or "").isdigit()]
+    assert {t.get("x") for t in labels} == {"1"}
+    assert root.get("viewBox", "").split()[2] == "360"
+    assert len(list(root.iter(f"{SVG}path"))) == 1  # Bo's tenure goes on
+
+
+def test_versions_chart_marks_kinds_by_shape_and_links_each_version() -> None:
+    from hustings.reports.versions_chart import VersionMark, versions_chart
+
+    kinds = ["partial", "returns", "certified", "ruling"]
+    marks = [VersionMark(i + 1, k, f"Version {i + 1} <&>", f"/e/x/versions/{i + 1}", i == 3,
+                         current=i == 1) for i, k in enumerate(kinds)]
+    root = ElementTree.fromstring(str(versions_chart(marks, "Versions", "Marks", "v")))
+    links = list(root.iter(f"{SVG}a"))
+    assert [a.get("href") for a in links] == [f"/e/x/versions/{n}" for n in (1, 2, 3, 4)]
+    assert [a.get("aria-current") for a in links] == [None, "page", None, None]
+    shapes = [[c.tag.removeprefix(SVG) for c in a if c.tag != f"{SVG}title"] for a in links]
+    assert shapes == [["circle", "text"], ["circle", "circle", "text"], ["rect", "text"],
+                      ["polygon", "text"]]
+    assert links[0].find(f"{SVG}circle").get("fill") == "#ffffff"  # type: ignore[union-attr]
+    assert links[0].find(f"{SVG}title").text == "Version 1 <&>"  # type: ignore[union-attr]

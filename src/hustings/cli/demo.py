@@ -42,8 +42,12 @@ def demo(ctx: typer.Context,
         console.print()
     console.print("Leaders of the Israeli Labor Party, as the certified counts made them:")
     for t in tenures(factory, "israeli-labor", "leader"):
-        console.print(f"  {t.holder} ({t.kind.value}) from {t.start} "
-                      f"{'to ' + str(t.end) if t.end else '(in office)'} — {t.election}")
+        until = f"to {t.end}" if t.end else "(in office)" if t.holder else "(open)"
+        if t.holder is None:
+            console.print(f"  vacant from {t.start} {until}")
+        else:
+            console.print(f"  {t.holder} ({t.kind.value}) from {t.start} {until} — "
+                          f"{t.election}")
 
 
 def _history(factory: UnitOfWorkFactory, slug: str) -> None:

@@ -14,7 +14,7 @@ from hustings.cli.context import acting, console, read_file, uow
 from hustings.cli.options import parse_day
 from hustings.domain.errors import NotFound
 from hustings.domain.record import Tenure, holder_on
-from hustings.services import record_store
+from hustings.services import lifecycle, record_store
 
 record_app = typer.Typer(help="The organisation's record: who led it and how each was chosen.",
                          no_args_is_help=True)
@@ -81,6 +81,29 @@ def members_command(
 
 def _day(tenure_day: object) -> str:
     return str(tenure_day) if tenure_day else "?"
+
+
+@record_app.command("end-tenure")
+def end_tenure_command(
+    ctx: typer.Context,
+    holder: str = typer.Argument(..., help="Who leaves office, as the record names them."),
+    office: str = typer.Option(..., "--office", help="The office's slug (leader)."),
+    organisation: str = typer.Option(..., "--organisation", help="The organisation's slug."),
+    on: str = typer.Option(..., "--on", help="The day they left, YYYY-MM-DD."),
+    reason: str = typer.Option(..., "--reason", help="Why (e.g. \"resigned\")."),
+) -> None:
+    """Record that a holder left office (resigned, died, was removed): the office is vacant
+    from that day until an election fills it. Administrators; a logged, signed command.
+
+    Example: hustings record end-tenure "Amram Mitzna" --organisation israeli-labor
+    --office leader --on 2003-05-04 --reason resigned
+    """
+    day = parse_day(on, "--on")
+    if day is None:  # --on is required: typer refuses its absence first
+        raise typer.BadParameter("give --on YYYY-MM-DD")
+    lifecycle.end_tenure(uow(ctx), organisation, office, holder, day, reason, acting(ctx))
+    console.print(f"{holder} left {office} on {day.isoformat()}: the office is vacant",
+                  markup=False, highlight=False)
 
 
 @record_app.command("leaders")

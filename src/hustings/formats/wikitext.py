@@ -20,8 +20,10 @@ from hustings.domain.record import (
     ResultsTable,
     Section,
     is_number,
+    number,
     slugify,
 )
+from hustings.domain.rounding import percent
 from hustings.formats.article import infobox_fields, record_from_fields
 
 _PARAM = re.compile(r"\s*\|\s*(?P<name>[^=]+?)\s*=\s?(?P<value>.*)")
@@ -63,6 +65,7 @@ def write(record: RecordedElection) -> str:
     out = [f"{{{{DISPLAYTITLE:{record.title}}}}}"]
     if record.slug != slugify(record.title):
         out.append(f"<!-- hustings-slug: {record.slug} -->")
+    published = {c.name: c.percentage for c in record.candidates if c.percentage}
     out.append("{{Infobox election")
     out += [line for k, v in infobox_fields(record) if k != "Slug" for line in _param_lines(k, v)]
     out += ["}}", ""]
@@ -71,21 +74,29 @@ def write(record: RecordedElection) -> str:
             marks = "=" * section.level
             out += [f"{marks} {section.heading} {marks}", ""]
         for block in section.blocks:
-            out += _write_block(block) + [""]
+            out += _write_block(block, published) + [""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _write_block(block: Block) -> list[str]:
+def _write_block(block: Block, published: dict[str, str]) -> list[str]:
+    """A paragraph, or a results table as an election box. A candidate's percentage is the
+    published one (`percentage1` of the Infobox) when the record has it, else their share of
+    the table's votes; the total's is 100% when it is their sum."""
     if isinstance(block, Paragraph):
         return block.text.split("\n")
+    whole = sum(number(r.votes) for r in block.rows if is_number(r.votes))
     out = [f"{{{{Election box begin |title={_escape(block.caption)}}}}}"]
     for row in block.rows:
+        share = published.get(row.name, "")
+        if not share and whole and is_number(row.votes):
+            share = percent(number(row.votes), whole) + "%"
         out += ["{{Election box candidate", f" |party      = {_escape(row.party)}".rstrip(),
                 f" |candidate  = {_escape(row.name)}", f" |votes      = {row.votes}",
-                " |percentage =", " |change     =", "}}"]
+                f" |percentage = {share}".rstrip(), " |change     =", "}}"]
     if block.total:
-        out += ["{{Election box total", f" |votes      = {block.total}", " |percentage =",
-                " |change     =", "}}"]
+        out += ["{{Election box total", f" |votes      = {block.total}",
+                " |percentage = 100%" if whole and is_number(block.total)
+                and number(block.total) == whole else " |percentage =", " |change     =", "}}"]
     return out + ["{{Election box end}}"]
 
 

@@ -35,7 +35,9 @@ from hustings.domain.polling import BallotBatch, Poll, PollKind, Precinct, Tally
 from hustings.domain.results import Result, summarise
 from hustings.services.ports import UnitOfWork
 
-VERSION_KEYS_IGNORED = ("status",)
+CERTIFIED_ON = "certified on "  # a certification's version reason: CERTIFIED_ON + ISO day
+CHANGES = "precinct_changes"  # kept with each stored version, not published (see below)
+VERSION_KEYS_IGNORED = ("status", CHANGES)
 
 
 @dataclass(frozen=True)
@@ -353,6 +355,8 @@ def record_version(uow: UnitOfWork, slug: str, reason: str, at: datetime,
     if lots:
         reason += "; " + "; ".join(f"tie between {', '.join(t['between'])} broken by "
                                    f"{t['broken_by']}" for t in lots)
+    result[CHANGES] = precinct_changes(
+        folded_precincts(v[3] for v in versions), precinct_state(count))
     number = (versions[-1][0] if versions else 0) + 1
     uow.versions.add(slug, number, at, reason, result)
     if lots and effects is not None:
@@ -362,3 +366,63 @@ def record_version(uow: UnitOfWork, slug: str, reason: str, at: datetime,
 
 def _figures(result: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in result.items() if k not in VERSION_KEYS_IGNORED}
+
+
+# -- what each version changed, precinct by precinct ---------------------------------------------
+#
+# A stored version keeps, under CHANGES, the precincts whose counted return differs from the
+# previous version's: {"round", "precinct", "name", "change", "before", "after"}, where `round`
+# is the round's base poll, `before`/`after` are the precinct's figures (None when it had none
+# counted) and `change` is "reported", "voided", "re-voted" (the figures now come from a re-vote
+# poll) or "corrected". Only the changes are kept, so storage grows with what changed, not with
+# versions x precincts; the figures as they stood at a version are the changes folded in order.
+
+
+def precinct_state(count: ElectionCount) -> dict[str, dict[str, Any]]:
+    """Every counted precinct return, keyed "ROUND-POLL/CODE"."""
+    state: dict[str, dict[str, Any]] = {}
+    for r in count.rounds:
+        for p in r.result.precincts:
+            state[f"{r.poll.key}/{p.code}"] = {
+                "round": r.poll.key, "precinct": p.code, "name": p.name, "poll": p.poll,
+                "registered": p.registered, "ballots_cast": p.ballots_cast,
+                "votes": dict(p.votes), "blank": p.blank, "invalid": p.invalid}
+    return state
+
+
+def folded_precincts(results: Any, start: dict[str, dict[str, Any]] | None = None
+                     ) -> dict[str, dict[str, Any]]:
+    """The counted precinct returns after the stored versions `results` (their CHANGES folded
+    in order onto `start`, which is left as it was)."""
+    state: dict[str, dict[str, Any]] = dict(start or {})
+    for result in results:
+        for change in result.get(CHANGES, ()):
+            key = f"{change['round']}/{change['precinct']}"
+            if change["after"] is None:
+                state.pop(key, None)
+            else:
+                state[key] = change["after"]
+    return state
+
+
+def precinct_changes(before: dict[str, dict[str, Any]],
+                     after: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The returns that differ between two states, in round then precinct order of `after`."""
+    changes = []
+    for key in list(after) + [k for k in before if k not in after]:
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        some = new or old
+        assert some is not None
+        if new is None:
+            kind = "voided"
+        elif new["poll"] != new["round"] and (old is None or old["poll"] != new["poll"]):
+            kind = "re-voted"
+        elif old is None:
+            kind = "reported"
+        else:
+            kind = "corrected"
+        changes.append({"round": some["round"], "precinct": some["precinct"],
+                        "name": some["name"], "change": kind, "before": old, "after": new})
+    return changes

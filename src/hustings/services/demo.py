@@ -1,7 +1,8 @@
 """The Israeli Labor demo: the three elections built through the same services users call.
 
 2001 plays the whole story: the September poll, a dispute, a ruling voiding four precincts, the
-re-vote of 26 December and the reversal of the winner; 2002 and 2003 follow; 2007 is decided
+re-vote of 26 December and the reversal of the winner; 2002 follows; Mitzna resigns and the
+office is vacant until the interim election of 2003; 2007 is decided
 in a runoff that the two-round rule opens itself. Every sheet is
 entered by two clerks, as the rules require.
 
@@ -99,6 +100,11 @@ def build_demo(uow_factory: UnitOfWorkFactory, folder: Path,
     # 2002 and 2003.
     sheets("labor-2002", "tally-2002.csv")
     lifecycle.certify(uow_factory, "labor-2002", committee, on=date(2002, 11, 19))
+    # Mitzna resigns after the Knesset election of 28 January 2003 (the 2003 article: "quickly
+    # after this defeat"; the 2002 article names May): the office is vacant until the Central
+    # Committee's interim election of 19 June. The day, 4 May, is not in the articles.
+    lifecycle.end_tenure(uow_factory, "israeli-labor", "leader", "Amram Mitzna",
+                         date(2003, 5, 4), "resigned as party leader", committee)
     sheets("labor-2003", "tally-2003.csv")
     lifecycle.certify(uow_factory, "labor-2003", committee, on=date(2003, 6, 19))
 

@@ -11,7 +11,7 @@ from hustings.domain.errors import InvalidInput, NotFound, Problem, RuleViolatio
 from hustings.domain.lifecycle import check_transition, check_withdrawal_allowed
 from hustings.domain.record import Tenure, TenureKind
 from hustings.services.commands import Context, command, run
-from hustings.services.count import count_election, record_version
+from hustings.services.count import CERTIFIED_ON, count_election, record_version
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
 
@@ -64,7 +64,7 @@ def _advance(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Election
         _start_tenures(uow, slug, winners, day,
                        ordered=any(r.decision is not Decision.DISMISS for r in rulings))
         who = ", ".join(winners)
-        record_version(uow, slug, f"certified on {day.isoformat()}: {who} elected", ctx.time,
+        record_version(uow, slug, f"{CERTIFIED_ON}{day.isoformat()}: {who} elected", ctx.time,
                        force=True, effects=ctx.effects)
     return target
 
@@ -84,7 +84,8 @@ def _start_tenures(uow: UnitOfWork, slug: str, winners: tuple[str, ...], day: da
     org, office_slug = election.organisation, election.office
     office = uow.organisations.office(org, office_slug)
     tenures = uow.tenures.all(org, office_slug)
-    current = [t for t in tenures if t.end is None]
+    current = [t for t in tenures if t.end is None and t.holder is not None]
+    vacant = any(t.end is None and t.holder is None for t in tenures)
     if current and {t.holder for t in current if t.election == slug} == set(winners):
         return
     later = sorted(t.start for t in tenures
@@ -113,8 +114,39 @@ def _start_tenures(uow: UnitOfWork, slug: str, winners: tuple[str, ...], day: da
         if held + len(winners) > office.seats:
             raise RuleViolation(f"the office {office_slug!r} has {office.seats} seat(s) and "
                                 f"{held} are held: {len(winners)} more cannot start")
+    if vacant and not later:  # the election fills the office left vacant (see end_tenure)
+        uow.tenures.end_holder(org, office_slug, None, day,
+                               f"{', '.join(winners)} elected in {slug}, certified "
+                               f"{day.isoformat()}")
     for winner in winners:
         uow.tenures.add(org, Tenure(office_slug, winner, kind, day, end, slug))
+
+
+def end_tenure(uow_factory: UnitOfWorkFactory, organisation: str, office: str, holder: str,
+               on: date, reason: str, ctx: Context) -> None:
+    """Record that `holder` left `office` on `on` (a resignation, a death, a removal): their
+    open tenure ends, and the office is vacant from that day until an election fills it."""
+    run(uow_factory, "tenure.end", {"organisation": organisation, "office": office,
+                                    "holder": holder, "on": on.isoformat(), "reason": reason},
+        ctx)
+
+
+@command("tenure.end")
+def _end_tenure(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> None:
+    org, office, holder = payload["organisation"], payload["office"], payload["holder"]
+    day = date.fromisoformat(payload["on"])
+    reason = str(payload["reason"]).strip()
+    if not reason:
+        raise InvalidInput(Problem("say why the tenure ends (e.g. \"resigned\")", "tenure.end",
+                                   None, "reason"))
+    mine = [t for t in uow.tenures.all(org, office) if t.end is None and t.holder == holder]
+    if not mine:
+        raise NotFound(f"{holder!r} holds no open tenure of {office!r} in {org!r}")
+    if any(t.start is not None and t.start > day for t in mine):
+        raise RuleViolation(f"{holder!r} took office on {mine[0].start}: the tenure cannot "
+                            f"end on {day.isoformat()}, before it starts")
+    uow.tenures.end_holder(org, office, holder, day, f"{reason} ({day.isoformat()})")
+    uow.tenures.add(org, Tenure(office, None, TenureKind.VACANT, day, None, None))
 
 
 def withdraw(uow_factory: UnitOfWorkFactory, slug: str, candidate: str, ctx: Context) -> None:

@@ -6,8 +6,9 @@ imported articles (table `recorded_tenures`) are kept apart and merged when read
 election is *the same election* as a run one of the same office when its slug or its title
 (ignoring case) is the run election's. A derived tenure of that election whose holder has a
 certified tenure from the run election is replaced by the certified one, so the count's dates win
-and nobody appears twice; derived tenures with no certified counterpart (an earlier holder, a
-vacancy) stay, in the record's order.
+and nobody appears twice; a derived vacancy is replaced likewise by a recorded one (`hustings`'s
+`tenure.end`) that starts or ends on the same day; derived tenures with no certified counterpart
+(an earlier holder, a vacancy) stay, in the record's order.
 """
 
 from __future__ import annotations
@@ -246,6 +247,9 @@ def merge_tenures(recorded: Sequence[Tenure], certified: Sequence[Tenure],
         run_slug = links.get(r.election or "")
         match = next((i for i, c in enumerate(certified) if i not in used and run_slug
                       and c.election == run_slug and same_person(c.holder, r.holder)), None)
+        if match is None and r.holder is None:  # a vacancy recorded as it happened
+            match = next((i for i, c in enumerate(certified) if i not in used
+                          and c.holder is None and _same_days(c, r)), None)
         if match is None:
             out.append(r)
         else:
@@ -259,6 +263,11 @@ def merge_tenures(recorded: Sequence[Tenure], certified: Sequence[Tenure],
                   len(out))
         out.insert(at, c)
     return out
+
+
+def _same_days(a: Tenure, b: Tenure) -> bool:
+    """Two records of one vacancy: they share a known start or a known end."""
+    return (a.start is not None and a.start == b.start) or (a.end is not None and a.end == b.end)
 
 
 def _leaders(uow: UnitOfWork, org: Organisation, office: Office) -> list[Tenure]:

@@ -8,7 +8,7 @@ from typing import Any
 from hustings.domain.audit import canonical_json, sha256_hex, utc_iso
 from hustings.domain.errors import NotFound
 from hustings.domain.results import Result
-from hustings.services.count import count_election
+from hustings.services.count import CHANGES, count_election
 from hustings.services.ports import UnitOfWorkFactory
 
 
@@ -43,11 +43,17 @@ def published_result(uow_factory: UnitOfWorkFactory, slug: str, version: int | N
             live = count_election(uow, slug).to_dict()
             return {**live, "version": 0, "reason": "no precinct has reported yet"}
         number, at, reason, result = chosen[0]
-        out = {**result, "version": number, "reason": reason, "created_at": utc_iso(at),
+        out = {**published(result), "version": number, "reason": reason,
+               "created_at": utc_iso(at),
                "sha256": sha256_hex(canonical_json(result).encode("utf-8"))}
         if number == versions[-1][0]:
             out["status"] = election.status.value
         return out
+
+
+def published(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored version's result without what is kept for the story (its precinct changes)."""
+    return {k: v for k, v in stored.items() if k != CHANGES}
 
 
 def versions(uow_factory: UnitOfWorkFactory, slug: str) -> list[dict[str, Any]]:

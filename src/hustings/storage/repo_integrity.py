@@ -113,6 +113,16 @@ class SqlTenureRepo:
                               .values(end=day, ended_by=reason))
         return [r.holder for r in open_rows]
 
+    def end_holder(self, organisation: str, office: str, holder: str | None, day: date,
+                   reason: str) -> int:
+        """End the open tenures of `holder` (None: the open vacancies) on `day`; how many."""
+        oid = self._office_id(organisation, office)
+        who = t.tenures.c.holder.is_(None) if holder is None else t.tenures.c.holder == holder
+        result = self.conn.execute(t.tenures.update().where(
+            t.tenures.c.office_id == oid, t.tenures.c.end.is_(None), who)
+            .values(end=day, ended_by=reason))
+        return int(result.rowcount)
+
     def end_open_of(self, organisation: str, office: str, election: str, day: date,
                     reason: str) -> list[str]:
         """End the open tenures one election started (its result changed)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
@@ -19,6 +19,7 @@ from hustings.services import ballots as ballot_service
 from hustings.services import elections as election_service
 from hustings.services import members as member_service
 from hustings.services import results as results_service
+from hustings.services import story as story_service
 from hustings.services import tallies as tally_service
 from hustings.services.identity import Signer
 from hustings.services.queries import list_elections, sheet_standing
@@ -40,6 +41,7 @@ from hustings.web.schemas import (
     Stored,
     TallyEntered,
     TallySheetIn,
+    VersionChangesOut,
     VersionOut,
 )
 from hustings.web.uploads import as_text, read_upload
@@ -97,6 +99,25 @@ async def get_versions(request: Request, slug: str) -> Response:
     """Every result version of the election with the reason it was recorded, oldest first."""
     return await cached_json(request, f"api-versions|{slug}", lambda: [
         VersionOut(**v) for v in results_service.versions(deps.uow(request), slug)])
+
+
+@router.get("/elections/{slug}/versions/{number}", response_model=VersionChangesOut,
+            tags=["results"])
+async def get_version(request: Request, slug: str,
+                      number: Annotated[int, Path(ge=1, le=1_000_000)]) -> Response:
+    """Result version N and what changed from version N-1: each candidate's votes before and
+    after, and each precinct whose counted return changed (reported, voided, re-voted,
+    corrected) with its figures before and after. The page is /elections/SLUG/versions/N."""
+    def make() -> VersionChangesOut:
+        current, previous, changes = story_service.version_changes(deps.uow(request), slug,
+                                                                   number)
+        return VersionChangesOut(
+            version=current["version"], previous=previous["version"] if previous else None,
+            reason=current["reason"], created_at=current["created_at"],
+            candidates=story_service.candidate_deltas(current, previous),  # type: ignore[arg-type]
+            precincts=changes,  # type: ignore[arg-type]
+            result=current)
+    return await cached_json(request, f"api-version|{slug}|{number}", make)
 
 
 @admin.post("/elections", response_model=ElectionDetail, status_code=201, tags=["administration"],

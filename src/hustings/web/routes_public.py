@@ -17,12 +17,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from hustings.domain.election import ElectionStatus
+from hustings.domain.errors import NotFound
 from hustings.formats.published_result import result_csv, result_json
 from hustings.reports.precinct_csv import precinct_results_csv
 from hustings.reports.timeline import timeline_chart
 from hustings.services import results as results_service
+from hustings.services import story as story_service
 from hustings.services.queries import list_elections
 from hustings.services.web_queries import (
+    ElectionStory,
     election_facts,
     election_story,
     last_change,
@@ -83,8 +86,12 @@ def _election_context(request: Request, slug: str) -> dict[str, Any]:
     locale, _ = locale_of(request), gettext_for(request)
     multi = len(story.rounds) > 1 or any(r.runoff for r in story.rounds)
     precinct_names = {p.code: p.name for p in story.facts.precincts}
+    told = story_service.election_story(deps.uow(request), slug)
     return {
         **context,
+        "told": told,
+        "versions_chart": views.versions_figure(told, locale, _, "versions-chart"),
+        "notes": _notes(story),
         "versions": results_service.versions(deps.uow(request), slug),
         "rounds": story.rounds if multi else (),
         "flow": views.round_flow(story.rounds, locale, _, "round-flow")
@@ -96,10 +103,52 @@ def _election_context(request: Request, slug: str) -> dict[str, Any]:
     }
 
 
+def _notes(story: ElectionStory) -> dict[str, story_service.PrecinctNote]:
+    """Re-voted and voided precincts of the count as it stands (the final round)."""
+    polls = {p.key: p for p in story.facts.polls}
+    counted = {p.code: p.poll for p in story.live.precincts}
+    return story_service.precinct_notes(polls, list(story.disputes), counted)
+
+
 @router.get("/elections/{slug}")
 async def election(request: Request, slug: str) -> Response:
     return await serve_cached(request, f"election|{slug}", lambda: render(
         request, "election.html", _election_context(request, slug)))
+
+
+@router.get("/elections/{slug}/versions/{number}")
+async def version_page(request: Request, slug: str, number: str) -> Response:
+    """One result version: its figures, the change from the version before and why."""
+    return await serve_cached(request, f"version|{slug}|{number}",
+                              lambda: render(request, "version.html",
+                                             _version_context(request, slug, number)))
+
+
+def _version_number(slug: str, number: str) -> int:
+    if not number.isdigit() or len(number) > 9:
+        raise NotFound(f"{slug!r} has no result version {number!r}")
+    return int(number)
+
+
+def _version_context(request: Request, slug: str, number: str) -> dict[str, Any]:
+    factory = deps.uow(request)
+    n = _version_number(slug, number)
+    current, previous, changes = story_service.version_changes(factory, slug, n)
+    facts = election_facts(factory, slug)
+    told = story_service.election_story(factory, slug)
+    locale, _ = locale_of(request), gettext_for(request)
+    published = views.Published.of(current)
+    return {
+        "e": facts.election, "names": views.names(request, [slug]).get(slug),
+        "result": published, "previous": previous, "changes": changes,
+        "deltas": story_service.candidate_deltas(current, previous),
+        "decided": published.decided, "count": len(told.versions),
+        "chart": views.chart(published, locale, _, "version-chart")
+        if published.precincts_reporting else None,
+        "versions_chart": views.versions_figure(told, locale, _, "versions-chart", n),
+        "precinct_names": {p.code: p.name for p in facts.precincts},
+        "polls": {p.key: p for p in facts.polls},
+    }
 
 
 @router.get("/elections/{slug}/live")
@@ -184,7 +233,9 @@ async def download_precincts(request: Request, slug: str) -> Response:
     def make() -> Response:
         story = election_story(deps.uow(request), slug)
         keys = [c.key for c in story.facts.election.candidates]
-        return _download(precinct_results_csv(story.live, keys), "text/csv",
+        notes = {code: (n.status, n.day.isoformat() if n.day else "")
+                 for code, n in _notes(story).items()}
+        return _download(precinct_results_csv(story.live, keys, notes), "text/csv",
                          f"{slug}-precincts.csv")
     return await serve_cached(request, f"precincts|{slug}", make)
 
@@ -250,8 +301,13 @@ def _history(request: Request) -> Response:
         label = labels.get((organisation, office))
         office_name = label.office if label else office
         org_name = label.organisation if label else organisation
+        held = [e.timetable.polling_day for e in elections
+                if (e.organisation, e.office) == (organisation, office)
+                and e.timetable.polling_day is not None]
+        known = [d for t in tenures for d in (t.start, t.end) if d is not None] + held
+        until = min(max(known), today) if known else today  # zoom to the office's record
         chart = timeline_chart(
-            spans, today, _("Holders of the office of %(office)s") % {"office": office_name},
+            spans, until, _("Holders of the office of %(office)s") % {"office": office_name},
             _("One row per holder, oldest first; interim holders have a dashed outline and "
               "vacancies a dotted one."), f"timeline-{i}") if spans else None
         linked = list(dict.fromkeys(t.election for t in tenures if t.election))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -281,6 +282,47 @@ class VersionOut(BaseModel):
     created_at: str
     reason: str
     winner: str | None
+
+
+class CandidateDeltaOut(BaseModel):
+    name: str
+    votes: int = Field(description="votes in this version")
+    percentage: str
+    previous: int = Field(description="votes in the version before (0 for the first)")
+    delta: int = Field(description="votes - previous")
+
+
+class PrecinctFiguresOut(BaseModel):
+    round: str = Field(description="the round's base poll")
+    precinct: str
+    name: str
+    poll: str = Field(description="the poll whose return counts (a re-vote's when re-voted)")
+    registered: int
+    ballots_cast: int
+    votes: dict[str, int] = Field(description="candidate key -> votes")
+    blank: int
+    invalid: int
+
+
+class PrecinctChangeOut(BaseModel):
+    round: str
+    precinct: str
+    name: str
+    change: str = Field(description='"reported", "voided", "re-voted" or "corrected"')
+    before: PrecinctFiguresOut | None = Field(description="null when nothing was counted")
+    after: PrecinctFiguresOut | None = Field(description="null when voided")
+
+
+class VersionChangesOut(BaseModel):
+    version: int
+    previous: int | None = Field(description="the version before, null for the first")
+    reason: str
+    created_at: str
+    candidates: list[CandidateDeltaOut]
+    precincts: list[PrecinctChangeOut] = Field(
+        description="the precincts whose counted return this version changed")
+    result: dict[str, Any] = Field(
+        description="this version's published result, as `results?version=N` gives it")
 
 
 class EvidenceOut(BaseModel):

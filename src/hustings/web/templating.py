@@ -52,6 +52,8 @@ def environment(locale: str) -> Environment:
     env.filters["number"] = lambda n: format_decimal(n, locale=locale)
     env.filters["day"] = lambda d: format_date(d, format="long", locale=locale) \
         if isinstance(d, date) else ""
+    env.filters["day_month"] = lambda d: format_date(d, format="d MMMM", locale=locale) \
+        if isinstance(d, date) else ""
     env.filters["markdown"] = markdown
     env.filters["markdown_inline"] = markdown_inline
     env.globals["static"] = static_url

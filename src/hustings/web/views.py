@@ -19,6 +19,8 @@ from hustings.domain.results import Result
 from hustings.reports.charts import Bar, bar_chart
 from hustings.reports.flow import FlowRound, flow_chart
 from hustings.reports.timeline import Span
+from hustings.reports.versions_chart import VersionMark, versions_chart
+from hustings.services.story import Story
 from hustings.services.web_queries import (
     DefinitionNames,
     ElectionFacts,
@@ -241,3 +243,27 @@ def committee_rows(tenures: Sequence[Tenure], locale: str) -> list[CommitteeRow]
 
     return [CommitteeRow(f"{day(c.start)} – {day(c.end)}", c.members, c.elections)
             for c in found]
+
+
+def versions_figure(story: Story, locale: str, _: Callable[[str], str],
+                    id_prefix: str, current: int | None = None) -> Markup | None:
+    """The timeline of result versions, each mark a link to its page; None without versions."""
+    if not story.versions:
+        return None
+    first = next((v.standing.leader for v in story.versions if v.standing.leader), None)
+    marks = []
+    for v in story.versions:
+        leader = v.standing.leader
+        tip = _("Version %(n)s: %(reason)s") % {"n": v.number, "reason": v.reason}
+        if leader:
+            tip += " — " + _("%(name)s leads by %(num)s") % {
+                "name": leader, "num": format_decimal(v.standing.margin, locale=locale)}
+        marks.append(VersionMark(v.number, v.kind, tip,
+                                 f"/elections/{story.slug}/versions/{v.number}",
+                                 leader is not None and leader != first,
+                                 v.number == current))
+    return versions_chart(
+        marks, _("Result versions, oldest first"),
+        _("One mark per version: circles for returns (hollow while precincts are still out), "
+          "diamonds for rulings, squares for certifications; orange when the lead has changed "
+          "hands. Each links to the version's page."), id_prefix)
