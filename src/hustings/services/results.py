@@ -42,13 +42,20 @@ def published_result(uow_factory: UnitOfWorkFactory, slug: str, version: int | N
         if not chosen:
             live = count_election(uow, slug).to_dict()
             return {**live, "version": 0, "reason": "no precinct has reported yet"}
-        number, at, reason, result = chosen[0]
-        out = {**published(result), "version": number, "reason": reason,
-               "created_at": utc_iso(at),
-               "sha256": sha256_hex(canonical_json(result).encode("utf-8"))}
+        number = chosen[0][0]
+        out = published_version(chosen[0])
         if number == versions[-1][0]:
             out["status"] = election.status.value
         return out
+
+
+def published_version(item: tuple[int, datetime, str, dict[str, Any]]) -> dict[str, Any]:
+    """A stored version as published: its result, number, reason, time, and the SHA-256 of
+    the stored figures (what the certificate names)."""
+    number, at, reason, result = item
+    return {**published(result), "version": number, "reason": reason,
+            "created_at": utc_iso(at),
+            "sha256": sha256_hex(canonical_json(result).encode("utf-8"))}
 
 
 def published(stored: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from hustings.domain.errors import NotFound
 from hustings.domain.polling import Poll, PollKind
 from hustings.services.count import CERTIFIED_ON, CHANGES, folded_precincts
 from hustings.services.ports import UnitOfWorkFactory
-from hustings.services.results import published
+from hustings.services.results import published_version
 
 VOIDING = (Decision.RECOUNT, Decision.VOID_AND_REVOTE, Decision.VOID_POLL)
 
@@ -234,12 +234,8 @@ def version_changes(uow_factory: UnitOfWorkFactory, slug: str,
                           " (no versions yet)"))
     i = found[0]
 
-    def shaped(item: tuple[int, datetime, str, dict[str, Any]]) -> dict[str, Any]:
-        n, at, reason, result = item
-        return {**published(result), "version": n, "reason": reason,
-                "created_at": utc_iso(at)}
-
-    return (shaped(stored[i]), shaped(stored[i - 1]) if i > 0 else None,
+    return (published_version(stored[i]),
+            published_version(stored[i - 1]) if i > 0 else None,
             list(stored[i][3].get(CHANGES, [])))
 
 
