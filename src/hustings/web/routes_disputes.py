@@ -28,6 +28,7 @@ from hustings.web.errors import WebError, classify
 from hustings.web.forms import FormState
 from hustings.web.limits import accepts_uploads
 from hustings.web.security import CSRF_FIELD
+from hustings.web.i18n import STATUS_NAMES
 from hustings.web.templating import gettext_for, render
 from hustings.web.uploads import source_name
 
@@ -207,7 +208,8 @@ async def advance(request: Request, slug: str) -> Response:
         else:
             _ = gettext_for(request)
             deps.session(request).set_flash(
-                _("The election is now %(status)s.") % {"status": reached.value})
+                _("The election's status is now: %(status)s.") % {
+                    "status": _(STATUS_NAMES.get(reached.value, reached.value))})
             return RedirectResponse(f"/admin/elections/{slug}", status_code=303)
     state = FormState.of(values, problems, {"status": "status", "on": "on"})
     return await run_in_threadpool(_status_page, request, slug, state, status)

@@ -33,6 +33,7 @@ from hustings.services.web_queries import (
 from hustings.web import deps, downloads, views
 from hustings.web.cache import ChangeWatcher, current_stamp, serve_cached
 from hustings.web.live import Broadcaster, stream
+from hustings.web.i18n import direction
 from hustings.web.templating import gettext_for, locale_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -49,15 +50,20 @@ def _home(request: Request) -> Response:
     elections = list_elections(factory)
     named = views.names(request, [e.slug for e in elections])
     labels = {(e.organisation, e.office): named[e.slug] for e in elections if e.slug in named}
+    locale = locale_of(request)
     holders: dict[str, list[tuple[str, Any]]] = {}
     for organisation, office in offices(factory):
         label = labels.get((organisation, office))
+        local = label.local(locale) if label else None
         current = [t for t in office_holders(factory, organisation, office)
                    if t.end is None and t.holder]
-        if current:
-            holders.setdefault(label.organisation if label else organisation, []).append(
-                (label.office if label else office, current[-1]))
-    return render(request, "home.html", {"listings": views.listings(elections, named),
+        if current and label and local:
+            holders.setdefault(local.organisation or label.organisation, []).append(
+                (local.office or label.office, current[-1]))
+        elif current:
+            holders.setdefault(organisation, []).append((office, current[-1]))
+    return render(request, "home.html", {"listings": views.listings(elections, named, locale),
+                                         "titles": views.local_titles(elections, named, locale),
                                          "holders": holders})
 
 
@@ -66,11 +72,15 @@ def _live_context(request: Request, slug: str, chart_id: str) -> dict[str, Any]:
     factory = deps.uow(request)
     story = election_story(factory, slug)
     published = views.Published.of(results_service.published_result(factory, slug))
+    locale = locale_of(request)
+    names = views.names(request, [slug]).get(slug)
+    local = views.local_context(names, locale, story.facts.election)
     return {
         "facts": story.facts, "e": story.facts.election, "result": published,
-        "names": views.names(request, [slug]).get(slug),
+        "names": names, **local,
         "waiting": views.waiting(story.facts, story.live), "story": story,
-        "chart": views.chart(published, locale_of(request), gettext_for(request), chart_id)
+        "chart": views.chart(published, locale, gettext_for(request), chart_id,
+                             local["shown_names"], direction(locale) == "rtl")
         if published.precincts_reporting else None,
         "decided": published.decided,
         "poll_seconds": deps.config(request).live_poll_seconds,

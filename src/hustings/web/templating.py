@@ -7,17 +7,23 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
+
+from babel import Locale
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hustings.web.i18n import direction, negotiate, translations
+from hustings.web.i18n import available_locales, choose, direction, known, translations
+
+LANG_KEY = "lang"  # the query parameter and cookie that pick the language
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -42,6 +48,14 @@ def markdown_inline(text: object) -> Markup:
     return Markup(_markdown.renderInline(str(text or "")))  # noqa: S704
 
 
+@pass_context
+def who(context: Any, name: object) -> Markup:
+    """A person's name as this page shows it (`shown_names`: the reader's language where the
+    definition gives one), isolated in <bdi> so Hebrew and Latin names sit right in any text."""
+    shown = context.get("shown_names") or {}
+    return Markup("<bdi>{}</bdi>").format(shown.get(name, name))
+
+
 @cache
 def environment(locale: str) -> Environment:
     env = Environment(loader=PackageLoader("hustings.web", "templates"),
@@ -52,15 +66,53 @@ def environment(locale: str) -> Environment:
     env.filters["number"] = lambda n: format_decimal(n, locale=locale)
     env.filters["day"] = lambda d: format_date(d, format="long", locale=locale) \
         if isinstance(d, date) else ""
+    env.filters["who"] = who
     env.filters["markdown"] = markdown
     env.filters["markdown_inline"] = markdown_inline
     env.globals["static"] = static_url
+    env.globals["languages"] = languages
     env.globals["person_url"] = lambda name: "/people/" + quote(name, safe="")
     return env
 
 
 def locale_of(request: Request) -> str:
-    return negotiate(request.headers.get("accept-language"))
+    """`?lang=`, else the `lang` cookie, else Accept-Language, else English (`i18n.choose`)."""
+    return choose(request.query_params.get(LANG_KEY), request.cookies.get(LANG_KEY),
+                  request.headers.get("accept-language"))
+
+
+@cache
+def languages() -> tuple[tuple[str, str], ...]:
+    """(code, the language's name in itself) for each catalogue: the language switch."""
+    return tuple((code, Locale.parse(code).get_display_name(code) or code)
+                 for code in available_locales())
+
+
+class LanguageCookie:
+    """ASGI middleware: `?lang=CODE` naming a catalogue sets the `lang` cookie (a year), and
+    every answer says it varies by language (`Vary: Accept-Language, Cookie`)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        chosen = known((query.get(LANG_KEY) or [None])[-1])
+
+        async def with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.add_vary_header("Accept-Language")
+                headers.add_vary_header("Cookie")
+                if chosen is not None:
+                    headers.append("set-cookie", f"{LANG_KEY}={chosen}; Path=/; "
+                                   "Max-Age=31536000; SameSite=Lax")
+            await send(message)
+
+        await self.app(scope, receive, with_language)
 
 
 def gettext_for(request: Request) -> Any:

@@ -39,6 +39,33 @@ def names(request: Request, slugs: list[str]) -> dict[str, DefinitionNames]:
     return {slug: cache[slug] for slug in slugs if slug in cache}
 
 
+def local_context(named: DefinitionNames | None, locale: str,
+                  election: Election) -> dict[str, Any]:
+    """What a page needs to show an election's names in the reader's language: `title`,
+    `shown_names` (a candidate's name -> as shown, for the `who` filter), `bios` (key ->
+    biography); the definition's own text where it gave none for this language."""
+    local = named.local(locale) if named is not None else None
+    shown, bios = {}, {}
+    for c in election.candidates:
+        name, bio = local.candidates.get(c.key, ("", "")) if local else ("", "")
+        shown[c.name] = name or c.name
+        bios[c.key] = bio or c.biography
+    return {"title": (local.title if local else "") or election.title,
+            "shown_names": shown, "bios": bios,
+            "organisation_name": (local.organisation if local else "")
+            or (named.organisation if named else election.organisation),
+            "office_name": (local.office if local else "")
+            or (named.office if named else election.office),
+            "body_name": (local.body if local else "") or (named.body if named else election.body)}
+
+
+def local_titles(elections: list[Election], named: dict[str, DefinitionNames],
+                 locale: str) -> dict[str, str]:
+    """Election slug -> its title in the reader's language (where the definition gave one)."""
+    return {e.slug: named[e.slug].local(locale).title or e.title if e.slug in named
+            else e.title for e in elections}
+
+
 @dataclass(frozen=True)
 class Listing:
     """One organisation's elections, coming and past, for the home page."""
@@ -48,10 +75,12 @@ class Listing:
     past: list[Election]
 
 
-def listings(elections: list[Election], named: dict[str, DefinitionNames]) -> list[Listing]:
+def listings(elections: list[Election], named: dict[str, DefinitionNames],
+             locale: str = "en") -> list[Listing]:
     groups: dict[str, list[Election]] = {}
     for e in elections:
-        label = named[e.slug].organisation if e.slug in named else e.organisation
+        label = (named[e.slug].local(locale).organisation or named[e.slug].organisation) \
+            if e.slug in named else e.organisation
         groups.setdefault(label, []).append(e)
 
     def day(e: Election) -> date:
@@ -63,7 +92,7 @@ def listings(elections: list[Election], named: dict[str, DefinitionNames]) -> li
 
 
 def chart(result: Published, locale: str, _: Callable[[str], str],
-          id_prefix: str) -> Markup:
+          id_prefix: str, shown: dict[str, str] | None = None, rtl: bool = False) -> Markup:
     """The result's bar chart; the leader is marked 'winner' once decided, else 'leading'."""
     decided = result.status in {s.value for s in DECIDED}
     bars = []
@@ -71,10 +100,10 @@ def chart(result: Published, locale: str, _: Callable[[str], str],
         lead = c.name in result.winners  # the rule's winners, not the first-preference leader
         note = (_("winner") if decided else _("leading")) if lead else ""
         figures = f"{format_decimal(c.votes, locale=locale)} ({c.percentage}%)"
-        bars.append(Bar(c.name, c.votes, figures, lead, note))
+        bars.append(Bar((shown or {}).get(c.name, c.name), c.votes, figures, lead, note))
     base = _("valid votes") if result.percentage_base == "valid" else _("ballots cast")
     description = _("Horizontal bars, longest first; percentages of %(base)s.") % {"base": base}
-    return bar_chart(bars, _("Votes by candidate"), description, id_prefix)
+    return bar_chart(bars, _("Votes by candidate"), description, id_prefix, rtl=rtl)
 
 
 def waiting(facts: ElectionFacts, result: Result) -> list[Precinct]:
