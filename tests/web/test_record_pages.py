@@ -55,7 +55,7 @@ def test_published_figures_not_the_live_count(web: Web) -> None:
     assert [v["version"] for v in versions] == [1, 2, 3]
     assert versions[-1]["winner"] == "Jean Baptiste"
     html = web.client.get(f"/elections/{SLUG}").text
-    assert "Jean Baptiste won by 1 vote." in html
+    assert "<bdi>Jean Baptiste</bdi> won by 1 vote." in html
     assert '<tr class="current">' in html
 
 
@@ -94,7 +94,8 @@ def test_history_and_person_pages(web: Web) -> None:
     assert 'href="/people/Jean%20Baptiste"' in html and "in office" in html
     assert "<script>" not in html and " style=" not in html
     home = web.client.get("/").text
-    assert 'President: <a href="/people/Jean%20Baptiste">Jean Baptiste</a>, since' in home
+    assert ('<bdi>President</bdi>: <a href="/people/Jean%20Baptiste"><bdi>Jean Baptiste</bdi></a>, '
+            'since') in home
     page = web.client.get("/people/Jean%20Baptiste").text
     assert "President (elected)" in page and "won" in page
     assert f'href="/elections/{SLUG}"' in page

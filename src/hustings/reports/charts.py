@@ -51,7 +51,7 @@ def bar_chart(bars: Sequence[Bar], title: str, description: str = "",
     scale = (WIDTH - VALUE_SPACE) / top if top > 0 else 0.0
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" '
         + ('direction="rtl" ' if rtl else "")
         + f'viewBox="0 0 {WIDTH} {height}" width="100%" '
         f'preserveAspectRatio="{"xMaxYMin" if rtl else "xMinYMin"} meet" '

@@ -7,9 +7,8 @@ Pages get the same status with an HTML page instead.
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.support import Translations
 
+
 def N_(message: str) -> str:  # noqa: N802 - marks a msgid for extraction (pybabel -k N_)
     return message
 

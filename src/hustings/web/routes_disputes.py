@@ -26,9 +26,9 @@ from hustings.web import deps
 from hustings.web.config import WebConfig
 from hustings.web.errors import WebError, classify
 from hustings.web.forms import FormState
+from hustings.web.i18n import STATUS_NAMES
 from hustings.web.limits import accepts_uploads
 from hustings.web.security import CSRF_FIELD
-from hustings.web.i18n import STATUS_NAMES
 from hustings.web.templating import gettext_for, render
 from hustings.web.uploads import source_name
 

@@ -32,8 +32,8 @@ from hustings.services.web_queries import (
 )
 from hustings.web import deps, downloads, views
 from hustings.web.cache import ChangeWatcher, current_stamp, serve_cached
-from hustings.web.live import Broadcaster, stream
 from hustings.web.i18n import direction
+from hustings.web.live import Broadcaster, stream
 from hustings.web.templating import gettext_for, locale_of, render
 
 router = APIRouter(include_in_schema=False)

@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 from babel import Locale
-
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from fastapi import Request
