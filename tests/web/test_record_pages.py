@@ -33,7 +33,7 @@ def _certify(web: Web) -> None:
 
 def test_election_page_shows_the_published_version_polls_and_versions(web: Web) -> None:
     html = web.client.get(f"/elections/{SLUG}").text
-    assert "Result version 1: precincts reported (initial): N, S." in html
+    assert "Result version 1: <bdi>precincts reported (initial): N, S</bdi>." in html
     assert 'id="polls-heading"' in html and "Initial vote" in html
     assert 'id="versions-heading"' in html and "<caption id=\"versions-caption\">" in html
     assert 'href="/people/Ruth%20Adler"' in html

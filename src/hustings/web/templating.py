@@ -55,6 +55,11 @@ def who(context: Any, name: object) -> Markup:
     return Markup("<bdi>{}</bdi>").format(shown.get(name, name))
 
 
+def bdi(text: object) -> Markup:
+    """Text of unknown direction (a recorded reason, a code) isolated inside a sentence."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
 @cache
 def environment(locale: str) -> Environment:
     env = Environment(loader=PackageLoader("hustings.web", "templates"),
@@ -66,6 +71,7 @@ def environment(locale: str) -> Environment:
     env.filters["day"] = lambda d: format_date(d, format="long", locale=locale) \
         if isinstance(d, date) else ""
     env.filters["who"] = who
+    env.filters["bdi"] = bdi
     env.filters["markdown"] = markdown
     env.filters["markdown_inline"] = markdown_inline
     env.globals["static"] = static_url
