@@ -61,7 +61,7 @@ def test_home_and_election_page_in_both_languages(server: str, browser: object, 
 def test_hebrew_pages_fit_a_phone(server: str, browser: object, shots: Path) -> None:  # noqa: F811
     context = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
     page = context.new_page()
-    for path in (f"/?lang=he", f"/elections/{SLUG}", "/history"):
+    for path in ("/?lang=he", f"/elections/{SLUG}", "/history"):
         page.goto(server + path)
         assert page.get_attribute("html", "dir") == "rtl"
         width = page.evaluate("() => document.documentElement.scrollWidth")
