@@ -65,3 +65,27 @@ def test_bad_translations_are_named_by_path() -> None:
 def test_translations_must_be_a_table() -> None:
     text = demo_text().replace('title = "', 'translations = "he"\ntitle = "', 1)
     assert ("election.translations", "must be a table of languages (e.g. he)") in problems(text)
+
+
+def test_the_documented_example_parses() -> None:
+    from tests.foundation.test_docs import DOCS
+
+    text = (DOCS / "election-definition.md").read_text("utf-8")
+    section = text.split("## Names in other languages", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    base = demo_text()
+    kept = ""  # the demo's [election] keys the example leaves out (kind, method...)
+    for header in ("[organisation]", "[election]"):  # the example's tables replace the demo's
+        start = base.index(header)
+        end = base.index("\n[", start + 1) + 1
+        kept = "\n".join(line for line in base[start:end].split("\n")[1:]
+                         if not line.startswith(("slug", "title")))
+        base = base[:start] + base[end:]
+    example = example.replace("[[candidates]]", kept + "\n[[candidates]]", 1)
+    first = base.index("[[candidates]]")
+    base = base[:first] + base[base.index("[[candidates]]", first + 1):]
+    d = parse_election_toml(base + "\n" + example, "example.toml", METHODS)
+    he = d.translations["he"]
+    assert he.organisation == "מפלגת העבודה הישראלית"
+    assert he.title == "הבחירות לראשות מפלגת העבודה, 2002"
+    assert he.candidates["mitzna"] == ("עמרם מצנע", "ראש עיריית חיפה.")
