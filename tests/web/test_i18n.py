@@ -171,6 +171,13 @@ def test_hebrew_pages_show_the_definition_names_in_hebrew(web) -> None:
     assert "איגוד העובדים לדוגמה" in home
 
 
+def test_people_pages_use_the_names_any_definition_gives(web) -> None:
+    person = web.client.get("/people/Ruth%20Adler?lang=he").text
+    assert "<h1><bdi>רות אדלר</bdi></h1>" in person
+    assert 'הבחירות ליו"ר איגוד העובדים לדוגמה, 2024'.replace('"', "&#34;") in person
+    assert "<h1><bdi>Ruth Adler</bdi></h1>" in web.client.get("/people/Ruth%20Adler?lang=en").text
+
+
 # --- every page in Hebrew -----------------------------------------------------------------
 
 

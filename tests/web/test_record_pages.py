@@ -89,7 +89,7 @@ def test_history_and_person_pages(web: Web) -> None:
     assert "No holders recorded yet." in web.client.get("/history").text
     _certify(web)
     html = web.client.get("/history").text
-    assert "Example Workers&#39; Union · President" in html
+    assert "<bdi>Example Workers&#39; Union</bdi> · <bdi>President</bdi>" in html
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline-chart" role="img"' in html
     assert 'href="/people/Jean%20Baptiste"' in html and "in office" in html
     assert "<script>" not in html and " style=" not in html

@@ -46,6 +46,7 @@ class LocalNames:
     body: str = ""
     title: str = ""
     candidates: dict[str, tuple[str, str]] = field(default_factory=dict)  # key: (name, bio)
+    people: dict[str, str] = field(default_factory=dict)  # a candidate's name: as translated
 
 
 @dataclass(frozen=True)
@@ -275,6 +276,7 @@ def _translations(r: _Reader, doc: dict[str, Any], org_t: dict[str, Any],
              "body": r.translations(body_t, "body", ("name",)),
              "election": r.translations(el, "election", ("title",))}
     people: dict[str, dict[str, tuple[str, str]]] = {}
+    named: dict[str, dict[str, str]] = {}
     raw = doc.get("candidates")
     for i, item in enumerate(raw if isinstance(raw, list) else []):
         if not isinstance(item, dict):
@@ -284,13 +286,16 @@ def _translations(r: _Reader, doc: dict[str, Any], org_t: dict[str, Any],
             key = str(item.get("key", ""))
             people.setdefault(lang, {})[key] = (texts.get("name", ""),
                                                 texts.get("biography", ""))
+            if texts.get("name") and isinstance(item.get("name"), str):
+                named.setdefault(lang, {})[item["name"].strip()] = texts["name"]
     languages = set(people).union(*(set(p) for p in parts.values()))
     return {lang: LocalNames(
         organisation=parts["organisation"].get(lang, {}).get("name", ""),
         office=parts["office"].get(lang, {}).get("name", ""),
         body=parts["body"].get(lang, {}).get("name", ""),
         title=parts["election"].get(lang, {}).get("title", ""),
-        candidates=people.get(lang, {})) for lang in sorted(languages)}
+        candidates=people.get(lang, {}), people=named.get(lang, {}))
+        for lang in sorted(languages)}
 
 
 def parse_weight(value: Any) -> Fraction | None:

@@ -64,6 +64,7 @@ def _home(request: Request) -> Response:
             holders.setdefault(organisation, []).append((office, current[-1]))
     return render(request, "home.html", {"listings": views.listings(elections, named, locale),
                                          "titles": views.local_titles(elections, named, locale),
+                                         "shown_names": views.people_names(named, locale),
                                          "holders": holders})
 
 
@@ -256,10 +257,12 @@ def _history(request: Request) -> Response:
     sections = []
     for i, (organisation, office) in enumerate(offices(factory)):
         tenures = office_holders(factory, organisation, office)
-        spans = views.history_spans(tenures, locale, _, today)
+        spans = views.history_spans(tenures, locale, _, today,
+                                    views.people_names(named, locale))
         label = labels.get((organisation, office))
-        office_name = label.office if label else office
-        org_name = label.organisation if label else organisation
+        local = label.local(locale) if label else None
+        office_name = (local.office or label.office) if label and local else office
+        org_name = (local.organisation or label.organisation) if label and local else organisation
         chart = timeline_chart(
             spans, today, _("Holders of the office of %(office)s") % {"office": office_name},
             _("One row per holder, oldest first; interim holders have a dashed outline and "
@@ -268,7 +271,9 @@ def _history(request: Request) -> Response:
         sections.append({"organisation": org_name, "office": office_name, "spans": spans,
                          "elections": linked, "chart": chart, "id": f"office-{i}",
                          "committee": views.committee_rows(tenures, locale)})
-    return render(request, "history.html", {"sections": sections})
+    return render(request, "history.html", {
+        "sections": sections, "shown_names": views.people_names(named, locale),
+        "titles": views.local_titles(elections, named, locale)})
 
 
 @router.get("/people/{name}")
@@ -276,7 +281,12 @@ async def person(request: Request, name: str) -> Response:
     """A person: the elections they ran in, with their votes and the outcome, offices held."""
     def make() -> Response:
         record = person_record(deps.uow(request), name)
-        return render(request, "person.html", {"person": record})
+        elections = list_elections(deps.uow(request))
+        named = views.names(request, [e.slug for e in elections])
+        locale = locale_of(request)
+        return render(request, "person.html", {
+            "person": record, "shown_names": views.people_names(named, locale),
+            "titles": views.local_titles(elections, named, locale)})
     return await serve_cached(request, f"person|{name}", make)
 
 

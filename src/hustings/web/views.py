@@ -59,6 +59,15 @@ def local_context(named: DefinitionNames | None, locale: str,
             "body_name": (local.body if local else "") or (named.body if named else election.body)}
 
 
+def people_names(named: dict[str, DefinitionNames], locale: str) -> dict[str, str]:
+    """A person's name -> as the reader's language writes it, from every definition that
+    gives one (for pages about people across elections: history, person, home)."""
+    found: dict[str, str] = {}
+    for names in named.values():
+        found.update(names.local(locale).people)
+    return found
+
+
 def local_titles(elections: list[Election], named: dict[str, DefinitionNames],
                  locale: str) -> dict[str, str]:
     """Election slug -> its title in the reader's language (where the definition gave one)."""
@@ -223,7 +232,7 @@ def round_flow(rounds: Sequence[RoundFigures], locale: str, _: Callable[[str], s
 
 
 def history_spans(tenures: Sequence[Tenure], locale: str, _: Callable[[str], str],
-                  today: date) -> list[Span]:
+                  today: date, shown: dict[str, str] | None = None) -> list[Span]:
     """Tenures and the vacancies between them as timeline rows, oldest first."""
     kinds = {"elected": _("elected"), "interim": _("interim"), "acting": _("acting"),
              "vacant": _("vacant")}
@@ -242,9 +251,9 @@ def history_spans(tenures: Sequence[Tenure], locale: str, _: Callable[[str], str
         if t.holder is None or t.kind.value == "vacant":
             label = _("Vacant")
         elif t.kind.value == "elected":
-            label = t.holder
+            label = (shown or {}).get(t.holder, t.holder)
         else:
-            label = f"{t.holder} ({kinds[t.kind.value]})"
+            label = f"{(shown or {}).get(t.holder, t.holder)} ({kinds[t.kind.value]})"
         spans.append(Span(label, t.start, t.end, t.kind.value, f"{day(t.start)} – {day(t.end)}",
                           t.holder))
         previous_end = t.end
