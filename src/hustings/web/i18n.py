@@ -26,6 +26,13 @@ STATUS_NAMES = {"draft": N_("Draft"), "nominations": N_("Nominations open"),
                 "voting": N_("Voting"), "counting": N_("Counting"),
                 "provisional": N_("Provisional result"), "certified": N_("Certified result")}
 
+# counting methods by their registry names (the English page shows the name itself)
+METHOD_NAMES = {"plurality": N_("plurality"), "two-round": N_("two-round"), "irv": N_("irv"),
+                "stv": N_("stv"), "exhaustive": N_("exhaustive"), "college": N_("college"),
+                "points": N_("points"), "approval": N_("approval"), "borda": N_("borda"),
+                "schulze": N_("schulze"), "ranked-pairs": N_("ranked-pairs"),
+                "copeland": N_("copeland"), "minimax": N_("minimax"), "confirm": N_("confirm")}
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LOCALE = "en"
 

@@ -98,7 +98,7 @@ def _election_context(request: Request, slug: str) -> dict[str, Any]:
         **context,
         "versions": results_service.versions(deps.uow(request), slug),
         "rounds": story.rounds if multi else (),
-        "flow": views.round_flow(story.rounds, locale, _, "round-flow")
+        "flow": views.round_flow(story.rounds, locale, _, "round-flow", context["shown_names"])
         if multi and story.rounds[-1].result.precincts_reporting else None,
         "precinct_names": precinct_names,
         "downloads": downloads.FORMATS + (

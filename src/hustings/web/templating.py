@@ -20,7 +20,14 @@ from markupsafe import Markup
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hustings.web.i18n import available_locales, choose, direction, known, translations
+from hustings.web.i18n import (
+    METHOD_NAMES,
+    available_locales,
+    choose,
+    direction,
+    known,
+    translations,
+)
 
 LANG_KEY = "lang"  # the query parameter and cookie that pick the language
 
@@ -76,6 +83,8 @@ def environment(locale: str) -> Environment:
     env.filters["markdown_inline"] = markdown_inline
     env.globals["static"] = static_url
     env.globals["languages"] = languages
+    env.globals["method_name"] = lambda code: translations(locale).gettext(
+        METHOD_NAMES[code]) if code in METHOD_NAMES else code
     env.globals["person_url"] = lambda name: "/people/" + quote(name, safe="")
     return env
 

@@ -219,10 +219,11 @@ class Published:
 
 
 def round_flow(rounds: Sequence[RoundFigures], locale: str, _: Callable[[str], str],
-               id_prefix: str) -> Markup:
+               id_prefix: str, shown: dict[str, str] | None = None) -> Markup:
     """The rounds of a poll-based count (initial vote, runoff) as a flow chart."""
     flow = [FlowRound(_("Round %(n)s: %(poll)s") % {"n": r.number, "poll": r.poll.key},
-                      {c.name: c.votes for c in r.result.candidates}) for r in rounds]
+                      {(shown or {}).get(c.name, c.name): c.votes for c in r.result.candidates})
+            for r in rounds]
     return flow_chart(
         flow, _("Votes by candidate, round by round"),
         _("Each column is a round; a band joins a candidate's votes in one round to the next. "
