@@ -258,7 +258,8 @@ def _history(request: Request) -> Response:
     for i, (organisation, office) in enumerate(offices(factory)):
         tenures = office_holders(factory, organisation, office)
         spans = views.history_spans(tenures, locale, _, today,
-                                    views.people_names(named, locale))
+                                    views.people_names(named, locale),
+                                    direction(locale) == "rtl")
         label = labels.get((organisation, office))
         local = label.local(locale) if label else None
         office_name = (local.office or label.office) if label and local else office

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -233,8 +233,13 @@ def round_flow(rounds: Sequence[RoundFigures], locale: str, _: Callable[[str], s
 
 
 def history_spans(tenures: Sequence[Tenure], locale: str, _: Callable[[str], str],
-                  today: date, shown: dict[str, str] | None = None) -> list[Span]:
-    """Tenures and the vacancies between them as timeline rows, oldest first."""
+                  today: date, shown: dict[str, str] | None = None,
+                  rtl: bool = False) -> list[Span]:
+    """Tenures and the vacancies between them as timeline rows, oldest first.
+
+    For a right-to-left page each label and date range is a right-to-left isolate (U+2067 …
+    U+2069): the timeline is drawn left to right in every language, and this keeps a Hebrew
+    date range such as "4 בספט׳ 2001 – 26 בדצמ׳ 2001" in reading order inside it."""
     kinds = {"elected": _("elected"), "interim": _("interim"), "acting": _("acting"),
              "vacant": _("vacant")}
 
@@ -258,6 +263,9 @@ def history_spans(tenures: Sequence[Tenure], locale: str, _: Callable[[str], str
         spans.append(Span(label, t.start, t.end, t.kind.value, f"{day(t.start)} – {day(t.end)}",
                           t.holder))
         previous_end = t.end
+    if rtl:
+        return [replace(s, label=f"\u2067{s.label}\u2069", dates=f"\u2067{s.dates}\u2069")
+                for s in spans]
     return spans
 
 
