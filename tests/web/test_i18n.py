@@ -256,3 +256,12 @@ def test_every_administration_page_is_in_hebrew(web) -> None:
     web.sign_in("administrator")
     left = {path: _english_left(web, path) for path in ADMIN_PAGES}
     assert not any(left.values()), {p: t for p, t in left.items() if t}
+
+
+def test_a_refused_form_names_its_problem_in_hebrew(web) -> None:
+    csrf = web.sign_in("administrator")
+    r = web.client.post(f"/admin/elections/{SLUG}/status?lang=he", data={"csrf_token": csrf})
+    assert r.status_code == 422
+    assert "יש בעיה" in r.text and "יש לבחור את השלב הבא" in r.text
+    r = web.client.post(f"/admin/elections/{SLUG}/status?lang=en", data={"csrf_token": csrf})
+    assert "choose the next step" in r.text

@@ -154,7 +154,9 @@ async def rule(request: Request, slug: str, number: int) -> Response:
     revote_day = parse_day(values, "revote_day", problems)
     on = parse_day(values, "on", problems)
     if not values.get("decision"):
-        problems.append(Problem("choose a decision", "form", None, "decision"))
+        _ = gettext_for(request)
+        problems.append(Problem(_("choose a decision"), "form", None,
+                                "decision"))
     status = 422
     if not problems:
         try:
@@ -197,7 +199,9 @@ async def advance(request: Request, slug: str) -> Response:
     problems: list[Problem] = []
     on = parse_day(values, "on", problems)
     if not values.get("status"):
-        problems.append(Problem("choose the next step", "form", None, "status"))
+        _ = gettext_for(request)
+        problems.append(Problem(_("choose the next step"), "form", None,
+                                "status"))
     status = 422
     if not problems:
         try:
