@@ -253,8 +253,14 @@ def test_every_public_page_is_in_hebrew(web) -> None:
 
 
 def test_every_administration_page_is_in_hebrew(web) -> None:
+    import tests.identities as ids
+    from hustings.services.disputes import file_dispute
+
+    number = file_dispute(web.uow_factory, SLUG, "initial", ["N"], "ספירה שגויה בקלפי",
+                          ids.ctx(web.uow_factory, "seed"))
     web.sign_in("administrator")
-    left = {path: _english_left(web, path) for path in ADMIN_PAGES}
+    pages = [*ADMIN_PAGES, f"/admin/elections/{SLUG}/disputes/{number}/ruling"]
+    left = {path: _english_left(web, path) for path in pages}
     assert not any(left.values()), {p: t for p, t in left.items() if t}
 
 
@@ -265,3 +271,8 @@ def test_a_refused_form_names_its_problem_in_hebrew(web) -> None:
     assert "יש בעיה" in r.text and "יש לבחור את השלב הבא" in r.text
     r = web.client.post(f"/admin/elections/{SLUG}/status?lang=en", data={"csrf_token": csrf})
     assert "choose the next step" in r.text
+
+
+def test_static_assets_do_not_vary_by_language(web) -> None:
+    r = web.client.get("/static/css/site.css")
+    assert r.status_code == 200 and "vary" not in r.headers

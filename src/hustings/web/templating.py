@@ -104,7 +104,8 @@ def languages() -> tuple[tuple[str, str], ...]:
 
 class LanguageCookie:
     """ASGI middleware: `?lang=CODE` naming a catalogue sets the `lang` cookie (a year), and
-    every answer says it varies by language (`Vary: Accept-Language, Cookie`)."""
+    every answer but static assets says it varies by language (`Vary: Accept-Language,
+    Cookie`)."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -119,8 +120,9 @@ class LanguageCookie:
         async def with_language(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.add_vary_header("Accept-Language")
-                headers.add_vary_header("Cookie")
+                if not scope["path"].startswith("/static/"):  # assets are the same in every
+                    headers.add_vary_header("Accept-Language")  # language
+                    headers.add_vary_header("Cookie")
                 if chosen is not None:
                     headers.append("set-cookie", f"{LANG_KEY}={chosen}; Path=/; "
                                    "Max-Age=31536000; SameSite=Lax")
