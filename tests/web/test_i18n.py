@@ -75,7 +75,7 @@ def test_the_compiled_catalogue_matches_the_po_file() -> None:
 def test_the_template_lists_every_message_in_the_sources(tmp_path: Path) -> None:
     out = tmp_path / "messages.pot"
     web = ROOT / "src" / "hustings" / "web"
-    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-q",
+    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "-q", "extract",
                     "-F", str(web / "babel.cfg"), "--no-location", "-k", "_", "-k", "gettext",
                     "-k", "ngettext:1,2", "-k", "N_", "-o", str(out), str(web)],
                    check=True, capture_output=True)
