@@ -5,9 +5,15 @@
 set -eu
 BIN=${BIN:-.venv/bin}
 WEB=src/hustings/web
-"$BIN/pybabel" extract -F "$WEB/babel.cfg" --no-location --sort-output \
+NEW=$(mktemp)
+trap 'rm -f "$NEW"' EXIT
+"$BIN/pybabel" -q extract -F "$WEB/babel.cfg" --no-location --sort-output \
     -k _ -k gettext -k ngettext:1,2 -k N_ --project hustings --version 0.1 \
-    -o "$WEB/locale/messages.pot" "$WEB"
+    -o "$NEW" "$WEB"
+# keep the old template (and its date) when only the creation date changed: no churn
+if ! diff -q -I '^"POT-Creation-Date:' "$NEW" "$WEB/locale/messages.pot" >/dev/null 2>&1; then
+    cp "$NEW" "$WEB/locale/messages.pot"
+fi
 for po in "$WEB"/locale/*/LC_MESSAGES/messages.po; do
     [ -e "$po" ] || continue
     lang=$(basename "$(dirname "$(dirname "$po")")")
