@@ -276,3 +276,16 @@ def test_a_refused_form_names_its_problem_in_hebrew(web) -> None:
 def test_static_assets_do_not_vary_by_language(web) -> None:
     r = web.client.get("/static/css/site.css")
     assert r.status_code == 200 and "vary" not in r.headers
+
+
+def test_offices_and_people_are_named_from_every_definition() -> None:
+    from hustings.formats.election_toml import LocalNames
+    from hustings.services.web_queries import DefinitionNames
+    from hustings.web.views import office_names, people_names
+
+    he = LocalNames(office='יו"ר', people={"Ruth Adler": "רות אדלר"})
+    named = {"a": DefinitionNames("Union", "President", "Members", {"he": he}),
+             "b": DefinitionNames("Union", "Treasurer", "Members")}
+    assert office_names(named, "he") == {"President": 'יו"ר'}
+    assert office_names(named, "en") == {}
+    assert people_names(named, "he_IL") == {"Ruth Adler": "רות אדלר"}

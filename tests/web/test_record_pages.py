@@ -97,7 +97,7 @@ def test_history_and_person_pages(web: Web) -> None:
     assert ('<bdi>President</bdi>: <a href="/people/Jean%20Baptiste"><bdi>Jean Baptiste</bdi></a>, '
             'since') in home
     page = web.client.get("/people/Jean%20Baptiste").text
-    assert "President (elected)" in page and "won" in page
+    assert "<bdi>President</bdi> (elected)" in page and "won" in page
     assert f'href="/elections/{SLUG}"' in page
     loser = web.client.get("/people/Ruth%20Adler").text
     assert "No office held." in loser and ">lost<" in loser

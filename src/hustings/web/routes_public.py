@@ -287,6 +287,7 @@ async def person(request: Request, name: str) -> Response:
         locale = locale_of(request)
         return render(request, "person.html", {
             "person": record, "shown_names": views.people_names(named, locale),
+            "office_names": views.office_names(named, locale),
             "titles": views.local_titles(elections, named, locale)})
     return await serve_cached(request, f"person|{name}", make)
 

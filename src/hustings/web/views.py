@@ -68,6 +68,16 @@ def people_names(named: dict[str, DefinitionNames], locale: str) -> dict[str, st
     return found
 
 
+def office_names(named: dict[str, DefinitionNames], locale: str) -> dict[str, str]:
+    """An office's name (and slug) -> as the reader's language writes it, where given."""
+    found: dict[str, str] = {}
+    for names in named.values():
+        local = names.local(locale).office
+        if local:
+            found[names.office] = local
+    return found
+
+
 def local_titles(elections: list[Election], named: dict[str, DefinitionNames],
                  locale: str) -> dict[str, str]:
     """Election slug -> its title in the reader's language (where the definition gave one)."""
