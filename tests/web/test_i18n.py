@@ -289,3 +289,19 @@ def test_offices_and_people_are_named_from_every_definition() -> None:
     assert office_names(named, "he") == {"President": 'יו"ר'}
     assert office_names(named, "en") == {}
     assert people_names(named, "he_IL") == {"Ruth Adler": "רות אדלר"}
+
+
+def test_the_switch_never_links_another_host(web) -> None:
+    from starlette.requests import Request
+
+    from hustings.web.templating import language_link
+
+    def link(path: str) -> str:
+        return language_link(Request({"type": "http", "path": path, "query_string": b"",
+                                      "headers": [], "server": ("h", 80), "scheme": "http"}),
+                             "he")
+
+    assert link("//evil.example/x") == "/evil.example/x?lang=he"
+    assert link("/people/Ruth Adler") == "/people/Ruth%20Adler?lang=he"
+    r = web.client.get("/people/Ruth%20Adler")
+    assert 'href="/people/Ruth%20Adler?lang=he"' in r.text

@@ -7,7 +7,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
 from babel import Locale
 from babel.dates import format_date
@@ -83,6 +83,7 @@ def environment(locale: str) -> Environment:
     env.filters["markdown_inline"] = markdown_inline
     env.globals["static"] = static_url
     env.globals["languages"] = languages
+    env.globals["language_link"] = language_link
     env.globals["method_name"] = lambda code: translations(locale).gettext(
         METHOD_NAMES[code]) if code in METHOD_NAMES else code
     env.globals["person_url"] = lambda name: "/people/" + quote(name, safe="")
@@ -100,6 +101,12 @@ def languages() -> tuple[tuple[str, str], ...]:
     """(code, the language's name in itself) for each catalogue: the language switch."""
     return tuple((code, Locale.parse(code).get_display_name(code) or code)
                  for code in available_locales())
+
+
+def language_link(request: Request, code: str) -> str:
+    """This page in language `code`: its path (never another host: `//x` is `/x`) + ?lang=."""
+    path = "/" + unquote(request.url.path).lstrip("/")
+    return quote(path, safe="/") + "?" + urlencode({LANG_KEY: code})
 
 
 class LanguageCookie:
