@@ -79,7 +79,10 @@ def test_the_template_lists_every_message_in_the_sources(tmp_path: Path) -> None
                     "-F", str(web / "babel.cfg"), "--no-location", "-k", "_", "-k", "gettext",
                     "-k", "ngettext:1,2", "-k", "N_", "-o", str(out), str(web)],
                    check=True, capture_output=True)
-    assert set(_ids(out)) == set(_ids(POT)), "messages.pot is stale: run `make i18n`"
+    # every message in the sources is in the template (so translated); the template may hold
+    # more for a while (messages of a branch not merged yet): `make i18n` drops them
+    missing = set(_ids(out)) - set(_ids(POT))
+    assert not missing, f"messages.pot is stale: run `make i18n` ({missing})"
 
 
 # --- choosing the language ----------------------------------------------------------------
