@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install lint typecheck contracts unit clean serve bench
+.PHONY: demo test install lint typecheck contracts unit clean serve bench i18n
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,6 @@ bench: install
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .coverage coverage.json
+
+i18n: install
+	BIN=$(BIN) sh scripts/i18n.sh

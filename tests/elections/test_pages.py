@@ -22,7 +22,8 @@ def test_an_irv_page_marks_the_rules_winner_and_shows_every_round(
     with make_client(container) as client:
         html = unescape(client.get(f"/elections/{slug}").text)
         assert "The count by irv" in html and "First preferences" in html
-        lead = re.search(r'<tr class="lead">\s*<th scope="row"><a [^>]*>([^<]+)</a>', html)
+        lead = re.search(
+            r'<tr class="lead">\s*<th scope="row"><a [^>]*><bdi>([^<]+)</bdi></a>', html)
         assert lead is not None and lead.group(1) == "Bob Baker"  # not Alice, ahead on firsts
         assert "Cy Cole's ballots go to: Bob Baker 50." in html
         api = client.get(f"/api/elections/{slug}/results").json()

@@ -33,7 +33,8 @@ def test_the_2001_page_opens_with_what_happened_in_order(demo: Any) -> None:
         live = client.get("/elections/labor-2001/live").text
         version = client.get("/elections/labor-2001/versions/2").text
     assert "provisional until certified" not in live + version
-    marked = re.findall(r'\((\w{3})\)</span> <span class="badge badge-revote">re-voted', html)
+    marked = re.findall(r'\((?:<bdi>)?(\w{3})(?:</bdi>)?\)</span> <span class="badge '
+                        r'badge-revote">re-voted', html)
     assert marked == ["NZR", "KSH", "DMN", "AKO"]
 
 

@@ -66,7 +66,7 @@ def test_dispute_ruling_revote_story_through_the_forms(web: Web) -> None:
     assert again.status_code == 409 and "ruled on already" in again.text
     public = web.client.get(f"/elections/{SLUG}").text
     assert "Dispute 1" in public and "precincts voided, re-vote ordered" in public
-    assert "photo_notes.txt" in public and "Re-vote of initial" in public
+    assert "photo_notes.txt" in public and "Re-vote of <bdi>initial</bdi>" in public
     assert "ruling on dispute 1 applied: void-and-revote in N" in public
     disputes = web.client.get(f"/api/elections/{SLUG}/disputes").json()
     assert disputes[0]["ruling"]["revote_poll"] == "revote-1"

@@ -33,7 +33,7 @@ def _certify(web: Web) -> None:
 
 def test_election_page_shows_the_published_version_polls_and_versions(web: Web) -> None:
     html = web.client.get(f"/elections/{SLUG}").text
-    assert "Result version 1: precincts reported (initial): N, S." in html
+    assert "Result version 1: <bdi>precincts reported (initial): N, S</bdi>." in html
     assert 'id="polls-heading"' in html and "Initial vote" in html
     assert 'id="versions-heading"' in html and "<caption id=\"versions-caption\">" in html
     assert 'href="/people/Ruth%20Adler"' in html
@@ -55,7 +55,7 @@ def test_published_figures_not_the_live_count(web: Web) -> None:
     assert [v["version"] for v in versions] == [1, 2, 3]
     assert versions[-1]["winner"] == "Jean Baptiste"
     html = web.client.get(f"/elections/{SLUG}").text
-    assert "Jean Baptiste won by 1 vote." in html
+    assert "<bdi>Jean Baptiste</bdi> won by 1 vote." in html
     assert '<tr class="current">' in html
 
 
@@ -89,14 +89,15 @@ def test_history_and_person_pages(web: Web) -> None:
     assert "No holders recorded yet." in web.client.get("/history").text
     _certify(web)
     html = web.client.get("/history").text
-    assert "Example Workers&#39; Union · President" in html
+    assert "<bdi>Example Workers&#39; Union</bdi> · <bdi>President</bdi>" in html
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline-chart" role="img"' in html
     assert 'href="/people/Jean%20Baptiste"' in html and "in office" in html
     assert "<script>" not in html and " style=" not in html
     home = web.client.get("/").text
-    assert 'President: <a href="/people/Jean%20Baptiste">Jean Baptiste</a>, since' in home
+    assert ('<bdi>President</bdi>: <a href="/people/Jean%20Baptiste"><bdi>Jean Baptiste</bdi></a>, '
+            'since') in home
     page = web.client.get("/people/Jean%20Baptiste").text
-    assert "President (elected)" in page and "won" in page
+    assert "<bdi>President</bdi> (elected)" in page and "won" in page
     assert f'href="/elections/{SLUG}"' in page
     loser = web.client.get("/people/Ruth%20Adler").text
     assert "No office held." in loser and ">lost<" in loser

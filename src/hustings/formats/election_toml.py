@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -25,6 +25,7 @@ from hustings.domain.organisation import Body, Office, Organisation
 from hustings.domain.polling import Precinct
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")  # a gettext locale code: he, ar, pt_BR
 TIMETABLE_ORDER = (  # (earlier, later) pairs that must not be reversed
     ("nominations_open", "nominations_close"),
     ("nominations_close", "polling_day"),
@@ -33,6 +34,19 @@ TIMETABLE_ORDER = (  # (earlier, later) pairs that must not be reversed
 )
 KNOWN_SECTIONS = {"organisation", "office", "body", "election", "eligibility", "timetable",
                   "candidates", "precincts", "rules", "sections"}
+
+
+@dataclass(frozen=True)
+class LocalNames:
+    """The definition's names in one more language (`translations.LANG` tables): an empty
+    string where the file gave none (the page then shows the original)."""
+
+    organisation: str = ""
+    office: str = ""
+    body: str = ""
+    title: str = ""
+    candidates: dict[str, tuple[str, str]] = field(default_factory=dict)  # key: (name, bio)
+    people: dict[str, str] = field(default_factory=dict)  # a candidate's name: as translated
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,7 @@ class ElectionDefinition:
     precincts: tuple[Precinct, ...]
     returns_given: bool = True  # False: `returns` defaults from the method (services decide)
     section_bodies: tuple[Body, ...] = ()  # bodies [[sections]] name, created on first use
+    translations: dict[str, LocalNames] = field(default_factory=dict)  # language -> names
 
     def with_returns(self, returns: Returns) -> ElectionDefinition:
         return replace(self, election=replace(self.election, returns=returns))
@@ -123,6 +138,27 @@ class _Reader:
             self.fail(f"{path}.{key}", f"{value!r} is not one of: {allowed}")
             return default
 
+    def translations(self, table: dict[str, Any], path: str,
+                     keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        """`[PATH.translations.LANG]` tables: language -> {key: text}, each key one of
+        `keys`, each text a non-empty string."""
+        raw = table.get("translations", {})
+        if not isinstance(raw, dict):
+            self.fail(f"{path}.translations", "must be a table of languages (e.g. he)")
+            return {}
+        found: dict[str, dict[str, str]] = {}
+        for lang, texts in raw.items():
+            where = f"{path}.translations.{lang}"
+            if not LANGUAGE.match(lang):
+                self.fail(where, f"{lang!r} is not a language code (e.g. he, ar, pt_BR)")
+                continue
+            if not isinstance(texts, dict):
+                self.fail(where, "must be a table (" + ", ".join(keys) + ")")
+                continue
+            self.unknown_keys(texts, where, set(keys))
+            found[lang] = {k: self.text(texts, where, k) for k in keys if k in texts}
+        return found
+
     def unknown_keys(self, table: dict[str, Any], path: str, known: set[str]) -> None:
         for key in table:
             if key not in known:
@@ -142,19 +178,20 @@ def parse_election_toml(text: str, source: str = "<definition>",
     org_t = r.table(doc, "organisation")
     organisation = Organisation(r.text(org_t, "organisation", "slug", slug=True),
                                 r.text(org_t, "organisation", "name"))
-    r.unknown_keys(org_t, "organisation", {"slug", "name"})
+    r.unknown_keys(org_t, "organisation", {"slug", "name", "translations"})
     office_t = r.table(doc, "office")
     office = Office(r.text(office_t, "office", "slug", slug=True),
                     r.text(office_t, "office", "name"),
                     r.integer(office_t, "office", "seats", 1, minimum=1))
-    r.unknown_keys(office_t, "office", {"slug", "name", "seats"})
+    r.unknown_keys(office_t, "office", {"slug", "name", "seats", "translations"})
     body_t = r.table(doc, "body")
     body = Body(r.text(body_t, "body", "slug", slug=True), r.text(body_t, "body", "name"))
-    r.unknown_keys(body_t, "body", {"slug", "name"})
+    r.unknown_keys(body_t, "body", {"slug", "name", "translations"})
 
     el = r.table(doc, "election")
     r.unknown_keys(el, "election", {"slug", "title", "kind", "method", "seats",
-                                    "percentage_base", "sheet_entries", "returns"})
+                                    "percentage_base", "sheet_entries", "returns",
+                                    "translations"})
     tt_t = r.table(doc, "timetable")
     r.unknown_keys(tt_t, "timetable", {"nominations_open", "nominations_close", "roll_cutoff",
                                        "polling_day", "runoff_day"})
@@ -223,10 +260,42 @@ def parse_election_toml(text: str, source: str = "<definition>",
     if election.seats > office.seats:
         r.fail("election.seats", f"{election.seats} seats, but the office {office.slug!r} has "
                f"{office.seats} (set office.seats)")
+    translations = _translations(r, doc, org_t, office_t, body_t, el)
     if r.problems:
         raise InvalidInput(r.problems)
     return ElectionDefinition(organisation, office, body, election, precincts, returns_given,
-                              section_bodies)
+                              section_bodies, translations)
+
+
+def _translations(r: _Reader, doc: dict[str, Any], org_t: dict[str, Any],
+                  office_t: dict[str, Any], body_t: dict[str, Any],
+                  el: dict[str, Any]) -> dict[str, LocalNames]:
+    """Every `translations.LANG` table of the file, gathered per language."""
+    parts = {"organisation": r.translations(org_t, "organisation", ("name",)),
+             "office": r.translations(office_t, "office", ("name",)),
+             "body": r.translations(body_t, "body", ("name",)),
+             "election": r.translations(el, "election", ("title",))}
+    people: dict[str, dict[str, tuple[str, str]]] = {}
+    named: dict[str, dict[str, str]] = {}
+    raw = doc.get("candidates")
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(item, dict):
+            continue
+        for lang, texts in r.translations(item, f"candidates[{i}]",
+                                          ("name", "biography")).items():
+            key = str(item.get("key", ""))
+            people.setdefault(lang, {})[key] = (texts.get("name", ""),
+                                                texts.get("biography", ""))
+            if texts.get("name") and isinstance(item.get("name"), str):
+                named.setdefault(lang, {})[item["name"].strip()] = texts["name"]
+    languages = set(people).union(*(set(p) for p in parts.values()))
+    return {lang: LocalNames(
+        organisation=parts["organisation"].get(lang, {}).get("name", ""),
+        office=parts["office"].get(lang, {}).get("name", ""),
+        body=parts["body"].get(lang, {}).get("name", ""),
+        title=parts["election"].get(lang, {}).get("title", ""),
+        candidates=people.get(lang, {}), people=named.get(lang, {}))
+        for lang in sorted(languages)}
 
 
 def parse_weight(value: Any) -> Fraction | None:
@@ -302,7 +371,7 @@ def _candidates(r: _Reader, raw: Any) -> tuple[Candidate, ...]:
             r.fail(path, "must be a table")
             continue
         r.unknown_keys(item, path, {"key", "name", "ballot_name", "biography", "portrait",
-                                    "status"})
+                                    "status", "translations"})
         key = r.text(item, path, "key", slug=True)
         name = r.text(item, path, "name")
         for ident in (key, name):

@@ -38,15 +38,23 @@ class Bar:
 
 
 def bar_chart(bars: Sequence[Bar], title: str, description: str = "",
-              id_prefix: str = "chart") -> Markup:
-    """A horizontal bar chart as an accessible inline <svg> (role=img, <title>, <desc>)."""
+              id_prefix: str = "chart", rtl: bool = False) -> Markup:
+    """A horizontal bar chart as an accessible inline <svg> (role=img, <title>, <desc>).
+
+    `rtl` mirrors it for a right-to-left page: bars grow from the right edge, names and
+    figures start at the right edge (`direction="rtl"`)."""
+    def x(at: float) -> float:  # a distance from the start edge as an x coordinate
+        return round(WIDTH - at, 1) if rtl else at
+
     height = TOP * 2 + ROW * max(len(bars), 1)
     top = max((b.value for b in bars), default=0)
     scale = (WIDTH - VALUE_SPACE) / top if top > 0 else 0.0
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" '
+        + ('direction="rtl" ' if rtl else "")
+        + f'viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'preserveAspectRatio="{"xMaxYMin" if rtl else "xMinYMin"} meet" '
         f'aria-labelledby="{title_id} {desc_id}">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
@@ -59,13 +67,14 @@ def bar_chart(bars: Sequence[Bar], title: str, description: str = "",
         if bar.note:
             label = Markup("{} ({})").format(label, bar.note)
         parts.append(f'<g class="bar{" bar-lead" if bar.lead else ""}">')
-        parts.append(f'<text x="0" y="{y + LABEL_GAP}" font-size="16" font-weight="{weight}" '
-                     f'fill="{TEXT}">{label}</text>')
+        parts.append(f'<text x="{x(0)}" y="{y + LABEL_GAP}" font-size="16" '
+                     f'font-weight="{weight}" fill="{TEXT}">{label}</text>')
         fill = LEAD_FILL if bar.lead else OTHER_FILL
-        parts.append(f'<rect x="0.75" y="{y + BAR_Y}" width="{max(length, 1.5)}" '
-                     f'height="{BAR_HEIGHT}" fill="{fill}" stroke="{OUTLINE}" '
+        drawn = max(length, 1.5)
+        parts.append(f'<rect x="{x(drawn + 0.75) if rtl else 0.75}" y="{y + BAR_Y}" '
+                     f'width="{drawn}" height="{BAR_HEIGHT}" fill="{fill}" stroke="{OUTLINE}" '
                      f'stroke-width="1.5"/>')
-        parts.append(f'<text x="{length + 8}" y="{y + BAR_Y + BAR_HEIGHT - 3}" font-size="15" '
+        parts.append(f'<text x="{x(length + 8)}" y="{y + BAR_Y + BAR_HEIGHT - 3}" font-size="15" '
                      f'font-weight="{weight}" fill="{TEXT}">{escape(bar.figures)}</text>')
         parts.append("</g>")
     parts.append("</svg>")

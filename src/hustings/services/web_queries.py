@@ -7,7 +7,7 @@ back from the stored election definitions (the TOML blobs named by `election.cre
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hustings.domain.disputes import Dispute, Ruling
 from hustings.domain.election import Election
@@ -16,7 +16,7 @@ from hustings.domain.polling import Poll, Precinct
 from hustings.domain.record import Tenure
 from hustings.domain.results import Result
 from hustings.domain.users import User
-from hustings.formats.election_toml import parse_election_toml
+from hustings.formats.election_toml import LocalNames, parse_election_toml
 from hustings.services import queries, record_store
 from hustings.services.count import count_election
 from hustings.services.elections import known_methods
@@ -30,6 +30,12 @@ class DefinitionNames:
     organisation: str
     office: str
     body: str
+    translations: dict[str, LocalNames] = field(default_factory=dict)
+
+    def local(self, locale: str) -> LocalNames:
+        """The names given for `locale` (or its language: he for he_IL); empty if none."""
+        return self.translations.get(locale) or self.translations.get(
+            locale.split("_")[0]) or LocalNames()
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,8 @@ def definition_names(uow_factory: UnitOfWorkFactory,
             slug = definition.election.slug
             if slug not in skip:
                 found[slug] = DefinitionNames(definition.organisation.name,
-                                              definition.office.name, definition.body.name)
+                                              definition.office.name, definition.body.name,
+                                              definition.translations)
     return found
 
 

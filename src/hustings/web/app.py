@@ -29,7 +29,7 @@ from hustings.web.limits import BodyLimit
 from hustings.web.live import Broadcaster
 from hustings.web.security import SecurityMiddleware, SessionCodec
 from hustings.web.static import StaticAssets
-from hustings.web.templating import STATIC_DIR
+from hustings.web.templating import STATIC_DIR, LanguageCookie
 
 API_DESCRIPTION = """\
 Read elections and results; administer them with a session.
@@ -89,6 +89,7 @@ def create_app(settings: Settings, config: WebConfig | None = None,
     app.add_middleware(AnnounceWrites, watcher=app.state.watcher)
     app.add_middleware(BodyLimit, form_bytes=web_config.max_form_bytes,
                        upload_bytes=web_config.max_upload_bytes)
+    app.add_middleware(LanguageCookie)
     app.add_middleware(SecurityMiddleware,
                        codec=SessionCodec(web_config.secret_key, web_config.session_max_age))
     return app

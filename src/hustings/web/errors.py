@@ -8,6 +8,7 @@ Pages get the same status with an HTML page instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -108,8 +109,17 @@ def _respond(request: Request, status: int, code: str, message: str,
     if status == 401 and request.method in ("GET", "HEAD"):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/signin?next={target}", status_code=303)
+    if message == _phrase(status):
+        message = ""  # the page's heading says it, in the reader's language
     return render(request, "error.html", {"status": status, "code": code, "message": message,
                                           "problems": problems}, status=status)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def install(app: FastAPI) -> None:

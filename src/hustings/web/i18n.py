@@ -9,11 +9,29 @@ Without a catalogue the text is English (gettext's NullTranslations).
 from __future__ import annotations
 
 import gettext
+import re
 from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.support import Translations
+
+
+def N_(message: str) -> str:  # noqa: N802 - marks a msgid for extraction (pybabel -k N_)
+    return message
+
+
+# the lifecycle states' names, for messages made in Python (templates use `status_label`)
+STATUS_NAMES = {"draft": N_("Draft"), "nominations": N_("Nominations open"),
+                "voting": N_("Voting"), "counting": N_("Counting"),
+                "provisional": N_("Provisional result"), "certified": N_("Certified result")}
+
+# counting methods by their registry names (the English page shows the name itself)
+METHOD_NAMES = {"plurality": N_("plurality"), "two-round": N_("two-round"), "irv": N_("irv"),
+                "stv": N_("stv"), "exhaustive": N_("exhaustive"), "college": N_("college"),
+                "points": N_("points"), "approval": N_("approval"), "borda": N_("borda"),
+                "schulze": N_("schulze"), "ranked-pairs": N_("ranked-pairs"),
+                "copeland": N_("copeland"), "minimax": N_("minimax"), "confirm": N_("confirm")}
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LOCALE = "en"
@@ -32,14 +50,52 @@ def translations(locale: str) -> gettext.NullTranslations:
     return Translations.load(str(LOCALE_DIR), [locale], domain="messages")
 
 
+ALIASES = {"iw": "he"}  # the old ISO 639 code some browsers still send for Hebrew
+_TAG = re.compile(r"^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def _preferences(accept_language: str) -> list[str]:
+    """The header's language tags, best first (by q, then order); malformed parts dropped."""
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(accept_language[:1000].split(",")):
+        tag, *params = (p.strip() for p in part.split(";"))
+        if not _TAG.match(tag):
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = -1.0
+        if 0 < q <= 1:
+            primary, *rest = tag.replace("-", "_").split("_")
+            ranked.append((-q, i, "_".join([ALIASES.get(primary.lower(), primary), *rest])))
+    return [tag for _q, _i, tag in sorted(ranked)]
+
+
 def negotiate(accept_language: str | None) -> str:
-    """The best available locale for an Accept-Language header; English otherwise."""
+    """The best available locale for an Accept-Language header; English otherwise (also for a
+    malformed header)."""
     if not accept_language:
         return DEFAULT_LOCALE
-    preferred = [part.split(";")[0].strip().replace("-", "_")
-                 for part in accept_language.split(",") if part.strip()]
-    chosen = Locale.negotiate(preferred, list(available_locales()), sep="_")
+    chosen = Locale.negotiate(_preferences(accept_language), list(available_locales()), sep="_")
     return str(chosen) if chosen is not None else DEFAULT_LOCALE
+
+
+def known(code: str | None) -> str | None:
+    """`code` (a `lang` cookie or `?lang=` value) if a catalogue exists for it, else None."""
+    if not code:
+        return None
+    code = ALIASES.get(code.strip().lower(), code.strip().lower())
+    return code if code in available_locales() else None
+
+
+def choose(query: str | None, cookie: str | None, accept_language: str | None) -> str:
+    """The reader's locale: `?lang=`, then the `lang` cookie, then Accept-Language, then
+    English. Unknown values are ignored, never an error."""
+    return known(query) or known(cookie) or negotiate(accept_language)
 
 
 def direction(locale: str) -> str:

@@ -235,7 +235,8 @@ def _import_members(request: Request, user: Signer, data: bytes, source: str,
                     values: dict[str, str]) -> Any:
     body = values.get("body", "")
     if not body:
-        raise InvalidInput(Problem("choose a body", "form", None, "body"))
+        _ = gettext_for(request)
+        raise InvalidInput(Problem(_("choose a body"), "form", None, "body"))
     return member_service.import_members(deps.uow(request), body, data, source, deps.actor(user))
 
 
@@ -441,7 +442,9 @@ async def tally_enter(request: Request, slug: str) -> Response:
     parsed, problems = whole_numbers(values, numbers)
     precinct = values.get("precinct", "").strip()
     if not precinct:
-        problems.append(Problem("choose a precinct", "form", None, "precinct"))
+        _ = gettext_for(request)
+        problems.append(Problem(_("choose a precinct"), "form", None,
+                                "precinct"))
     status = 422
     if not problems:
         sheet = TallySheet(poll_key, precinct, parsed["registered"],

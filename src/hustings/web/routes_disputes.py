@@ -26,6 +26,7 @@ from hustings.web import deps
 from hustings.web.config import WebConfig
 from hustings.web.errors import WebError, classify
 from hustings.web.forms import FormState
+from hustings.web.i18n import STATUS_NAMES
 from hustings.web.limits import accepts_uploads
 from hustings.web.security import CSRF_FIELD
 from hustings.web.templating import gettext_for, render
@@ -153,7 +154,9 @@ async def rule(request: Request, slug: str, number: int) -> Response:
     revote_day = parse_day(values, "revote_day", problems)
     on = parse_day(values, "on", problems)
     if not values.get("decision"):
-        problems.append(Problem("choose a decision", "form", None, "decision"))
+        _ = gettext_for(request)
+        problems.append(Problem(_("choose a decision"), "form", None,
+                                "decision"))
     status = 422
     if not problems:
         try:
@@ -196,7 +199,9 @@ async def advance(request: Request, slug: str) -> Response:
     problems: list[Problem] = []
     on = parse_day(values, "on", problems)
     if not values.get("status"):
-        problems.append(Problem("choose the next step", "form", None, "status"))
+        _ = gettext_for(request)
+        problems.append(Problem(_("choose the next step"), "form", None,
+                                "status"))
     status = 422
     if not problems:
         try:
@@ -207,7 +212,8 @@ async def advance(request: Request, slug: str) -> Response:
         else:
             _ = gettext_for(request)
             deps.session(request).set_flash(
-                _("The election is now %(status)s.") % {"status": reached.value})
+                _("The election's status is now: %(status)s.") % {
+                    "status": _(STATUS_NAMES.get(reached.value, reached.value))})
             return RedirectResponse(f"/admin/elections/{slug}", status_code=303)
     state = FormState.of(values, problems, {"status": "status", "on": "on"})
     return await run_in_threadpool(_status_page, request, slug, state, status)

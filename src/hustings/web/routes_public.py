@@ -35,6 +35,7 @@ from hustings.services.web_queries import (
 )
 from hustings.web import deps, downloads, views
 from hustings.web.cache import ChangeWatcher, current_stamp, serve_cached
+from hustings.web.i18n import direction
 from hustings.web.live import Broadcaster, stream
 from hustings.web.templating import gettext_for, locale_of, render
 
@@ -52,15 +53,21 @@ def _home(request: Request) -> Response:
     elections = list_elections(factory)
     named = views.names(request, [e.slug for e in elections])
     labels = {(e.organisation, e.office): named[e.slug] for e in elections if e.slug in named}
+    locale = locale_of(request)
     holders: dict[str, list[tuple[str, Any]]] = {}
     for organisation, office in offices(factory):
         label = labels.get((organisation, office))
+        local = label.local(locale) if label else None
         current = [t for t in office_holders(factory, organisation, office)
                    if t.end is None and t.holder]
-        if current:
-            holders.setdefault(label.organisation if label else organisation, []).append(
-                (label.office if label else office, current[-1]))
-    return render(request, "home.html", {"listings": views.listings(elections, named),
+        if current and label and local:
+            holders.setdefault(local.organisation or label.organisation, []).append(
+                (local.office or label.office, current[-1]))
+        elif current:
+            holders.setdefault(organisation, []).append((office, current[-1]))
+    return render(request, "home.html", {"listings": views.listings(elections, named, locale),
+                                         "titles": views.local_titles(elections, named, locale),
+                                         "shown_names": views.people_names(named, locale),
                                          "holders": holders})
 
 
@@ -69,11 +76,15 @@ def _live_context(request: Request, slug: str, chart_id: str) -> dict[str, Any]:
     factory = deps.uow(request)
     story = election_story(factory, slug)
     published = views.Published.of(results_service.published_result(factory, slug))
+    locale = locale_of(request)
+    names = views.names(request, [slug]).get(slug)
+    local = views.local_context(names, locale, story.facts.election)
     return {
         "facts": story.facts, "e": story.facts.election, "result": published,
-        "names": views.names(request, [slug]).get(slug),
+        "names": names, **local,
         "waiting": views.waiting(story.facts, story.live), "story": story,
-        "chart": views.chart(published, locale_of(request), gettext_for(request), chart_id)
+        "chart": views.chart(published, locale, gettext_for(request), chart_id,
+                             local["shown_names"], direction(locale) == "rtl")
         if published.precincts_reporting else None,
         "decided": published.decided,
         "poll_seconds": deps.config(request).live_poll_seconds,
@@ -94,7 +105,7 @@ def _election_context(request: Request, slug: str) -> dict[str, Any]:
         "notes": _notes(story),
         "versions": results_service.versions(deps.uow(request), slug),
         "rounds": story.rounds if multi else (),
-        "flow": views.round_flow(story.rounds, locale, _, "round-flow")
+        "flow": views.round_flow(story.rounds, locale, _, "round-flow", context["shown_names"])
         if multi and story.rounds[-1].result.precincts_reporting else None,
         "precinct_names": precinct_names,
         "downloads": downloads.FORMATS + (
@@ -297,10 +308,13 @@ def _history(request: Request) -> Response:
     sections = []
     for i, (organisation, office) in enumerate(offices(factory)):
         tenures = office_holders(factory, organisation, office)
-        spans = views.history_spans(tenures, locale, _, today)
+        spans = views.history_spans(tenures, locale, _, today,
+                                    views.people_names(named, locale),
+                                    direction(locale) == "rtl")
         label = labels.get((organisation, office))
-        office_name = label.office if label else office
-        org_name = label.organisation if label else organisation
+        local = label.local(locale) if label else None
+        office_name = (local.office or label.office) if label and local else office
+        org_name = (local.organisation or label.organisation) if label and local else organisation
         held = [e.timetable.polling_day for e in elections
                 if (e.organisation, e.office) == (organisation, office)
                 and e.timetable.polling_day is not None]
@@ -314,7 +328,9 @@ def _history(request: Request) -> Response:
         sections.append({"organisation": org_name, "office": office_name, "spans": spans,
                          "elections": linked, "chart": chart, "id": f"office-{i}",
                          "committee": views.committee_rows(tenures, locale)})
-    return render(request, "history.html", {"sections": sections})
+    return render(request, "history.html", {
+        "sections": sections, "shown_names": views.people_names(named, locale),
+        "titles": views.local_titles(elections, named, locale)})
 
 
 @router.get("/people/{name}")
@@ -322,7 +338,13 @@ async def person(request: Request, name: str) -> Response:
     """A person: the elections they ran in, with their votes and the outcome, offices held."""
     def make() -> Response:
         record = person_record(deps.uow(request), name)
-        return render(request, "person.html", {"person": record})
+        elections = list_elections(deps.uow(request))
+        named = views.names(request, [e.slug for e in elections])
+        locale = locale_of(request)
+        return render(request, "person.html", {
+            "person": record, "shown_names": views.people_names(named, locale),
+            "office_names": views.office_names(named, locale),
+            "titles": views.local_titles(elections, named, locale)})
     return await serve_cached(request, f"person|{name}", make)
 
 

@@ -7,17 +7,29 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hustings.web.i18n import direction, negotiate, translations
+from hustings.web.i18n import (
+    METHOD_NAMES,
+    available_locales,
+    choose,
+    direction,
+    known,
+    translations,
+)
+
+LANG_KEY = "lang"  # the query parameter and cookie that pick the language
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -42,6 +54,19 @@ def markdown_inline(text: object) -> Markup:
     return Markup(_markdown.renderInline(str(text or "")))  # noqa: S704
 
 
+@pass_context
+def who(context: Any, name: object) -> Markup:
+    """A person's name as this page shows it (`shown_names`: the reader's language where the
+    definition gives one), isolated in <bdi> so Hebrew and Latin names sit right in any text."""
+    shown = context.get("shown_names") or {}
+    return Markup("<bdi>{}</bdi>").format(shown.get(name, name))
+
+
+def bdi(text: object) -> Markup:
+    """Text of unknown direction (a recorded reason, a code) isolated inside a sentence."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
 @cache
 def environment(locale: str) -> Environment:
     env = Environment(loader=PackageLoader("hustings.web", "templates"),
@@ -54,15 +79,65 @@ def environment(locale: str) -> Environment:
         if isinstance(d, date) else ""
     env.filters["day_month"] = lambda d: format_date(d, format="d MMMM", locale=locale) \
         if isinstance(d, date) else ""
+    env.filters["who"] = who
+    env.filters["bdi"] = bdi
     env.filters["markdown"] = markdown
     env.filters["markdown_inline"] = markdown_inline
     env.globals["static"] = static_url
+    env.globals["languages"] = languages
+    env.globals["language_link"] = language_link
+    env.globals["method_name"] = lambda code: translations(locale).gettext(
+        METHOD_NAMES[code]) if code in METHOD_NAMES else code
     env.globals["person_url"] = lambda name: "/people/" + quote(name, safe="")
     return env
 
 
 def locale_of(request: Request) -> str:
-    return negotiate(request.headers.get("accept-language"))
+    """`?lang=`, else the `lang` cookie, else Accept-Language, else English (`i18n.choose`)."""
+    return choose(request.query_params.get(LANG_KEY), request.cookies.get(LANG_KEY),
+                  request.headers.get("accept-language"))
+
+
+@cache
+def languages() -> tuple[tuple[str, str], ...]:
+    """(code, the language's name in itself) for each catalogue: the language switch."""
+    return tuple((code, Locale.parse(code).get_display_name(code) or code)
+                 for code in available_locales())
+
+
+def language_link(request: Request, code: str) -> str:
+    """This page in language `code`: its path (never another host: `//x` is `/x`) + ?lang=."""
+    path = "/" + unquote(request.url.path).lstrip("/")
+    return quote(path, safe="/") + "?" + urlencode({LANG_KEY: code})
+
+
+class LanguageCookie:
+    """ASGI middleware: `?lang=CODE` naming a catalogue sets the `lang` cookie (a year), and
+    every answer but static assets says it varies by language (`Vary: Accept-Language,
+    Cookie`)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        chosen = known((query.get(LANG_KEY) or [None])[-1])
+
+        async def with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if not scope["path"].startswith("/static/"):  # assets are the same in every
+                    headers.add_vary_header("Accept-Language")  # language
+                    headers.add_vary_header("Cookie")
+                if chosen is not None:
+                    headers.append("set-cookie", f"{LANG_KEY}={chosen}; Path=/; "
+                                   "Max-Age=31536000; SameSite=Lax")
+            await send(message)
+
+        await self.app(scope, receive, with_language)
 
 
 def gettext_for(request: Request) -> Any:

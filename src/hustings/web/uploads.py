@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.web.config import WebConfig
 from hustings.web.errors import WebError
+from hustings.web.templating import gettext_for
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -33,8 +34,9 @@ async def read_file_field(request: Request, config: WebConfig, field: str = "fil
     form = await request.form()
     upload = form.get(field)
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise WebError(422, "invalid_input", "choose a file to upload",
-                       [Problem("choose a file to upload", "form", None, field)])
+        _ = gettext_for(request)
+        message = _("choose a file to upload")
+        raise WebError(422, "invalid_input", message, [Problem(message, "form", None, field)])
     data = await upload.read(config.max_upload_bytes + 1)
     if len(data) > config.max_upload_bytes:
         raise _too_large(config)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -41,6 +41,52 @@ def names(request: Request, slugs: list[str]) -> dict[str, DefinitionNames]:
     return {slug: cache[slug] for slug in slugs if slug in cache}
 
 
+def local_context(named: DefinitionNames | None, locale: str,
+                  election: Election) -> dict[str, Any]:
+    """What a page needs to show an election's names in the reader's language: `title`,
+    `shown_names` (a candidate's name -> as shown, for the `who` filter), `bios` (key ->
+    biography); the definition's own text where it gave none for this language."""
+    local = named.local(locale) if named is not None else None
+    shown, bios = {}, {}
+    for c in election.candidates:
+        name, bio = local.candidates.get(c.key, ("", "")) if local else ("", "")
+        shown[c.name] = name or c.name
+        bios[c.key] = bio or c.biography
+    return {"title": (local.title if local else "") or election.title,
+            "shown_names": shown, "bios": bios,
+            "organisation_name": (local.organisation if local else "")
+            or (named.organisation if named else election.organisation),
+            "office_name": (local.office if local else "")
+            or (named.office if named else election.office),
+            "body_name": (local.body if local else "") or (named.body if named else election.body)}
+
+
+def people_names(named: dict[str, DefinitionNames], locale: str) -> dict[str, str]:
+    """A person's name -> as the reader's language writes it, from every definition that
+    gives one (for pages about people across elections: history, person, home)."""
+    found: dict[str, str] = {}
+    for names in named.values():
+        found.update(names.local(locale).people)
+    return found
+
+
+def office_names(named: dict[str, DefinitionNames], locale: str) -> dict[str, str]:
+    """An office's name (and slug) -> as the reader's language writes it, where given."""
+    found: dict[str, str] = {}
+    for names in named.values():
+        local = names.local(locale).office
+        if local:
+            found[names.office] = local
+    return found
+
+
+def local_titles(elections: list[Election], named: dict[str, DefinitionNames],
+                 locale: str) -> dict[str, str]:
+    """Election slug -> its title in the reader's language (where the definition gave one)."""
+    return {e.slug: named[e.slug].local(locale).title or e.title if e.slug in named
+            else e.title for e in elections}
+
+
 @dataclass(frozen=True)
 class Listing:
     """One organisation's elections, coming and past, for the home page."""
@@ -50,10 +96,12 @@ class Listing:
     past: list[Election]
 
 
-def listings(elections: list[Election], named: dict[str, DefinitionNames]) -> list[Listing]:
+def listings(elections: list[Election], named: dict[str, DefinitionNames],
+             locale: str = "en") -> list[Listing]:
     groups: dict[str, list[Election]] = {}
     for e in elections:
-        label = named[e.slug].organisation if e.slug in named else e.organisation
+        label = (named[e.slug].local(locale).organisation or named[e.slug].organisation) \
+            if e.slug in named else e.organisation
         groups.setdefault(label, []).append(e)
 
     def day(e: Election) -> date:
@@ -65,7 +113,7 @@ def listings(elections: list[Election], named: dict[str, DefinitionNames]) -> li
 
 
 def chart(result: Published, locale: str, _: Callable[[str], str],
-          id_prefix: str) -> Markup:
+          id_prefix: str, shown: dict[str, str] | None = None, rtl: bool = False) -> Markup:
     """The result's bar chart; the leader is marked 'winner' once decided, else 'leading'."""
     decided = result.status in {s.value for s in DECIDED}
     bars = []
@@ -73,10 +121,10 @@ def chart(result: Published, locale: str, _: Callable[[str], str],
         lead = c.name in result.winners  # the rule's winners, not the first-preference leader
         note = (_("winner") if decided else _("leading")) if lead else ""
         figures = f"{format_decimal(c.votes, locale=locale)} ({c.percentage}%)"
-        bars.append(Bar(c.name, c.votes, figures, lead, note))
+        bars.append(Bar((shown or {}).get(c.name, c.name), c.votes, figures, lead, note))
     base = _("valid votes") if result.percentage_base == "valid" else _("ballots cast")
     description = _("Horizontal bars, longest first; percentages of %(base)s.") % {"base": base}
-    return bar_chart(bars, _("Votes by candidate"), description, id_prefix)
+    return bar_chart(bars, _("Votes by candidate"), description, id_prefix, rtl=rtl)
 
 
 def waiting(facts: ElectionFacts, result: Result) -> list[Precinct]:
@@ -183,10 +231,11 @@ class Published:
 
 
 def round_flow(rounds: Sequence[RoundFigures], locale: str, _: Callable[[str], str],
-               id_prefix: str) -> Markup:
+               id_prefix: str, shown: dict[str, str] | None = None) -> Markup:
     """The rounds of a poll-based count (initial vote, runoff) as a flow chart."""
     flow = [FlowRound(_("Round %(n)s: %(poll)s") % {"n": r.number, "poll": r.poll.key},
-                      {c.name: c.votes for c in r.result.candidates}) for r in rounds]
+                      {(shown or {}).get(c.name, c.name): c.votes for c in r.result.candidates})
+            for r in rounds]
     return flow_chart(
         flow, _("Votes by candidate, round by round"),
         _("Each column is a round; a band joins a candidate's votes in one round to the next. "
@@ -196,8 +245,13 @@ def round_flow(rounds: Sequence[RoundFigures], locale: str, _: Callable[[str], s
 
 
 def history_spans(tenures: Sequence[Tenure], locale: str, _: Callable[[str], str],
-                  today: date) -> list[Span]:
-    """Tenures and the vacancies between them as timeline rows, oldest first."""
+                  today: date, shown: dict[str, str] | None = None,
+                  rtl: bool = False) -> list[Span]:
+    """Tenures and the vacancies between them as timeline rows, oldest first.
+
+    For a right-to-left page each label and date range is a right-to-left isolate (U+2067 …
+    U+2069): the timeline is drawn left to right in every language, and this keeps a Hebrew
+    date range such as "4 בספט׳ 2001 – 26 בדצמ׳ 2001" in reading order inside it."""
     kinds = {"elected": _("elected"), "interim": _("interim"), "acting": _("acting"),
              "vacant": _("vacant")}
 
@@ -215,12 +269,15 @@ def history_spans(tenures: Sequence[Tenure], locale: str, _: Callable[[str], str
         if t.holder is None or t.kind.value == "vacant":
             label = _("Vacant")
         elif t.kind.value == "elected":
-            label = t.holder
+            label = (shown or {}).get(t.holder, t.holder)
         else:
-            label = f"{t.holder} ({kinds[t.kind.value]})"
+            label = f"{(shown or {}).get(t.holder, t.holder)} ({kinds[t.kind.value]})"
         spans.append(Span(label, t.start, t.end, t.kind.value, f"{day(t.start)} – {day(t.end)}",
                           t.holder))
         previous_end = t.end
+    if rtl:
+        return [replace(s, label=f"\u2067{s.label}\u2069", dates=f"\u2067{s.dates}\u2069")
+                for s in spans]
     return spans
 
 
