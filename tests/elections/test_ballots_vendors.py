@@ -91,3 +91,49 @@ def test_vendor_files_need_a_precinct_and_name_the_users_file(uow_factory: Any) 
                                clerk(uow_factory, 0), precinct="S")
     assert caught.value.problems[0].source.startswith("south.zip")
     assert "CandidateManifest.json" in str(caught.value)
+
+
+def hart_zip(rows: list[tuple[list[str], int]], contests: int = 1) -> bytes:
+    """A Hart export: one XML file a ballot (options marked by rank digits), zipped."""
+    ns = "http://tempuri.org/CVRDesign.xsd"
+    out = io.BytesIO()
+    n = 0
+    with zipfile.ZipFile(out, "w") as book:
+        for ranking, count in rows:
+            options = "".join(
+                f"<Option><Id>{10 + i}</Id><Name>{name}</Name><Value>"
+                + "".join("1" if r < len(ranking) and ranking[r] == name else "0"
+                          for r in range(3)) + "</Value></Option>"
+                for i, name in enumerate(NAMES))
+            extra = "".join(f"<Contest><Id>{90 + k}</Id><Name>Other {k}</Name><Options/>"
+                            "</Contest>" for k in range(contests - 1))
+            for _ in range(count):
+                n += 1
+                book.writestr(f"hart/{n:05d}.xml", f'<?xml version="1.0"?><Cvr xmlns="{ns}">'
+                              f"<Contests><Contest><Id>5</Id><Name>Leader</Name><Options>"
+                              f"{options}</Options></Contest>{extra}</Contests></Cvr>")
+    return out.getvalue()
+
+
+def test_a_zipped_hart_export_is_imported_and_counted(uow_factory: Any) -> None:
+    slug = irv(uow_factory)
+    south = hart_zip(SOUTH)
+    for i in range(2):
+        done = ballots.import_ballots(uow_factory, slug, clear_ballot(NORTH), "north.csv",
+                                      clerk(uow_factory, i), precinct="N")
+        done = ballots.import_ballots(uow_factory, slug, south, "south.zip",
+                                      clerk(uow_factory, i), precinct="S")
+        assert done.ballots == {"S": 90}
+    assert done.status == {"S": "accepted"}
+    result = published_result(uow_factory, slug)
+    assert result["winners"] == ["Bob Baker"]
+    assert result["rounds"][0]["tallies"] == {"Alice Able": "70", "Bob Baker": "60",
+                                              "Cy Cole": "50"}
+
+
+def test_a_hart_export_of_several_contests_is_refused_by_name(uow_factory: Any) -> None:
+    slug = irv(uow_factory)
+    with pytest.raises(InvalidInput, match=r"2 contests \(5, 90\)") as caught:
+        ballots.import_ballots(uow_factory, slug, hart_zip(SOUTH, contests=2), "south.zip",
+                               clerk(uow_factory, 0), precinct="S")
+    assert caught.value.problems[0].source == "south.zip"

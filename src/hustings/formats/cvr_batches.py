@@ -18,11 +18,12 @@ from hustings.formats.cvr_clearballot import is_clear_ballot_header, parse_clear
 from hustings.formats.cvr_common import BallotFile, fail
 from hustings.formats.cvr_csv import parse_csv_cvr, split_csv_cvr
 from hustings.formats.cvr_dominion import read_dominion_zip
+from hustings.formats.cvr_hart import read_hart_zip
 from hustings.formats.cvr_nist import parse_nist_cvr
 from hustings.formats.cvr_preflib import parse_preflib
 from hustings.formats.detect import EXTENSIONS, sniff
 
-BALLOT_FORMATS = ("csv", "blt", "preflib", "abif", "nist", "clearballot", "dominion")
+BALLOT_FORMATS = ("csv", "blt", "preflib", "abif", "nist", "clearballot", "dominion", "hart")
 PRECINCT_COLUMNS = ("precinct", "precinct code", "precinct_code", "precinctportion")
 
 
@@ -42,6 +43,8 @@ def ballot_format(data: bytes, source: str, fmt: str = "auto") -> str:
             fail(f"unknown ballot format {fmt!r}; known: auto, {', '.join(BALLOT_FORMATS)}",
                  source, None, "format")
         return fmt
+    if data[:4] == b"PK\x03\x04":  # a zip: a Dominion export, or a Hart folder of XML files
+        return "dominion" if b"ContestManifest.json" in data else "hart"
     suffix = re.search(r"\.[A-Za-z0-9]+$", source)
     by_name = EXTENSIONS.get(suffix.group(0).lower()) if suffix else None
     if by_name == "csv":
@@ -50,8 +53,6 @@ def ballot_format(data: bytes, source: str, fmt: str = "auto") -> str:
             first.decode("utf-8-sig", errors="replace")) else "csv"
     if by_name:
         return by_name
-    if data[:4] == b"PK\x03\x04":
-        return "dominion"  # a zip: read as a Dominion export
     found = sniff(data[:64 * 1024].decode("utf-8-sig", errors="replace"), source)
     if found is None or found == "rctab":
         fail(f"cannot tell the ballot format; give it ({', '.join(BALLOT_FORMATS)})", source, 1)
@@ -77,6 +78,8 @@ def read_ballot_bytes(data: bytes, source: str, fmt: str = "auto") -> BallotFile
         return parse_clear_ballot(data, source)
     if kind == "dominion":
         return read_dominion_zip(data, source)
+    if kind == "hart":
+        return read_hart_zip(data, source)
     parse = {"blt": parse_blt, "preflib": parse_preflib, "abif": parse_abif}[kind]
     return parse(_text(data, source), source)
 

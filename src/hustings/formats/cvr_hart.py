@@ -124,3 +124,67 @@ def _read_one(
                                position))
         return name, marks
     return None
+
+
+def read_hart_zip(data: bytes, source: str, contest: str | None = None) -> BallotFile:
+    """A Hart export sent as one zip file (its folder of XML files, zipped), candidates named
+    by their option Name. Without `contest`, the zip's ballots must be of one contest (the
+    contests of its first file); several are an error naming them. Problems name the zip and
+    the member (`export.zip!0001.xml`)."""
+    import io
+    import tempfile
+    import zipfile
+
+    from hustings.domain.errors import InvalidInput, Problem
+
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        fail("not a zip file (a Hart export is read as its folder, zipped)", source)
+    with book, tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for member in book.infolist():
+            name = member.filename.rpartition("/")[2]
+            if member.is_dir() or not name.lower().endswith("xml") or "\\" in name \
+                    or name.startswith("."):
+                continue
+            if member.file_size > MAX_XML_BYTES:
+                fail(f"{name} declares {member.file_size:,} bytes: too large for one ballot",
+                     source)
+            (folder / name).write_bytes(book.read(member))
+        try:
+            files = hart_files(folder)
+            if not files:
+                fail("no Hart CVR XML files in the zip", source)
+            if contest is None:
+                contest = _only_contest(files[0], source)
+            read = read_hart(folder, contest, by_id=False)
+        except InvalidInput as error:  # name the user's zip, not the temporary folder
+            raise InvalidInput([Problem(p.message, _in_zip(p.source, folder, source), p.line,
+                                        p.field) for p in error.problems]) from None
+    return BallotFile(read.profile, source, read.title, read.seats, read.withdrawn,
+                      read.metadata)
+
+
+MAX_XML_BYTES = 16 << 20  # one ballot's XML file
+
+
+def _only_contest(path: Path, source: str) -> str:
+    try:
+        root = ElementTree.parse(path).getroot()
+    except ElementTree.ParseError as exc:
+        fail(f"not XML: {exc}", str(path), exc.position[0])
+    found = [(entry.findtext(f"{NS}Id") or "").strip()
+             for entry in root.iterfind(f"{NS}Contests/{NS}Contest")]
+    if len(found) != 1:
+        fail(f"the export holds {len(found)} contests ({', '.join(found) or 'none'}) in "
+             f"{path.name}: export the election's contest alone", source)
+    return found[0]
+
+
+def _in_zip(where: str | None, folder: Path, source: str) -> str:
+    if not where:
+        return source
+    path = Path(where)
+    return source if path == folder else f"{source}!{path.name}" if path.parent == folder \
+        else where
