@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
                 "precincts, and the winner."),
     "demo": (("demo",), "Build the demo (Labor 2001, 2002, 2003 and 2007) into the database "
              "and show results."),
+    "vote": (("online",), "Vote online: encrypt and sign your choices, cast, print the "
+             "tracker."),
     "count": (("count",), "Count a ballot file and print the outcome, round by round."),
     "methods": (("count",), "List the counting methods, one line each; `hustings methods "
                 "NAME` shows its options."),
@@ -41,8 +43,6 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "online": (("online",), "Online voting: set up, open, close, tally, publish, export."),
     "credentials": (("online",), "The credential authority's tool: members' credentials."),
     "trustee": (("online",), "A trustee's steps: the key ceremony and decryption."),
-    "vote": (("online",), "Vote online: encrypt and sign your choices, cast, print the "
-             "tracker."),
 }
 _ROOT_VALUED = frozenset({"--db", "--user"})  # root options that take a value
 

@@ -34,6 +34,24 @@ def profile_from_marks(
     without marks are kept (every rank skipped). `width`: ranks per ballot (default: the
     highest rank marked).
     """
+    g_ballot, g_rank, value, partials = marked_ranks(ballot, rank, code)
+    full = width if width is not None else (int(g_rank.max()) if len(g_rank) else 1)
+    full = max(full, 1)
+    for lo in range(0, ballots, ROWS):
+        hi = min(lo + ROWS, ballots)
+        a, b = np.searchsorted(g_ballot, [lo, hi])
+        rows = np.full((hi - lo, full), EMPTY, dtype=np.int32)
+        rows[g_ballot[a:b] - lo, g_rank[a:b] - 1] = value[a:b]
+        partials.add(rows, np.ones(hi - lo, dtype=np.int64))
+    return partials.profile(candidates)
+
+
+def marked_ranks(ballot: np.ndarray, rank: np.ndarray, code: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Partials]:
+    """Marks (one entry each) as one value per marked (ballot, rank), sorted by ballot then
+    rank: the candidate, or an overvote code when several were marked at that rank (a plain
+    OVERVOTE with a write-in among them). The returned Partials knows the overvote sets; fill
+    rows with the values and add them to it."""
     ballot = np.asarray(ballot, dtype=np.int64)
     rank = np.asarray(rank, dtype=np.int64)
     code = np.asarray(code, dtype=np.int32)
@@ -52,13 +70,4 @@ def profile_from_marks(
     for g in np.flatnonzero(sizes > 1).tolist():  # overvotes: one step per overvoted rank
         members = code[starts[g] : starts[g] + sizes[g]].tolist()
         value[g] = OVERVOTE if WRITE_IN in members else partials.set_code(members)
-    g_ballot, g_rank = ballot[starts], rank[starts]
-    full = width if width is not None else (int(g_rank.max()) if len(g_rank) else 1)
-    full = max(full, 1)
-    for lo in range(0, ballots, ROWS):
-        hi = min(lo + ROWS, ballots)
-        a, b = np.searchsorted(g_ballot, [lo, hi])
-        rows = np.full((hi - lo, full), EMPTY, dtype=np.int32)
-        rows[g_ballot[a:b] - lo, g_rank[a:b] - 1] = value[a:b]
-        partials.add(rows, np.ones(hi - lo, dtype=np.int64))
-    return partials.profile(candidates)
+    return ballot[starts], rank[starts], value, partials

@@ -30,9 +30,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
-from hustings.counting.profile import EMPTY, OVERVOTE, WRITE_IN, Profile
+from hustings.counting.profile import EMPTY, WRITE_IN, Profile
 from hustings.formats.cvr_common import BallotFile, fail
-from hustings.formats.cvr_lines import MAX_RANKS, Partials
+from hustings.formats.cvr_lines import MAX_RANKS
+from hustings.formats.cvr_marks import marked_ranks
 
 BLOCK = 8 << 20
 MAX_DEPTH = 64
@@ -509,22 +510,7 @@ def _profile(marks: _Marks, source: str, wanted: str | None,
     ballot = _cat(marks.ballot, np.int64)[keep]
     rank = _cat(marks.rank, np.int32)[keep]
     code = lookup[_cat(marks.selection, np.int32)[keep]]
-    order = np.lexsort((code, rank, ballot))
-    ballot, rank, code = ballot[order], rank[order], code[order]
-    distinct = np.ones(len(ballot), dtype=bool)
-    distinct[1:] = (ballot[1:] != ballot[:-1]) | (rank[1:] != rank[:-1]) | (
-        code[1:] != code[:-1])
-    ballot, rank, code = ballot[distinct], rank[distinct], code[distinct]
-    group = np.ones(len(ballot), dtype=bool)
-    group[1:] = (ballot[1:] != ballot[:-1]) | (rank[1:] != rank[:-1])
-    starts = np.flatnonzero(group)
-    sizes = np.diff(np.append(starts, len(ballot)))
-    value = code[starts].copy()
-    partials = Partials()
-    for g in np.flatnonzero(sizes > 1).tolist():  # overvotes: one step per overvoted rank
-        members = code[starts[g] : starts[g] + sizes[g]].tolist()
-        value[g] = OVERVOTE if WRITE_IN in members else partials.set_code(members)
-    g_ballot, g_rank = ballot[starts], rank[starts]
+    g_ballot, g_rank, value, partials = marked_ranks(ballot, rank, code)
     precinct = _cat(marks.precinct, np.int32)
     shift = 1 if tag_precinct else 0
     for lo in range(0, marks.ballots, ROWS):
