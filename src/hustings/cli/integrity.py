@@ -12,7 +12,8 @@ from hustings.bootstrap import ScratchSqlite
 from hustings.cli.context import acting, console, err_console, read_file, uow
 from hustings.cli.elections import election_app
 from hustings.cli.options import parse_day
-from hustings.services import audit_log, disputes, lifecycle
+from hustings.domain.errors import InvalidInput, Problem
+from hustings.services import audit_log, checkpoints, disputes, lifecycle
 from hustings.services.queries import list_disputes
 
 dispute_app = typer.Typer(help="Disputes and the rulings on them.", no_args_is_help=True)
@@ -118,16 +119,25 @@ def list_cmd(ctx: typer.Context, election: str) -> None:
 
 
 @log_app.command("verify")
-def verify(ctx: typer.Context) -> None:
+def verify(ctx: typer.Context,
+           checkpoint: list[Path] = typer.Option(None, "--checkpoint", metavar="FILE",
+                                                 help="A checkpoint kept outside the database "
+                                                 "(repeat): prove the log extends it.")
+           ) -> None:
     """Check the hash chain and rebuild the state from the log in a scratch database.
 
-    Exits 0 when intact; otherwise names the first bad entry or the table and row that
-    disagree with the log. Example: hustings log verify
+    Exits 0 when intact; otherwise (exit 7) names the first bad entry, the table and row that
+    disagree with the log, or the first checkpoint the log no longer extends. A checkpoint
+    file that does not parse or is signed by an unknown key: exit 2.
+    Example: hustings log verify --checkpoint published.checkpoint
     """
-    report = audit_log.verify(uow(ctx), ScratchSqlite)
+    given = [checkpoints.read(str(p), read_file(p)) for p in checkpoint or []]
+    report = audit_log.verify(uow(ctx), ScratchSqlite, given)
     if report.ok:
+        extends = "".join(f"; extends checkpoint {g.name} (size {g.checkpoint.size})"
+                          for g in given)
         console.print(f"log intact: {report.entries} entries, head {report.head}; the state "
-                      "rebuilt from the log matches the database")
+                      f"rebuilt from the log matches the database{extends}")
         return
     for problem in report.problems:
         err_console.print(f"tampered: {problem}", markup=False)
@@ -150,6 +160,28 @@ def export(ctx: typer.Context, output: Path = typer.Option(None, help="Write to 
         for line in lines:
             f.write(line + "\n")
     console.print(f"wrote {output}")
+
+
+@log_app.command("checkpoint")
+def checkpoint_cmd(ctx: typer.Context,
+                   out: Path = typer.Option(None, "--out", metavar="FILE",
+                                            help="Write the checkpoint to this file (default: "
+                                            "standard output).")) -> None:
+    """Sign the log's size and Merkle root as a checkpoint to publish (administrators).
+
+    The checkpoint is recorded in the log too. Keep the file outside the database: later,
+    `hustings log verify --checkpoint FILE` proves the log still extends it.
+    Example: hustings log checkpoint --out 2026-12-02.checkpoint
+    """
+    made = checkpoints.make(uow(ctx), acting(ctx))
+    if out is None:
+        print(made.text(), end="")
+        return
+    try:
+        out.write_text(made.text(), encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(Problem(exc.strerror or str(exc), str(out))) from None
+    console.print(f"wrote {out}: checkpoint of {made.size} entries, root {made.root}")
 
 
 @log_app.command("head")

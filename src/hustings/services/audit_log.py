@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,8 @@ from hustings.domain.audit import GENESIS, AuditEntry, naive_utc, sha256_hex, ut
 from hustings.domain.errors import HustingsError
 from hustings.domain.users import User
 from hustings.services import (  # noqa: F401 - replay needs every command's handler registered
+    ballots,
+    checkpoints,
     disputes,
     elections,
     identity,
@@ -142,14 +144,21 @@ def _blob_shas(payload: dict[str, Any]) -> list[str]:
 
 
 def verify(uow_factory: UnitOfWorkFactory,
-           scratch_factory: Callable[[], ScratchDatabase]) -> Verification:
-    """Check the chain, then replay every command into a scratch database and compare."""
+           scratch_factory: Callable[[], ScratchDatabase],
+           given: Sequence[checkpoints.Given] = ()) -> Verification:
+    """Check the chain, then replay every command into a scratch database and compare.
+
+    With checkpoints given (from files kept outside the database), first check that each is
+    signed by a key the log registered (InvalidInput otherwise) and prove with a consistency
+    proof that the log extends each one."""
     with uow_factory() as live:
         entries = list(live.audit.entries())
+        checkpoints.check_signers(given, entries)
         report = check_chain(iter(entries))
-        if not report.ok:
-            return report
-        report.problems.extend(check_signatures(entries, live.users.all()))
+        chain_holds = report.ok
+        report.problems[:0] = checkpoints.check_extends(given, entries)
+        if chain_holds:  # then who signed it, even when a checkpoint is not extended
+            report.problems.extend(check_signatures(entries, live.users.all()))
         if not report.ok:
             return report
         blobs: dict[str, bytes] = {}

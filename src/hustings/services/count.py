@@ -343,7 +343,8 @@ def record_version(uow: UnitOfWork, slug: str, reason: str, at: datetime,
         reason += "; " + "; ".join(f"tie between {', '.join(t['between'])} broken by "
                                    f"{t['broken_by']}" for t in lots)
     number = (versions[-1][0] if versions else 0) + 1
-    uow.versions.add(slug, number, at, reason, result)
+    tree = uow.audit.tree()  # the log before this command's entry: the version is pinned to it
+    uow.versions.add(slug, number, at, reason, result, (tree.size, tree.root().hex()))
     return number
 
 

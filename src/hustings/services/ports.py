@@ -8,11 +8,13 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from hustings.domain.audit import AuditEntry
+from hustings.domain.checkpoint import Checkpoint
 from hustings.domain.disputes import Dispute, Ruling
 from hustings.domain.double_entry import BatchEntry, SheetEntry
 from hustings.domain.election import Election, ElectionStatus
 from hustings.domain.eligibility import EligibilityRule
 from hustings.domain.organisation import Body, Office, Organisation
+from hustings.domain.merkle import Frontier
 from hustings.domain.polling import BallotBatch, Poll, Precinct, TallySheet
 from hustings.domain.record import Tenure
 from hustings.domain.record_store import StoredElection
@@ -109,8 +111,9 @@ class DisputeRepo(Protocol):
 
 class VersionRepo(Protocol):
     def add(self, election: str, number: int, at: datetime, reason: str,
-            result: dict[str, Any]) -> None: ...
+            result: dict[str, Any], log: tuple[int, str] | None = None) -> None: ...
     def all(self, election: str) -> list[tuple[int, datetime, str, dict[str, Any]]]: ...
+    def logs(self, election: str) -> dict[int, tuple[int, str] | None]: ...
 
 
 class TenureRepo(Protocol):
@@ -144,6 +147,11 @@ class AuditRepo(Protocol):
     def append(self, entry: AuditEntry) -> None: ...
     def after(self, seq: int, limit: int) -> list[AuditEntry]: ...
     def entries(self) -> Iterator[AuditEntry]: ...
+    def tree(self) -> Frontier:
+        """The log's Merkle tree (its frontier), in step with the entries."""
+        ...
+    def add_checkpoint(self, checkpoint: Checkpoint, state: dict[str, str]) -> None: ...
+    def checkpoints(self) -> list[tuple[Checkpoint, dict[str, str]]]: ...
 
 
 class UserRepo(Protocol):

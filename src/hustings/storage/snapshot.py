@@ -22,7 +22,7 @@ from sqlalchemy import JSON, Connection, Date, DateTime, LargeBinary, Table, sel
 from hustings.domain.audit import utc_iso
 from hustings.storage import tables as t
 
-EXCLUDED_TABLES = {"audit_log", "web_sessions"}
+EXCLUDED_TABLES = {"audit_log", "web_sessions", "log_tree"}
 # credentials never enter the log (verify checks them by the user's own signature instead)
 EXCLUDED_COLUMNS = {("users", "password_hash"), ("users", "credential_sig")}
 
