@@ -13,7 +13,7 @@ from hustings.cli.context import acting, console, err_console, read_file, uow
 from hustings.cli.elections import election_app
 from hustings.cli.options import parse_day
 from hustings.domain.errors import InvalidInput, Problem
-from hustings.services import audit_log, checkpoints, disputes, lifecycle
+from hustings.services import audit_log, checkpoints, disputes, lifecycle, log_record
 from hustings.services.queries import list_disputes
 
 dispute_app = typer.Typer(help="Disputes and the rulings on them.", no_args_is_help=True)
@@ -145,12 +145,20 @@ def verify(ctx: typer.Context,
 
 
 @log_app.command("export")
-def export(ctx: typer.Context, output: Path = typer.Option(None, help="Write to this file "
-                                                          "instead of standard output.")) -> None:
-    """Write the log as JSON lines for publication.
+def export(ctx: typer.Context,
+           directory: Path = typer.Argument(None, metavar="[DIR]", help="Write the public "
+                                            "record (entries, checkpoints, keys, files, "
+                                            "results, manifest) into this new directory."),
+           output: Path = typer.Option(None, help="Write to this file "
+                                       "instead of standard output.")) -> None:
+    """Write the log as JSON lines for publication, or the whole public record into DIR.
 
-    Example: hustings log export --output log.jsonl
+    The record's format is docs/formats/election-record.md; `hustings-verify DIR` checks it.
+    Example: hustings log export --output log.jsonl; hustings log export record-2026/
     """
+    if directory is not None:
+        _write_record(ctx, directory)
+        return
     lines = audit_log.export(uow(ctx))
     if output is None:
         for line in lines:
@@ -160,6 +168,23 @@ def export(ctx: typer.Context, output: Path = typer.Option(None, help="Write to 
         for line in lines:
             f.write(line + "\n")
     console.print(f"wrote {output}")
+
+
+def _write_record(ctx: typer.Context, directory: Path) -> None:
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise InvalidInput(Problem("exists and is not an empty directory: the record goes "
+                                   "into a new one", str(directory)))
+    count = 0
+    try:
+        for relative, content in log_record.record_files(uow(ctx)):
+            target = directory / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+            count += 1
+    except OSError as exc:
+        raise InvalidInput(Problem(exc.strerror or str(exc), str(directory))) from None
+    console.print(f"wrote the public record to {directory}: {count} files; check it with "
+                  f"hustings-verify {directory}")
 
 
 @log_app.command("checkpoint")

@@ -227,11 +227,16 @@ def export(uow_factory: UnitOfWorkFactory) -> Iterator[str]:
     """The log as JSON lines, for publication (payloads as logged; files by SHA-256 only)."""
     with uow_factory() as uow:
         for e in uow.audit.entries():
-            yield json.dumps({"seq": e.seq, "at": utc_iso(e.at), "actor": e.actor,
-                              "command": e.command, "version": e.version,
-                              "payload": json.loads(e.payload), "prev_hash": e.prev_hash,
-                              "hash": e.hash, "key_id": e.key_id, "signature": e.signature},
-                             ensure_ascii=False)
+            yield entry_line(e)
+
+
+def entry_line(e: AuditEntry) -> str:
+    """One entry as a line of JSON (the one writer of entries.jsonl and `log export`)."""
+    return json.dumps({"seq": e.seq, "at": utc_iso(e.at), "actor": e.actor,
+                       "command": e.command, "version": e.version,
+                       "payload": json.loads(e.payload), "prev_hash": e.prev_hash,
+                       "hash": e.hash, "key_id": e.key_id, "signature": e.signature},
+                      ensure_ascii=False)
 
 
 def head(uow_factory: UnitOfWorkFactory) -> tuple[int, str]:
