@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 INTACT, TAMPERED, UNUSABLE = 0, 1, 2
-USAGE = "usage: hustings-verify DIR  (a record written by `hustings log export DIR`)"
+USAGE = ("usage: hustings-verify DIR [--checkpoint FILE]...\n"
+         "  DIR: a record written by `hustings log export DIR`; each FILE: a checkpoint kept "
+         "outside it, which the record's log must extend")
 
 
 def kind_of(directory: Path) -> str:
@@ -29,7 +31,7 @@ def kind_of(directory: Path) -> str:
     return kind
 
 
-def run(directory: Path) -> tuple[int, list[str], list[str]]:
+def run(directory: Path, given: tuple[Path, ...] = ()) -> tuple[int, list[str], list[str]]:
     """(exit code, problems, notes)."""
     try:
         kind = kind_of(directory)
@@ -47,18 +49,29 @@ def run(directory: Path) -> tuple[int, list[str], list[str]]:
     from hustings_verify.log_record import Unusable, verify_record
 
     try:
-        report = verify_record(directory)
+        report = verify_record(directory, given)
     except Unusable as error:
         return UNUSABLE, [str(error)], []
     return (TAMPERED if report.problems else INTACT), report.problems, report.notes
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or args[0] in ("-h", "--help"):
-        print(USAGE, file=sys.stderr if len(args) != 1 else sys.stdout)
-        sys.exit(INTACT if args in (["-h"], ["--help"]) else UNUSABLE)
-    code, problems, notes = run(Path(args[0]))
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["-h"], ["--help"]):
+        print(USAGE)
+        sys.exit(INTACT)
+    given: list[Path] = []
+    while "--checkpoint" in args:
+        at = args.index("--checkpoint")
+        if at + 1 >= len(args):
+            args = []
+            break
+        given.append(Path(args[at + 1]))
+        del args[at:at + 2]
+    if len(args) != 1 or args[0].startswith("-"):
+        print(USAGE, file=sys.stderr)
+        sys.exit(UNUSABLE)
+    code, problems, notes = run(Path(args[0]), tuple(given))
     for note in notes:
         print(f"note: {note}")
     if code == INTACT:

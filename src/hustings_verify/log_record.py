@@ -116,7 +116,9 @@ class Entry:
 
 # --- the record -----------------------------------------------------------------------------
 
-def verify_record(directory: Path) -> Report:
+def verify_record(directory: Path, given: Iterable[Path] = ()) -> Report:
+    """Check the record in `directory`, and that its log extends each checkpoint `given`
+    (files kept outside the record: Unusable when one cannot be read or trusted)."""
     report = Report()
     files = _check_manifest(directory, report)
     if "entries.jsonl" not in files:
@@ -131,7 +133,7 @@ def verify_record(directory: Path) -> Report:
         return report  # what follows a broken log cannot be trusted
     _check_keys(directory, files, entries, report)
     blobs = _check_blobs(directory, files, entries, report)
-    _check_tree(directory, files, entries, keys, report)
+    _check_tree(directory, files, entries, keys, report, list(given))
     _check_returns(directory, files, entries, blobs, report)
     return report
 
@@ -295,8 +297,23 @@ def _parse_checkpoint(text: str) -> dict[str, Any]:
             "body": "\n".join(lines[:5]) + "\n"}
 
 
+def _trusted(file: Path, name: str, registered: dict[str, set[str]]) -> tuple[str, int, str]:
+    """(name, size, root) of a checkpoint signed by a key the log registered for its
+    signer; ValueError naming the file and what is wrong otherwise."""
+    try:
+        cp = _parse_checkpoint(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"{file}: not a checkpoint ({error})") from None
+    if cp["public_key"] not in registered.get(cp["signer"], set()):
+        raise ValueError(f"{file}: signed by an unknown key (not one the log registered for "
+                         f"{cp['signer']!r})")
+    if not verifies(cp["public_key"], cp["body"].encode("utf-8"), cp["signature"]):
+        raise ValueError(f"{file}: the signature does not verify (altered)")
+    return name, cp["size"], cp["root"]
+
+
 def _check_tree(directory: Path, files: dict[str, str], entries: list[Entry],
-                keys: dict[str, str], report: Report) -> None:
+                keys: dict[str, str], report: Report, given: list[Path]) -> None:
     """Every checkpoint (file or log entry) and every result version's log: the root of the
     log's first N entries."""
     claims: list[tuple[str, int, str]] = []  # (where, size, root)
@@ -313,18 +330,14 @@ def _check_tree(directory: Path, files: dict[str, str], entries: list[Entry],
                                        f"{e.payload.get('size')} entries made at entry {e.seq}")
     for path in sorted(p for p in files if p.startswith("checkpoints/")):
         try:
-            cp = _parse_checkpoint((directory / path).read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as error:
-            report.problems.append(f"{path}: not a checkpoint ({error})")
-            continue
-        if cp["public_key"] not in registered.get(cp["signer"], set()):
-            report.problems.append(f"{path}: signed by a key the log never registered for "
-                                   f"{cp['signer']!r}")
-            continue
-        if not verifies(cp["public_key"], cp["body"].encode("utf-8"), cp["signature"]):
-            report.problems.append(f"{path}: the signature does not verify (altered)")
-            continue
-        claims.append((path, cp["size"], cp["root"]))
+            claims.append(_trusted(directory / path, path, registered))
+        except ValueError as error:
+            report.problems.append(str(error))
+    for file in given:  # outside the record: one that cannot be read or trusted is unusable
+        try:
+            claims.append(_trusted(file, f"checkpoint {file}", registered))
+        except (ValueError, OSError) as error:
+            raise Unusable(str(error)) from None
     for path in sorted(p for p in files if p.startswith("results/")):
         try:
             versions = json.loads((directory / path).read_text(encoding="utf-8"))["versions"]
