@@ -122,22 +122,26 @@ def list_cmd(ctx: typer.Context, election: str) -> None:
 def verify(ctx: typer.Context,
            checkpoint: list[Path] = typer.Option(None, "--checkpoint", metavar="FILE",
                                                  help="A checkpoint kept outside the database "
-                                                 "(repeat): prove the log extends it.")
+                                                 "(repeat): prove the log extends it."),
+           full: bool = typer.Option(False, "--full", help="Replay every entry even when "
+                                     "the newest is a checkpoint.")
            ) -> None:
     """Check the hash chain and rebuild the state from the log in a scratch database.
 
     Exits 0 when intact; otherwise (exit 7) names the first bad entry, the table and row that
     disagree with the log, or the first checkpoint the log no longer extends. A checkpoint
-    file that does not parse or is signed by an unknown key: exit 2.
+    file that does not parse or is signed by an unknown key: exit 2. When the newest entry is
+    a checkpoint, the state is checked against the digests it signed (no replay) unless
+    --full.
     Example: hustings log verify --checkpoint published.checkpoint
     """
     given = [checkpoints.read(str(p), read_file(p)) for p in checkpoint or []]
-    report = audit_log.verify(uow(ctx), ScratchSqlite, given)
+    report = audit_log.verify(uow(ctx), ScratchSqlite, given, full=full)
     if report.ok:
         extends = "".join(f"; extends checkpoint {g.name} (size {g.checkpoint.size})"
                           for g in given)
-        console.print(f"log intact: {report.entries} entries, head {report.head}; the state "
-                      f"rebuilt from the log matches the database{extends}")
+        console.print(f"log intact: {report.entries} entries, head {report.head}; "
+                      f"{report.basis}{extends}")
         return
     for problem in report.problems:
         err_console.print(f"tampered: {problem}", markup=False)
@@ -194,11 +198,20 @@ def checkpoint_cmd(ctx: typer.Context,
                                             "standard output).")) -> None:
     """Sign the log's size and Merkle root as a checkpoint to publish (administrators).
 
-    The checkpoint is recorded in the log too. Keep the file outside the database: later,
+    The log is verified in full first (exit 7, and no checkpoint, if it does not verify);
+    the checkpoint, with the state's digests, is recorded in the log too. Keep the file outside the database: later,
     `hustings log verify --checkpoint FILE` proves the log still extends it.
     Example: hustings log checkpoint --out 2026-12-02.checkpoint
     """
-    made = checkpoints.make(uow(ctx), acting(ctx))
+    factory = uow(ctx)
+    try:
+        made = checkpoints.make(factory, acting(ctx), lambda: audit_log.verify(
+            factory, ScratchSqlite, full=True).problems)
+    except checkpoints.NotVerified as refused:
+        for problem in refused.problems:
+            err_console.print(f"tampered: {problem}", markup=False)
+        err_console.print("no checkpoint made: the log does not verify")
+        raise typer.Exit(EXIT_TAMPERED) from None
     if out is None:
         print(made.text(), end="")
         return

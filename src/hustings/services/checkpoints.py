@@ -10,7 +10,7 @@ command (`log.checkpoint`), so the record holds every checkpoint made.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,22 +31,39 @@ from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 KEY_REGISTRATIONS = ("user.init", "user.add", "user.passwd")
 
 
-def make(uow_factory: UnitOfWorkFactory, ctx: Context) -> Checkpoint:
-    """Sign the log's current size and root as ctx's user and record it (a logged command).
+class NotVerified(Exception):
+    """The log or the state did not verify: no checkpoint is signed over it."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def make(uow_factory: UnitOfWorkFactory, ctx: Context,
+         verify_first: Callable[[], list[str]]) -> Checkpoint:
+    """Sign the log's current size and root as ctx's user and record it (a logged command),
+    with the digests of the state: only after `verify_first()` (a full verification) found
+    nothing wrong, so a checkpoint never vouches for a tampered state (NotVerified otherwise).
 
     The checkpoint covers the entries before its own `log.checkpoint` entry."""
     if ctx.signer is None:
         raise PermissionDenied(authz.HOW_TO_AUTHENTICATE)
+    with uow_factory() as uow:
+        authz.authorise(uow, ctx.signer, "log.checkpoint", {})
+    problems = verify_first()
+    if problems:
+        raise NotVerified(problems)
     for _ in range(3):  # another command may land between reading the tree and signing
         ctx_now = ctx.stamped() if ctx.now is None else ctx
         with uow_factory() as uow:
             tree = uow.audit.tree()
+            state = uow.state_digests()
         cp = Checkpoint(tree.size, tree.root().hex(), ctx_now.time, ctx.signer.username,
                         ctx.signer.public_key)
         cp = Checkpoint(cp.size, cp.root, cp.at, cp.signer, cp.public_key,
                         ctx.signer.sign(cp.signed_bytes()))
         try:
-            run(uow_factory, "log.checkpoint", cp.to_dict(), ctx_now)
+            run(uow_factory, "log.checkpoint", {**cp.to_dict(), "state": state}, ctx_now)
             return cp
         except _Moved:
             if ctx.now is not None:
@@ -80,8 +97,18 @@ def _checkpoint(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Check
                             f"registered key ({cp.signer!r} is not {ctx.actor!r}'s key)")
     if not identity.valid_signature(cp.public_key, cp.signed_bytes(), cp.signature):
         raise RuleViolation("the checkpoint's signature does not verify with its signer's key")
-    uow.audit.add_checkpoint(cp, {})
+    state = dict(payload.get("state") or {})
+    if state:  # replayed, this proves the digests signed are those of the log's own state
+        differ = state_differences(state, uow.state_digests())
+        if differ:
+            raise RuleViolation(f"the state digests signed at this checkpoint are not those "
+                                f"of the state the log produces (tables {', '.join(differ)})")
+    uow.audit.add_checkpoint(cp, state)
     return cp
+
+
+def state_differences(a: dict[str, str], b: dict[str, str]) -> list[str]:
+    return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
 
 
 def latest(uow_factory: UnitOfWorkFactory) -> Checkpoint | None:

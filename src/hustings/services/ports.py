@@ -220,6 +220,13 @@ class UnitOfWork(Protocol):
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every table's rows in a canonical, backend-independent form (for `log verify`)."""
         ...
+    def state_digests(self, tables: set[str] | None = None) -> dict[str, str]:
+        """table -> "ROWS:DIGEST", an order-independent digest of its canonical rows, streamed
+        (signed state excludes the log itself, its tree and web sessions)."""
+        ...
+    def table_rows(self, tables: set[str]) -> dict[str, list[tuple[Any, ...]]]:
+        """The canonical rows of these tables (to name the rows that differ)."""
+        ...
 
 
 class ScratchDatabase(Protocol):

@@ -97,6 +97,52 @@ def snapshot(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
 
 def _rows(conn: Connection, table: Table,
           natural: dict[str, dict[Any, str]]) -> tuple[list[tuple[Any, ...]], dict[Any, str]]:
+    rows: list[tuple[Any, ...]] = []
+    by_id: dict[Any, str] = {}
+    for row_id, key in _iter_rows(conn, table, natural):
+        rows.append(key)
+        if row_id is not None:
+            by_id[row_id] = reference(key)
+    return rows, by_id
+
+
+# the checkpoints are checked against the log's own `log.checkpoint` entries instead (a
+# checkpoint's digest is taken before its row exists)
+NOT_DIGESTED = {"log_checkpoints"}
+REFERENCED = {fk.column.table.name for table in t.metadata.sorted_tables
+              for column in table.c for fk in column.foreign_keys}
+_MODULUS = 1 << 256
+
+
+def state_digests(conn: Connection,
+                  tables: set[str] | None = None) -> dict[str, str]:
+    """table -> "ROWS:DIGEST": the number of rows and the sum, modulo 2^256, of the SHA-256
+    of each row's canonical form (the rows `snapshot` gives). Order-independent, so two
+    databases with the same rows have the same digests whatever their row order or ids;
+    streamed, so only the references to rows that other rows point at are held in memory."""
+    natural: dict[str, dict[Any, str]] = {}
+    out: dict[str, str] = {}
+    with gc_paused():
+        for table in t.metadata.sorted_tables:
+            if table.name in EXCLUDED_TABLES or table.name in NOT_DIGESTED:
+                continue
+            keep = table.name in REFERENCED
+            by_id: dict[Any, str] = {}
+            total = count = 0
+            for row_id, key in _iter_rows(conn, table, natural):
+                text = repr(key).encode("utf-8")
+                total += int.from_bytes(hashlib.sha256(text).digest(), "big")
+                count += 1
+                if keep and row_id is not None:
+                    by_id[row_id] = reference(key)
+            natural[table.name] = by_id
+            if tables is None or table.name in tables:
+                out[table.name] = f"{count}:{total % _MODULUS:064x}"
+    return out
+
+
+def _iter_rows(conn: Connection, table: Table, natural: dict[str, dict[Any, str]]
+               ) -> Iterator[tuple[Any, tuple[Any, ...]]]:
     surrogate = "id" in table.c and table.c.id.primary_key
     columns = [c for c in table.c if not (surrogate and c.name == "id")
                and (table.name, c.name) not in EXCLUDED_COLUMNS]
@@ -113,15 +159,10 @@ def _rows(conn: Connection, table: Table,
             plans.append((i, convert))
     selected = ([table.c.id] if surrogate else []) + columns
     start = 1 if surrogate else 0
-    rows: list[tuple[Any, ...]] = []
-    by_id: dict[Any, str] = {}
-    for raw in conn.execute(select(*selected)).all():
+    result = conn.execute(select(*selected).execution_options(yield_per=20_000))
+    for raw in result:
         values = list(raw[start:])
         for i, convert in plans:
             if values[i] is not None:
                 values[i] = convert(values[i])
-        key = tuple(zip(names, values, strict=True))
-        rows.append(key)
-        if surrogate:
-            by_id[raw[0]] = reference(key)
-    return rows, by_id
+        yield (raw[0] if surrogate else None), tuple(zip(names, values, strict=True))
