@@ -199,8 +199,9 @@ def checkpoint_cmd(ctx: typer.Context,
     """Sign the log's size and Merkle root as a checkpoint to publish (administrators).
 
     The log is verified in full first (exit 7, and no checkpoint, if it does not verify);
-    the checkpoint, with the state's digests, is recorded in the log too. Keep the file outside the database: later,
-    `hustings log verify --checkpoint FILE` proves the log still extends it.
+    the checkpoint, with the state's digests, is recorded in the log too. Keep the file
+    outside the database: later, `hustings log verify --checkpoint FILE` proves the log
+    still extends it.
     Example: hustings log checkpoint --out 2026-12-02.checkpoint
     """
     factory = uow(ctx)

@@ -13,8 +13,8 @@ from hustings.domain.disputes import Dispute, Ruling
 from hustings.domain.double_entry import BatchEntry, SheetEntry
 from hustings.domain.election import Election, ElectionStatus
 from hustings.domain.eligibility import EligibilityRule
-from hustings.domain.organisation import Body, Office, Organisation
 from hustings.domain.merkle import Frontier
+from hustings.domain.organisation import Body, Office, Organisation
 from hustings.domain.polling import BallotBatch, Poll, Precinct, TallySheet
 from hustings.domain.record import Tenure
 from hustings.domain.record_store import StoredElection
