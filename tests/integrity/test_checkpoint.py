@@ -264,3 +264,27 @@ def test_the_state_digests_of_the_live_and_the_rebuilt_database_agree(story: Any
     assert earlier["members"] == live["members"]
     assert earlier["tally_sheets"] != live["tally_sheets"]
     assert ScratchSqlite  # the replay in `log verify` uses the same digests
+
+
+def test_the_tree_is_kept_per_entry_and_recomputed_when_missing(story: Any) -> None:
+    """The frontier row is updated with each entry; a database without it (one migrated
+    from before it was kept) gets the same tree from its entries, stored at the next entry."""
+    def stored() -> tuple[int, list[str]] | None:
+        with story.engine.connect() as conn:
+            row = conn.execute(select(t.log_tree.c.size, t.log_tree.c.frontier)).first()
+        return None if row is None else (row.size, list(row.frontier))
+
+    logged = entries(story)
+    expected = merkle.Frontier()
+    for e in logged:
+        expected.append(e.leaf_hash())
+    assert stored() == (len(logged), expected.to_hex())
+    edit(story, t.log_tree.delete())
+    with story.uow_factory() as uow:
+        assert uow.audit.tree().root() == expected.root()
+    assert stored() is None  # reading never writes
+    enter_both(story.uow_factory, SLUG, sheet("E", {"ann": 5, "bob": 4}))
+    now = merkle.Frontier()
+    for e in entries(story):
+        now.append(e.leaf_hash())
+    assert stored() == (now.size, now.to_hex())

@@ -41,13 +41,13 @@ class SqlAuditRepo:
         return None if row is None else AuditEntry(*row)
 
     def append(self, entry: AuditEntry) -> None:
-        frontier = self.tree()  # before the insert: the tree of the entries so far
+        frontier, stored = self._tree()  # before the insert: the tree of the entries so far
         self.conn.execute(t.audit_log.insert().values(
             seq=entry.seq, at=entry.at, actor=entry.actor, command=entry.command,
             payload=entry.payload, prev_hash=entry.prev_hash, hash=entry.hash,
             version=entry.version, key_id=entry.key_id, signature=entry.signature))
         frontier.append(entry.leaf_hash())
-        self._store(frontier, exists=True)
+        self._store(frontier, exists=stored)
 
     def after(self, seq: int, limit: int) -> list[AuditEntry]:
         """Up to `limit` entries after `seq`, oldest first."""
@@ -60,19 +60,23 @@ class SqlAuditRepo:
             yield AuditEntry(*row)
 
     def tree(self) -> Frontier:
-        """The log's Merkle tree as its frontier, kept in step by append(); rebuilt from the
-        entries when it is missing or behind (a database from before it was kept)."""
+        """The log's Merkle tree as its frontier, kept in step by append(); computed from the
+        entries when it is missing or behind (a database from before it was kept: the next
+        append stores it). Reading never writes."""
+        return self._tree()[0]
+
+    def _tree(self) -> tuple[Frontier, bool]:
+        """(the frontier, whether its row exists)."""
         row = self.conn.execute(select(t.log_tree.c.size, t.log_tree.c.frontier)
                                 .where(t.log_tree.c.id == 1)).first()
         last = self.conn.execute(select(func.max(t.audit_log.c.seq))).scalar()
         size = int(last or 0)
         if row is not None and row.size == size:
-            return Frontier.from_hex(size, list(row.frontier))
+            return Frontier.from_hex(size, list(row.frontier)), True
         frontier = Frontier()
         for entry in self.entries():
             frontier.append(entry.leaf_hash())
-        self._store(frontier, exists=row is not None)
-        return frontier
+        return frontier, row is not None
 
     def _store(self, frontier: Frontier, exists: bool) -> None:
         values = {"size": frontier.size, "frontier": frontier.to_hex()}
