@@ -280,3 +280,14 @@ def test_a_given_checkpoint_that_cannot_be_trusted_is_unusable(
     bad.write_text("hustings checkpoint v1\n")
     code, out = independent(capsys, record, bad)
     assert code == 2 and str(bad) in out and "not a checkpoint" in out
+
+
+def test_the_record_goes_into_a_new_directory(story: Any, capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "keep.txt").write_text("mine\n")
+    story.engine.dispose()
+    code, _, err = cli(capsys, "--db", story.settings.database_url, "log", "export",
+                       str(tmp_path / "used"))
+    assert code == 2 and "used" in err and "not an empty directory" in err
+    assert [p.name for p in (tmp_path / "used").iterdir()] == ["keep.txt"]
