@@ -20,6 +20,12 @@ from tests.integrity.builders import SLUG, build, cli, enter_both, sheet
 from tests.integrity.rebuild import rebuild
 
 
+@pytest.fixture(autouse=True)
+def _verified_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replicas kept by `log checkpoint` for PostgreSQL databases go under the test's folder."""
+    monkeypatch.setenv("HUSTINGS_VERIFIED_DIR", str(tmp_path / "verified"))
+
+
 @pytest.fixture
 def story(container: Any) -> Any:
     """An election with two precincts reported by both clerks."""
@@ -288,3 +294,40 @@ def test_the_tree_is_kept_per_entry_and_recomputed_when_missing(story: Any) -> N
     for e in entries(story):
         now.append(e.leaf_hash())
     assert stored() == (now.size, now.to_hex())
+
+
+def test_routine_verify_replays_only_the_entries_since_the_checkpoint(
+        story: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert checkpoint(capsys, story, tmp_path / "a.cp")[0] == 0
+    seq = entries(story)[-1].seq
+    enter_both(story.uow_factory, SLUG, sheet("E", {"ann": 5, "bob": 4}))
+    code, out, err = verify(capsys, story)
+    assert code == 0, err
+    assert f"the entries from checkpoint entry {seq} on, replayed on the state verified at " \
+           "that checkpoint, give the database's state" in out
+    with story.engine.connect() as conn:
+        row = conn.execute(select(t.tally_sheets.c.id, t.tally_sheets.c.votes)
+                           .order_by(t.tally_sheets.c.id)).first()
+    edit(story, update(t.tally_sheets).where(t.tally_sheets.c.id == row.id)
+         .values(votes={**row.votes, "bob": row.votes["bob"] + 5}))
+    code, _, err = verify(capsys, story)
+    assert code == 7 and "table tally_sheets: row not produced by the log" in err
+
+
+def test_a_replaced_replica_is_not_trusted(story: Any, capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Path) -> None:
+    """The kept state is checked against the digests the checkpoint signed; one that does
+    not match (here: a vote changed in it) is set aside for a full replay."""
+    from sqlalchemy import create_engine
+
+    from hustings.bootstrap import verified_replica
+
+    assert checkpoint(capsys, story, tmp_path / "a.cp")[0] == 0
+    enter_both(story.uow_factory, SLUG, sheet("E", {"ann": 5, "bob": 4}))
+    replica = create_engine(f"sqlite:///{verified_replica(story.settings.database_url)}")
+    with replica.begin() as conn:
+        conn.execute(update(t.tally_sheets).values(blank=3))
+    replica.dispose()
+    code, out, err = verify(capsys, story)
+    assert code == 0, err
+    assert "the state rebuilt from the log matches the database" in out

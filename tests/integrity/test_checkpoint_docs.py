@@ -14,6 +14,12 @@ from tests.integrity.builders import cli
 DOC = Path(__file__).resolve().parents[2] / "docs" / "integrity.md"
 
 
+@pytest.fixture(autouse=True)
+def _verified_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replicas kept by `log checkpoint` for PostgreSQL databases go under the test's folder."""
+    monkeypatch.setenv("HUSTINGS_VERIFIED_DIR", str(tmp_path / "verified"))
+
+
 def doc_commands() -> list[list[str]]:
     section = DOC.read_text("utf-8").split("## Checkpoints", 1)[1].split("\n## ", 1)[0]
     block = section.split("```console\n", 1)[1].split("```", 1)[0]

@@ -26,6 +26,12 @@ from tests.integrity.builders import SLUG, build, cli, enter_both, sheet
 from tests.integrity.rebuild import rebuild
 
 
+@pytest.fixture(autouse=True)
+def _verified_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replicas kept by `log checkpoint` for PostgreSQL databases go under the test's folder."""
+    monkeypatch.setenv("HUSTINGS_VERIFIED_DIR", str(tmp_path / "verified"))
+
+
 @pytest.fixture
 def story(container: Any) -> Any:
     """Two precincts reported by both clerks, a checkpoint, then a third precinct."""

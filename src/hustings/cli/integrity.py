@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from hustings.bootstrap import ScratchSqlite
-from hustings.cli.context import acting, console, err_console, read_file, uow
+from hustings.bootstrap import ScratchSqlite, verified_replica
+from hustings.cli.context import acting, console, container, err_console, read_file, uow
 from hustings.cli.elections import election_app
 from hustings.cli.options import parse_day
 from hustings.domain.errors import InvalidInput, Problem
@@ -136,7 +136,8 @@ def verify(ctx: typer.Context,
     Example: hustings log verify --checkpoint published.checkpoint
     """
     given = [checkpoints.read(str(p), read_file(p)) for p in checkpoint or []]
-    report = audit_log.verify(uow(ctx), ScratchSqlite, given, full=full)
+    report = audit_log.verify(uow(ctx), ScratchSqlite, given, full=full,
+                              replica=_replica(ctx))
     if report.ok:
         extends = "".join(f"; extends checkpoint {g.name} (size {g.checkpoint.size})"
                           for g in given)
@@ -174,6 +175,11 @@ def export(ctx: typer.Context,
     console.print(f"wrote {output}")
 
 
+def _replica(ctx: typer.Context) -> audit_log.Replica:
+    return audit_log.Replica(verified_replica(container(ctx).settings.database_url),
+                             ScratchSqlite)
+
+
 def _write_record(ctx: typer.Context, directory: Path) -> None:
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise InvalidInput(Problem("exists and is not an empty directory: the record goes "
@@ -207,7 +213,7 @@ def checkpoint_cmd(ctx: typer.Context,
     factory = uow(ctx)
     try:
         made = checkpoints.make(factory, acting(ctx), lambda: audit_log.verify(
-            factory, ScratchSqlite, full=True).problems)
+            factory, ScratchSqlite, full=True, replica=_replica(ctx), keep=True).problems)
     except checkpoints.NotVerified as refused:
         for problem in refused.problems:
             err_console.print(f"tampered: {problem}", markup=False)

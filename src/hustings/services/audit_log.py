@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -145,9 +146,19 @@ def _blob_shas(payload: dict[str, Any]) -> list[str]:
     return shas
 
 
+@dataclass(frozen=True)
+class Replica:
+    """A verified copy of the state kept by `log checkpoint` (a full verification's scratch
+    database), so a routine `log verify` replays only the entries made since."""
+
+    path: str
+    open_copy: Callable[[str], ScratchDatabase]  # a scratch database copied from the replica
+
+
 def verify(uow_factory: UnitOfWorkFactory,
            scratch_factory: Callable[[], ScratchDatabase],
-           given: Sequence[checkpoints.Given] = (), full: bool = False) -> Verification:
+           given: Sequence[checkpoints.Given] = (), full: bool = False,
+           replica: Replica | None = None, keep: bool = False) -> Verification:
     """Check the chain, the signatures and the stored files, then the state.
 
     With checkpoints given (from files kept outside the database), first check that each is
@@ -186,34 +197,30 @@ def verify(uow_factory: UnitOfWorkFactory,
                 report.basis = f"its digests match those signed at checkpoint entry " \
                                f"{entries[-1].seq}"
                 return report
-    scratch = scratch_factory()
+    scratch, start = _scratch(entries, scratch_factory, replica, full)
     try:
-        for entry in entries:
-            payload = json.loads(entry.payload)
-            with scratch.uow_factory() as uow:
-                for sha in _blob_shas(payload):
-                    uow.blobs.put(blobs[sha])
-                handler = handler_for(entry.command, entry.version)
-                if handler is None:
-                    report.problems.append(f"log entry {entry.seq}: unknown command "
-                                           f"{entry.command!r} version {entry.version}")
-                    return report
-                ctx = Context(actor=entry.actor, now=entry.at)
-                try:
-                    handler(uow, payload, ctx)
-                except HustingsError as error:
-                    report.problems.append(f"log entry {entry.seq} ({entry.command}) cannot be "
-                                           f"replayed: {error}")
-                    return report
-                uow.audit.append(entry)
-                uow.commit()
+        failure = _replay(scratch, entries[start - 1:] if start else entries, blobs)
+        if failure and start:  # the kept state did not serve (stale or replaced): replay all
+            scratch.close()
+            scratch, start = scratch_factory(), 0
+            failure = _replay(scratch, entries, blobs)
+        if failure:
+            report.problems.append(failure)
+            return report
+        if start:
+            report.basis = (f"the entries from checkpoint entry {start} on, replayed on the "
+                            "state verified at that checkpoint, give the database's state")
         with scratch.uow_factory() as uow:
             differ = set(checkpoints.state_differences(live_digests, uow.state_digests()))
             if _checkpoint_rows(live_checkpoints) != _checkpoint_rows(uow.audit.checkpoints()):
                 differ.add("log_checkpoints")
             rebuilt = uow.table_rows(differ) if differ else {}
+        if keep and replica is not None and not differ and not start:
+            scratch.keep(replica.path)
+            scratch = None
     finally:
-        scratch.close()
+        if scratch is not None:
+            scratch.close()
     if differ:
         with uow_factory() as live:
             report.problems.extend(compare(live.table_rows(differ), rebuilt))
@@ -221,6 +228,49 @@ def verify(uow_factory: UnitOfWorkFactory,
             report.problems.append(f"tables {', '.join(sorted(differ))}: not the state the "
                                    "log produces")
     return report
+
+
+def _replay(scratch: ScratchDatabase, entries: Sequence[AuditEntry],
+            blobs: dict[str, bytes]) -> str | None:
+    """Run each entry's handler into the scratch database; the first failure, if any."""
+    for entry in entries:
+        payload = json.loads(entry.payload)
+        with scratch.uow_factory() as uow:
+            for sha in _blob_shas(payload):
+                uow.blobs.put(blobs[sha])
+            handler = handler_for(entry.command, entry.version)
+            if handler is None:
+                return (f"log entry {entry.seq}: unknown command {entry.command!r} version "
+                        f"{entry.version}")
+            try:
+                handler(uow, payload, Context(actor=entry.actor, now=entry.at))
+            except HustingsError as error:
+                return f"log entry {entry.seq} ({entry.command}) cannot be replayed: {error}"
+            uow.audit.append(entry)
+            uow.commit()
+    return None
+
+
+def _scratch(entries: list[AuditEntry], scratch_factory: Callable[[], ScratchDatabase],
+             replica: Replica | None, full: bool) -> tuple[Any, int]:
+    """(scratch database, seq of the checkpoint entry to replay from; 0: from the start).
+
+    The replica kept by the newest checkpoint serves when it holds exactly the entries before
+    that checkpoint (their hashes equal the log's): replaying the checkpoint entry into it then
+    checks its state digests against the signed ones, so a replaced replica is caught too."""
+    last = next((e for e in reversed(entries) if e.command == "log.checkpoint"), None)
+    if full or replica is None or last is None or not os.path.exists(replica.path):
+        return scratch_factory(), 0
+    try:
+        copy = replica.open_copy(replica.path)
+    except HustingsError:
+        return scratch_factory(), 0
+    with copy.uow_factory() as uow:
+        head = uow.audit.last()
+    if head is None or head.seq != last.seq - 1 or head.hash != entries[last.seq - 2].hash:
+        copy.close()
+        return scratch_factory(), 0
+    return copy, last.seq
 
 
 def _checkpoint_rows(rows: list[tuple[Checkpoint, dict[str, str]]]) -> list[Any]:

@@ -234,6 +234,9 @@ class ScratchDatabase(Protocol):
 
     @property
     def uow_factory(self) -> UnitOfWorkFactory: ...
+    def keep(self, path: str) -> None:
+        """Close it and keep it at `path` (a verified replica of the state)."""
+        ...
     def close(self) -> None: ...
 
 
