@@ -191,7 +191,7 @@ def verify(uow_factory: UnitOfWorkFactory,
         live_digests = live.state_digests()
         live_checkpoints = live.audit.checkpoints()
         if not full and entries and entries[-1].command == "log.checkpoint":
-            signed = json.loads(entries[-1].payload).get("state") or {}
+            signed = checkpoints.signed_state(json.loads(entries[-1].payload))
             if signed and not checkpoints.state_differences(signed, live_digests) \
                     and _checkpoint_rows(live_checkpoints) == _checkpoint_entries(entries):
                 report.basis = f"its digests match those signed at checkpoint entry " \
@@ -283,7 +283,7 @@ def _checkpoint_entries(entries: list[AuditEntry]) -> list[Any]:
         if e.command == "log.checkpoint":
             payload = json.loads(e.payload)
             out.append((checkpoints.from_payload(payload).to_dict(),
-                        dict(payload.get("state") or {})))
+                        checkpoints.signed_state(payload)))
     return out
 
 

@@ -29,6 +29,10 @@ from hustings.services.commands import Context, command, run
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
 KEY_REGISTRATIONS = ("user.init", "user.add", "user.passwd")
+# How the state digests are computed (storage.snapshot.state_digests): a checkpoint records
+# it, and a replay compares digests only under the same scheme, so changing how they are
+# computed never makes an old log fail. Bump it with any change to that function.
+STATE_SCHEME = 1
 
 
 class NotVerified(Exception):
@@ -63,7 +67,8 @@ def make(uow_factory: UnitOfWorkFactory, ctx: Context,
         cp = Checkpoint(cp.size, cp.root, cp.at, cp.signer, cp.public_key,
                         ctx.signer.sign(cp.signed_bytes()))
         try:
-            run(uow_factory, "log.checkpoint", {**cp.to_dict(), "state": state}, ctx_now)
+            run(uow_factory, "log.checkpoint",
+                {**cp.to_dict(), "state": state, "state_scheme": STATE_SCHEME}, ctx_now)
             return cp
         except _Moved:
             if ctx.now is not None:
@@ -97,7 +102,7 @@ def _checkpoint(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Check
                             f"registered key ({cp.signer!r} is not {ctx.actor!r}'s key)")
     if not identity.valid_signature(cp.public_key, cp.signed_bytes(), cp.signature):
         raise RuleViolation("the checkpoint's signature does not verify with its signer's key")
-    state = dict(payload.get("state") or {})
+    state = signed_state(payload)
     if state:  # replayed, this proves the digests signed are those of the log's own state
         differ = state_differences(state, uow.state_digests())
         if differ:
@@ -105,6 +110,14 @@ def _checkpoint(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Check
                                 f"of the state the log produces (tables {', '.join(differ)})")
     uow.audit.add_checkpoint(cp, state)
     return cp
+
+
+def signed_state(payload: dict[str, Any]) -> dict[str, str]:
+    """The state digests a checkpoint entry signed, if computed as this version computes
+    them (else none: they cannot be compared)."""
+    if payload.get("state_scheme") != STATE_SCHEME:
+        return {}
+    return dict(payload.get("state") or {})
 
 
 def state_differences(a: dict[str, str], b: dict[str, str]) -> list[str]:

@@ -99,11 +99,19 @@ def _rows(conn: Connection, table: Table,
           natural: dict[str, dict[Any, str]]) -> tuple[list[tuple[Any, ...]], dict[Any, str]]:
     rows: list[tuple[Any, ...]] = []
     by_id: dict[Any, str] = {}
-    for row_id, key in _iter_rows(conn, table, natural):
+    names = _names(table)
+    for row_id, values in _iter_rows(conn, table, natural):
+        key = tuple(zip(names, values, strict=True))
         rows.append(key)
         if row_id is not None:
             by_id[row_id] = reference(key)
     return rows, by_id
+
+
+def _names(table: Table) -> list[str]:
+    surrogate = "id" in table.c and table.c.id.primary_key
+    return [c.name for c in table.c if not (surrogate and c.name == "id")
+            and (table.name, c.name) not in EXCLUDED_COLUMNS]
 
 
 # the checkpoints are checked against the log's own `log.checkpoint` entries instead (a
@@ -117,9 +125,10 @@ _MODULUS = 1 << 256
 def state_digests(conn: Connection,
                   tables: set[str] | None = None) -> dict[str, str]:
     """table -> "ROWS:DIGEST": the number of rows and the sum, modulo 2^256, of the SHA-256
-    of each row's canonical form (the rows `snapshot` gives). Order-independent, so two
-    databases with the same rows have the same digests whatever their row order or ids;
-    streamed, so only the references to rows that other rows point at are held in memory."""
+    of each row's canonical values (as `snapshot` gives them, a foreign key standing for the
+    digest of the row it points at). Order-independent, so two databases with the same rows
+    have the same digests whatever their row order or ids; streamed, so only the digests of
+    rows that other rows point at are held in memory."""
     natural: dict[str, dict[Any, str]] = {}
     out: dict[str, str] = {}
     with gc_paused():
@@ -129,12 +138,13 @@ def state_digests(conn: Connection,
             keep = table.name in REFERENCED
             by_id: dict[Any, str] = {}
             total = count = 0
-            for row_id, key in _iter_rows(conn, table, natural):
-                text = repr(key).encode("utf-8")
-                total += int.from_bytes(hashlib.sha256(text).digest(), "big")
+            sha256, from_bytes = hashlib.sha256, int.from_bytes
+            for row_id, values in _iter_rows(conn, table, natural):
+                digest = sha256(repr(values).encode("utf-8")).digest()
+                total += from_bytes(digest, "big")
                 count += 1
                 if keep and row_id is not None:
-                    by_id[row_id] = reference(key)
+                    by_id[row_id] = digest.hex()
             natural[table.name] = by_id
             if tables is None or table.name in tables:
                 out[table.name] = f"{count}:{total % _MODULUS:064x}"
@@ -146,7 +156,6 @@ def _iter_rows(conn: Connection, table: Table, natural: dict[str, dict[Any, str]
     surrogate = "id" in table.c and table.c.id.primary_key
     columns = [c for c in table.c if not (surrogate and c.name == "id")
                and (table.name, c.name) not in EXCLUDED_COLUMNS]
-    names = [c.name for c in columns]
     plans: list[tuple[int, Convert]] = []  # (position, converter) for columns that need one
     for i, column in enumerate(columns):
         fks = list(column.foreign_keys)
@@ -165,4 +174,4 @@ def _iter_rows(conn: Connection, table: Table, natural: dict[str, dict[Any, str]
         for i, convert in plans:
             if values[i] is not None:
                 values[i] = convert(values[i])
-        yield (raw[0] if surrogate else None), tuple(zip(names, values, strict=True))
+        yield (raw[0] if surrogate else None), tuple(values)
