@@ -57,3 +57,11 @@ def test_an_edited_checkpoint_does_not_parse_or_signs_other_bytes(cp: Checkpoint
 def test_a_malformed_checkpoint_names_its_line(text: str, message: str) -> None:
     with pytest.raises(CheckpointFormatError, match=message):
         parse(text)
+
+
+def test_one_text_per_checkpoint() -> None:
+    cp = Checkpoint(3, "0" * 64, datetime(2026, 1, 1, 12, 0, 0, 1), "ro", "1" * 64, "2" * 128)
+    with pytest.raises(CheckpointFormatError, match="line 4: not in the canonical form"):
+        parse(cp.text().replace("2026-01-01T12", "2026-01-01x12"))
+    with pytest.raises(CheckpointFormatError, match="line 2"):
+        parse(cp.text().replace("size 3", "size 03"))

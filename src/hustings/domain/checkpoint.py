@@ -98,4 +98,9 @@ def parse(text: str) -> Checkpoint:
                                     f"{signer!r}")
     if not _HEX128.fullmatch(sig[2]):
         raise CheckpointFormatError("line 7: the signature is not 128 lower-case hex digits")
-    return Checkpoint(int(size_text), root, at, signer, key, sig[2])
+    cp = Checkpoint(int(size_text), root, at, signer, key, sig[2])
+    for number, (mine, given) in enumerate(zip(cp.text().split("\n"), lines, strict=False), 1):
+        if mine != given:  # e.g. another date-time spelling: only one text per checkpoint
+            raise CheckpointFormatError(f"line {number}: not in the canonical form "
+                                        f"({mine!r})")
+    return cp
