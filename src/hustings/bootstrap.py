@@ -118,21 +118,53 @@ class Container:
 
 
 class ScratchSqlite:
-    """An empty SQLite database in a temporary folder, migrated to head (for `log verify`)."""
+    """An empty SQLite database in a temporary folder, migrated to head (for `log verify`),
+    or a copy of a kept one (`copy_of`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, copy_of: str | None = None) -> None:
+        import shutil
         import tempfile
 
         self._dir = tempfile.TemporaryDirectory(prefix="hustings-verify-")
-        self._container = Container(Settings(f"sqlite:///{self._dir.name}/scratch.db"))
+        self._path = Path(self._dir.name) / "scratch.db"
+        if copy_of is not None:
+            shutil.copyfile(copy_of, self._path)
+        self._container = Container(Settings(f"sqlite:///{self._path}"))
 
     @property
     def uow_factory(self) -> UnitOfWorkFactory:
         return self._container.uow_factory
 
+    def keep(self, path: str) -> None:
+        """Close it and keep it at `path` (replacing what was there)."""
+        import os as _os
+        import shutil
+
+        self._container.close()
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".part")
+        shutil.copyfile(self._path, temporary)
+        _os.replace(temporary, target)
+        self._dir.cleanup()
+
     def close(self) -> None:
         self._container.close()
         self._dir.cleanup()
+
+
+def verified_replica(database_url: str) -> str:
+    """Where `log checkpoint` keeps the state it verified (a SQLite file), for `log verify` to
+    replay only the entries made since: beside a SQLite database, else under
+    $HUSTINGS_VERIFIED_DIR or $XDG_STATE_HOME/hustings/verified/."""
+    import hashlib
+
+    if database_url.startswith("sqlite:///") and ":memory:" not in database_url:
+        return database_url.removeprefix("sqlite:///") + ".verified"
+    base = os.environ.get("HUSTINGS_VERIFIED_DIR") or str(
+        Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+        / "hustings" / "verified")
+    return str(Path(base) / (hashlib.sha256(database_url.encode()).hexdigest()[:24] + ".db"))
 
 
 # --- incidents: unexpected errors, logged for the operator, summarised for the user ---------

@@ -8,11 +8,12 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from hustings.bootstrap import ScratchSqlite
-from hustings.cli.context import acting, console, err_console, read_file, uow
+from hustings.bootstrap import ScratchSqlite, verified_replica
+from hustings.cli.context import acting, console, container, err_console, read_file, uow
 from hustings.cli.elections import election_app
 from hustings.cli.options import parse_day
-from hustings.services import audit_log, disputes, lifecycle
+from hustings.domain.errors import InvalidInput, Problem
+from hustings.services import audit_log, checkpoints, disputes, lifecycle, log_record
 from hustings.services.queries import list_disputes
 
 dispute_app = typer.Typer(help="Disputes and the rulings on them.", no_args_is_help=True)
@@ -118,16 +119,30 @@ def list_cmd(ctx: typer.Context, election: str) -> None:
 
 
 @log_app.command("verify")
-def verify(ctx: typer.Context) -> None:
+def verify(ctx: typer.Context,
+           checkpoint: list[Path] = typer.Option(None, "--checkpoint", metavar="FILE",
+                                                 help="A checkpoint kept outside the database "
+                                                 "(repeat): prove the log extends it."),
+           full: bool = typer.Option(False, "--full", help="Replay every entry even when "
+                                     "the newest is a checkpoint.")
+           ) -> None:
     """Check the hash chain and rebuild the state from the log in a scratch database.
 
-    Exits 0 when intact; otherwise names the first bad entry or the table and row that
-    disagree with the log. Example: hustings log verify
+    Exits 0 when intact; otherwise (exit 7) names the first bad entry, the table and row that
+    disagree with the log, or the first checkpoint the log no longer extends. A checkpoint
+    file that does not parse or is signed by an unknown key: exit 2. When the newest entry is
+    a checkpoint, the state is checked against the digests it signed (no replay) unless
+    --full.
+    Example: hustings log verify --checkpoint published.checkpoint
     """
-    report = audit_log.verify(uow(ctx), ScratchSqlite)
+    given = [checkpoints.read(str(p), read_file(p)) for p in checkpoint or []]
+    report = audit_log.verify(uow(ctx), ScratchSqlite, given, full=full,
+                              replica=_replica(ctx))
     if report.ok:
-        console.print(f"log intact: {report.entries} entries, head {report.head}; the state "
-                      "rebuilt from the log matches the database")
+        extends = "".join(f"; extends checkpoint {g.name} (size {g.checkpoint.size})"
+                          for g in given)
+        console.print(f"log intact: {report.entries} entries, head {report.head}; "
+                      f"{report.basis}{extends}")
         return
     for problem in report.problems:
         err_console.print(f"tampered: {problem}", markup=False)
@@ -135,12 +150,20 @@ def verify(ctx: typer.Context) -> None:
 
 
 @log_app.command("export")
-def export(ctx: typer.Context, output: Path = typer.Option(None, help="Write to this file "
-                                                          "instead of standard output.")) -> None:
-    """Write the log as JSON lines for publication.
+def export(ctx: typer.Context,
+           directory: Path = typer.Argument(None, metavar="[DIR]", help="Write the public "
+                                            "record (entries, checkpoints, keys, files, "
+                                            "results, manifest) into this new directory."),
+           output: Path = typer.Option(None, help="Write to this file "
+                                       "instead of standard output.")) -> None:
+    """Write the log as JSON lines for publication, or the whole public record into DIR.
 
-    Example: hustings log export --output log.jsonl
+    The record's format is docs/formats/election-record.md; `hustings-verify DIR` checks it.
+    Example: hustings log export --output log.jsonl; hustings log export record-2026/
     """
+    if directory is not None:
+        _write_record(ctx, directory)
+        return
     lines = audit_log.export(uow(ctx))
     if output is None:
         for line in lines:
@@ -150,6 +173,60 @@ def export(ctx: typer.Context, output: Path = typer.Option(None, help="Write to 
         for line in lines:
             f.write(line + "\n")
     console.print(f"wrote {output}")
+
+
+def _replica(ctx: typer.Context) -> audit_log.Replica:
+    return audit_log.Replica(verified_replica(container(ctx).settings.database_url),
+                             ScratchSqlite)
+
+
+def _write_record(ctx: typer.Context, directory: Path) -> None:
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise InvalidInput(Problem("exists and is not an empty directory: the record goes "
+                                   "into a new one", str(directory)))
+    count = 0
+    try:
+        for relative, content in log_record.record_files(uow(ctx)):
+            target = directory / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+            count += 1
+    except OSError as exc:
+        raise InvalidInput(Problem(exc.strerror or str(exc), str(directory))) from None
+    console.print(f"wrote the public record to {directory}: {count} files; check it with "
+                  f"hustings-verify {directory}")
+
+
+@log_app.command("checkpoint")
+def checkpoint_cmd(ctx: typer.Context,
+                   out: Path = typer.Option(None, "--out", metavar="FILE",
+                                            help="Write the checkpoint to this file (default: "
+                                            "standard output).")) -> None:
+    """Sign the log's size and Merkle root as a checkpoint to publish (administrators).
+
+    The log is verified in full first (exit 7, and no checkpoint, if it does not verify);
+    the checkpoint, with the state's digests, is recorded in the log too. Keep the file
+    outside the database: later, `hustings log verify --checkpoint FILE` proves the log
+    still extends it.
+    Example: hustings log checkpoint --out 2026-12-02.checkpoint
+    """
+    factory = uow(ctx)
+    try:
+        made = checkpoints.make(factory, acting(ctx), lambda: audit_log.verify(
+            factory, ScratchSqlite, full=True, replica=_replica(ctx), keep=True).problems)
+    except checkpoints.NotVerified as refused:
+        for problem in refused.problems:
+            err_console.print(f"tampered: {problem}", markup=False)
+        err_console.print("no checkpoint made: the log does not verify")
+        raise typer.Exit(EXIT_TAMPERED) from None
+    if out is None:
+        print(made.text(), end="")
+        return
+    try:
+        out.write_text(made.text(), encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(Problem(exc.strerror or str(exc), str(out))) from None
+    console.print(f"wrote {out}: checkpoint of {made.size} entries, root {made.root}")
 
 
 @log_app.command("head")

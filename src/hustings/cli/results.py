@@ -74,9 +74,11 @@ def results(
         if format is ResultFormat.JSON:
             print(json.dumps(rows, ensure_ascii=False, indent=2))
             return
-        table = Table("version", "created (UTC)", "winner", "reason")
+        table = Table("version", "created (UTC)", "winner", "reason", "log (size root)")
         for r in rows:
-            table.add_row(str(r["version"]), r["created_at"], str(r["winner"]), r["reason"])
+            log = r.get("log")
+            table.add_row(str(r["version"]), r["created_at"], str(r["winner"]), r["reason"],
+                          f"{log['size']} {log['root'][:12]}…" if log else "")
         console.print(table)
         return
     if len(words) != 1:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from hustings.domain import merkle
+
 GENESIS = "0" * 64
 
 
@@ -40,6 +42,15 @@ class AuditEntry:
 
     def expected_hash(self) -> str:
         return sha256_hex(self.signed_bytes())
+
+    def leaf_bytes(self) -> bytes:
+        """The entry as a leaf of the log's Merkle tree: its signed bytes, a newline, and its
+        signature in hex, so a checkpoint commits to who signed each entry too."""
+        return self.signed_bytes() + b"\n" + self.signature.encode("ascii")
+
+    def leaf_hash(self) -> bytes:
+        """RFC 6962 leaf hash of `leaf_bytes()`: SHA-256(0x00 || leaf bytes)."""
+        return merkle.leaf_hash(self.leaf_bytes())
 
 
 def entry_bytes(seq: int, at: datetime, actor: str, command: str, payload: str, prev: str,

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from hustings.domain.audit import GENESIS, AuditEntry, naive_utc, sha256_hex, utc_iso
+from hustings.domain.checkpoint import Checkpoint
 from hustings.domain.errors import HustingsError
 from hustings.domain.users import User
 from hustings.services import (  # noqa: F401 - replay needs every command's handler registered
+    ballots,
+    checkpoints,
     disputes,
     elections,
     identity,
@@ -34,6 +38,7 @@ class Verification:
     entries: int = 0
     head: str = GENESIS
     problems: list[str] = field(default_factory=list)
+    basis: str = "the state rebuilt from the log matches the database"
 
     @property
     def ok(self) -> bool:
@@ -143,15 +148,37 @@ def _blob_shas(payload: dict[str, Any]) -> list[str]:
     return shas
 
 
+@dataclass(frozen=True)
+class Replica:
+    """A verified copy of the state kept by `log checkpoint` (a full verification's scratch
+    database), so a routine `log verify` replays only the entries made since."""
+
+    path: str
+    open_copy: Callable[[str], ScratchDatabase]  # a scratch database copied from the replica
+
+
 def verify(uow_factory: UnitOfWorkFactory,
-           scratch_factory: Callable[[], ScratchDatabase]) -> Verification:
-    """Check the chain, then replay every command into a scratch database and compare."""
+           scratch_factory: Callable[[], ScratchDatabase],
+           given: Sequence[checkpoints.Given] = (), full: bool = False,
+           replica: Replica | None = None, keep: bool = False) -> Verification:
+    """Check the chain, the signatures and the stored files, then the state.
+
+    With checkpoints given (from files kept outside the database), first check that each is
+    signed by a key the log registered (InvalidInput otherwise) and prove with a consistency
+    proof that the log extends each one.
+
+    The state: when the newest entry is a checkpoint (whose state digests were signed after
+    a full verification) and not `full`, the live tables' digests are compared with the
+    signed ones; otherwise every command is replayed into a scratch database and the two
+    are compared, table digest by table digest, rows named where they differ."""
     with uow_factory() as live:
         entries = list(live.audit.entries())
+        checkpoints.check_signers(given, entries)
         report = check_chain(iter(entries))
-        if not report.ok:
-            return report
-        report.problems.extend(check_signatures(entries, live.users.all()))
+        chain_holds = report.ok
+        report.problems[:0] = checkpoints.check_extends(given, entries)
+        if chain_holds:  # then who signed it, even when a checkpoint is not extended
+            report.problems.extend(check_signatures(entries, live.users.all()))
         if not report.ok:
             return report
         blobs: dict[str, bytes] = {}
@@ -163,40 +190,108 @@ def verify(uow_factory: UnitOfWorkFactory,
                                            "does not match its SHA-256 (edited)")
                     return report
                 blobs[sha] = content
-        live_state = live.snapshot()
-    scratch = scratch_factory()
+        live_digests = live.state_digests()
+        live_checkpoints = live.audit.checkpoints()
+        if not full and entries and entries[-1].command == "log.checkpoint":
+            signed = checkpoints.signed_state(json.loads(entries[-1].payload))
+            if signed and not checkpoints.state_differences(signed, live_digests) \
+                    and _checkpoint_rows(live_checkpoints) == _checkpoint_entries(entries):
+                report.basis = f"its digests match those signed at checkpoint entry " \
+                               f"{entries[-1].seq}"
+                return report
+    scratch, start = _scratch(entries, scratch_factory, replica, full)
     try:
-        for entry in entries:
-            payload, logged_effects = split_effects(json.loads(entry.payload))
-            with scratch.uow_factory() as uow:
-                for sha in _blob_shas(payload):
-                    uow.blobs.put(blobs[sha])
-                handler = handler_for(entry.command, entry.version)
-                if handler is None:
-                    report.problems.append(f"log entry {entry.seq}: unknown command "
-                                           f"{entry.command!r} version {entry.version}")
-                    return report
-                ctx = Context(actor=entry.actor, now=entry.at)
-                try:
-                    handler(uow, payload, ctx)
-                except HustingsError as error:
-                    report.problems.append(f"log entry {entry.seq} ({entry.command}) cannot be "
-                                           f"replayed: {error}")
-                    return report
-                if ctx.effects != logged_effects:
-                    report.problems.append(
-                        f"log entry {entry.seq} ({entry.command}): what it logs as decided "
+        failure = _replay(scratch, entries[start - 1:] if start else entries, blobs)
+        if failure and start:  # the kept state did not serve (stale or replaced): replay all
+            scratch.close()
+            scratch, start = scratch_factory(), 0
+            failure = _replay(scratch, entries, blobs)
+        if failure:
+            report.problems.append(failure)
+            return report
+        if start:
+            report.basis = (f"the entries from checkpoint entry {start} on, replayed on the "
+                            "state verified at that checkpoint, give the database's state")
+        with scratch.uow_factory() as uow:
+            differ = set(checkpoints.state_differences(live_digests, uow.state_digests()))
+            if _checkpoint_rows(live_checkpoints) != _checkpoint_rows(uow.audit.checkpoints()):
+                differ.add("log_checkpoints")
+            rebuilt = uow.table_rows(differ) if differ else {}
+        if keep and replica is not None and not differ and not start:
+            scratch.keep(replica.path)
+            scratch = None
+    finally:
+        if scratch is not None:
+            scratch.close()
+    if differ:
+        with uow_factory() as live:
+            report.problems.extend(compare(live.table_rows(differ), rebuilt))
+        if not report.problems:  # the rows differ only in how often they occur, or moved on
+            report.problems.append(f"tables {', '.join(sorted(differ))}: not the state the "
+                                   "log produces")
+    return report
+
+
+def _replay(scratch: ScratchDatabase, entries: Sequence[AuditEntry],
+            blobs: dict[str, bytes]) -> str | None:
+    """Run each entry's handler into the scratch database; the first failure, if any."""
+    for entry in entries:
+        payload, logged_effects = split_effects(json.loads(entry.payload))
+        with scratch.uow_factory() as uow:
+            for sha in _blob_shas(payload):
+                uow.blobs.put(blobs[sha])
+            handler = handler_for(entry.command, entry.version)
+            if handler is None:
+                return (f"log entry {entry.seq}: unknown command {entry.command!r} version "
+                        f"{entry.version}")
+            ctx = Context(actor=entry.actor, now=entry.at)
+            try:
+                handler(uow, payload, ctx)
+            except HustingsError as error:
+                return f"log entry {entry.seq} ({entry.command}) cannot be replayed: {error}"
+            if ctx.effects != logged_effects:
+                return (f"log entry {entry.seq} ({entry.command}): what it logs as decided "
                         f"({_effects(logged_effects)}) is not what replaying it decides "
                         f"({_effects(ctx.effects)})")
-                    return report
-                uow.audit.append(entry)
-                uow.commit()
-        with scratch.uow_factory() as uow:
-            rebuilt = uow.snapshot()
-    finally:
-        scratch.close()
-    report.problems.extend(compare(live_state, rebuilt))
-    return report
+            uow.audit.append(entry)
+            uow.commit()
+    return None
+
+
+def _scratch(entries: list[AuditEntry], scratch_factory: Callable[[], ScratchDatabase],
+             replica: Replica | None, full: bool) -> tuple[Any, int]:
+    """(scratch database, seq of the checkpoint entry to replay from; 0: from the start).
+
+    The replica kept by the newest checkpoint serves when it holds exactly the entries before
+    that checkpoint (their hashes equal the log's): replaying the checkpoint entry into it then
+    checks its state digests against the signed ones, so a replaced replica is caught too."""
+    last = next((e for e in reversed(entries) if e.command == "log.checkpoint"), None)
+    if full or replica is None or last is None or not os.path.exists(replica.path):
+        return scratch_factory(), 0
+    try:
+        copy = replica.open_copy(replica.path)
+    except HustingsError:
+        return scratch_factory(), 0
+    with copy.uow_factory() as uow:
+        head = uow.audit.last()
+    if head is None or head.seq != last.seq - 1 or head.hash != entries[last.seq - 2].hash:
+        copy.close()
+        return scratch_factory(), 0
+    return copy, last.seq
+
+
+def _checkpoint_rows(rows: list[tuple[Checkpoint, dict[str, str]]]) -> list[Any]:
+    return [(cp.to_dict(), state) for cp, state in rows]
+
+
+def _checkpoint_entries(entries: list[AuditEntry]) -> list[Any]:
+    out = []
+    for e in entries:
+        if e.command == "log.checkpoint":
+            payload = json.loads(e.payload)
+            out.append((checkpoints.from_payload(payload).to_dict(),
+                        checkpoints.signed_state(payload)))
+    return out
 
 
 def compare(live: dict[str, list[tuple[Any, ...]]],
@@ -230,11 +325,16 @@ def export(uow_factory: UnitOfWorkFactory) -> Iterator[str]:
     """The log as JSON lines, for publication (payloads as logged; files by SHA-256 only)."""
     with uow_factory() as uow:
         for e in uow.audit.entries():
-            yield json.dumps({"seq": e.seq, "at": utc_iso(e.at), "actor": e.actor,
-                              "command": e.command, "version": e.version,
-                              "payload": json.loads(e.payload), "prev_hash": e.prev_hash,
-                              "hash": e.hash, "key_id": e.key_id, "signature": e.signature},
-                             ensure_ascii=False)
+            yield entry_line(e)
+
+
+def entry_line(e: AuditEntry) -> str:
+    """One entry as a line of JSON (the one writer of entries.jsonl and `log export`)."""
+    return json.dumps({"seq": e.seq, "at": utc_iso(e.at), "actor": e.actor,
+                       "command": e.command, "version": e.version,
+                       "payload": json.loads(e.payload), "prev_hash": e.prev_hash,
+                       "hash": e.hash, "key_id": e.key_id, "signature": e.signature},
+                      ensure_ascii=False)
 
 
 def head(uow_factory: UnitOfWorkFactory) -> tuple[int, str]:

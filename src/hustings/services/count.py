@@ -358,7 +358,8 @@ def record_version(uow: UnitOfWork, slug: str, reason: str, at: datetime,
     result[CHANGES] = precinct_changes(
         folded_precincts(v[3] for v in versions), precinct_state(count))
     number = (versions[-1][0] if versions else 0) + 1
-    uow.versions.add(slug, number, at, reason, result)
+    tree = uow.audit.tree()  # the log before this command's entry: the version is pinned to it
+    uow.versions.add(slug, number, at, reason, result, (tree.size, tree.root().hex()))
     if lots and effects is not None:
         effects.append({"election": slug, "result_version": number, "lots": lots})
     return number

@@ -8,10 +8,12 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from hustings.domain.audit import AuditEntry
+from hustings.domain.checkpoint import Checkpoint
 from hustings.domain.disputes import Dispute, Ruling
 from hustings.domain.double_entry import BatchEntry, SheetEntry
 from hustings.domain.election import Election, ElectionStatus
 from hustings.domain.eligibility import EligibilityRule
+from hustings.domain.merkle import Frontier
 from hustings.domain.online import BoardRow, Complaint, OnlinePoll, OnlineTrustee
 from hustings.domain.organisation import Body, Office, Organisation
 from hustings.domain.polling import BallotBatch, Poll, Precinct, TallySheet
@@ -114,8 +116,9 @@ class DisputeRepo(Protocol):
 
 class VersionRepo(Protocol):
     def add(self, election: str, number: int, at: datetime, reason: str,
-            result: dict[str, Any]) -> None: ...
+            result: dict[str, Any], log: tuple[int, str] | None = None) -> None: ...
     def all(self, election: str) -> list[tuple[int, datetime, str, dict[str, Any]]]: ...
+    def logs(self, election: str) -> dict[int, tuple[int, str] | None]: ...
 
 
 class TenureRepo(Protocol):
@@ -151,6 +154,11 @@ class AuditRepo(Protocol):
     def append(self, entry: AuditEntry) -> None: ...
     def after(self, seq: int, limit: int) -> list[AuditEntry]: ...
     def entries(self) -> Iterator[AuditEntry]: ...
+    def tree(self) -> Frontier:
+        """The log's Merkle tree (its frontier), in step with the entries."""
+        ...
+    def add_checkpoint(self, checkpoint: Checkpoint, state: dict[str, str]) -> None: ...
+    def checkpoints(self) -> list[tuple[Checkpoint, dict[str, str]]]: ...
 
 
 class UserRepo(Protocol):
@@ -264,6 +272,13 @@ class UnitOfWork(Protocol):
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every table's rows in a canonical, backend-independent form (for `log verify`)."""
         ...
+    def state_digests(self, tables: set[str] | None = None) -> dict[str, str]:
+        """table -> "ROWS:DIGEST", an order-independent digest of its canonical rows, streamed
+        (signed state excludes the log itself, its tree and web sessions)."""
+        ...
+    def table_rows(self, tables: set[str]) -> dict[str, list[tuple[Any, ...]]]:
+        """The canonical rows of these tables (to name the rows that differ)."""
+        ...
 
 
 class ScratchDatabase(Protocol):
@@ -271,6 +286,9 @@ class ScratchDatabase(Protocol):
 
     @property
     def uow_factory(self) -> UnitOfWorkFactory: ...
+    def keep(self, path: str) -> None:
+        """Close it and keep it at `path` (a verified replica of the state)."""
+        ...
     def close(self) -> None: ...
 
 

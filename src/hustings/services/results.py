@@ -66,9 +66,16 @@ def published(stored: dict[str, Any]) -> dict[str, Any]:
 def versions(uow_factory: UnitOfWorkFactory, slug: str) -> list[dict[str, Any]]:
     with uow_factory() as uow:
         uow.elections.get(slug)
+        logs = uow.versions.logs(slug)
         return [{"version": n, "created_at": utc_iso(at), "reason": reason,
-                 "winner": result.get("winner")}
+                 "winner": result.get("winner"), "log": _log(logs.get(n))}
                 for n, at, reason, result in uow.versions.all(slug)]
+
+
+def _log(log: tuple[int, str] | None) -> dict[str, Any] | None:
+    """The log's Merkle tree when a version was made: a checkpoint of size `size` with this
+    root proves the version's entry came after those entries (docs/integrity.md)."""
+    return None if log is None else {"size": log[0], "root": log[1]}
 
 
 def diff_versions(uow_factory: UnitOfWorkFactory, slug: str, a: int,

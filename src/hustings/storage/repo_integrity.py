@@ -71,10 +71,19 @@ class SqlVersionRepo:
         self.conn, self.ids = conn, ids
 
     def add(self, election: str, number: int, at: datetime, reason: str,
-            result: dict[str, Any]) -> None:
+            result: dict[str, Any], log: tuple[int, str] | None = None) -> None:
         self.conn.execute(t.result_versions.insert().values(
             election_id=self.ids.election(election), number=number, created_at=at,
-            reason=reason, result=result))
+            reason=reason, result=result, log_size=log[0] if log else None,
+            log_root=log[1] if log else None))
+
+    def logs(self, election: str) -> dict[int, tuple[int, str] | None]:
+        """version number -> the log's (size, root) when it was made (None: before 0008)."""
+        rows = self.conn.execute(
+            select(t.result_versions.c.number, t.result_versions.c.log_size,
+                   t.result_versions.c.log_root)
+            .where(t.result_versions.c.election_id == self.ids.election(election)))
+        return {r[0]: None if r[1] is None else (int(r[1]), str(r[2])) for r in rows}
 
     def all(self, election: str) -> list[tuple[int, datetime, str, dict[str, Any]]]:
         rows = self.conn.execute(

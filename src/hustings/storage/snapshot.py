@@ -22,7 +22,8 @@ from sqlalchemy import JSON, Connection, Date, DateTime, LargeBinary, Table, sel
 from hustings.domain.audit import utc_iso
 from hustings.storage import tables as t
 
-EXCLUDED_TABLES = {"audit_log", "web_sessions", "signin_failures", "online_board_keys"}
+EXCLUDED_TABLES = {"audit_log", "web_sessions", "signin_failures", "online_board_keys",
+                   "log_tree"}
 # credentials never enter the log (verify checks them by the user's own signature instead);
 # nor do TOTP secrets (sealed like them) and the last TOTP step used (not a state change)
 EXCLUDED_COLUMNS = {("users", "password_hash"), ("users", "credential_sig"),
@@ -99,10 +100,65 @@ def snapshot(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
 
 def _rows(conn: Connection, table: Table,
           natural: dict[str, dict[Any, str]]) -> tuple[list[tuple[Any, ...]], dict[Any, str]]:
+    rows: list[tuple[Any, ...]] = []
+    by_id: dict[Any, str] = {}
+    names = _names(table)
+    for row_id, values in _iter_rows(conn, table, natural):
+        key = tuple(zip(names, values, strict=True))
+        rows.append(key)
+        if row_id is not None:
+            by_id[row_id] = reference(key)
+    return rows, by_id
+
+
+def _names(table: Table) -> list[str]:
+    surrogate = "id" in table.c and table.c.id.primary_key
+    return [c.name for c in table.c if not (surrogate and c.name == "id")
+            and (table.name, c.name) not in EXCLUDED_COLUMNS]
+
+
+# the checkpoints are checked against the log's own `log.checkpoint` entries instead (a
+# checkpoint's digest is taken before its row exists)
+NOT_DIGESTED = {"log_checkpoints"}
+REFERENCED = {fk.column.table.name for table in t.metadata.sorted_tables
+              for column in table.c for fk in column.foreign_keys}
+_MODULUS = 1 << 256
+
+
+def state_digests(conn: Connection,
+                  tables: set[str] | None = None) -> dict[str, str]:
+    """table -> "ROWS:DIGEST": the number of rows and the sum, modulo 2^256, of the SHA-256
+    of each row's canonical values (as `snapshot` gives them, a foreign key standing for the
+    digest of the row it points at). Order-independent, so two databases with the same rows
+    have the same digests whatever their row order or ids; streamed, so only the digests of
+    rows that other rows point at are held in memory."""
+    natural: dict[str, dict[Any, str]] = {}
+    out: dict[str, str] = {}
+    with gc_paused():
+        for table in t.metadata.sorted_tables:
+            if table.name in EXCLUDED_TABLES or table.name in NOT_DIGESTED:
+                continue
+            keep = table.name in REFERENCED
+            by_id: dict[Any, str] = {}
+            total = count = 0
+            sha256, from_bytes = hashlib.sha256, int.from_bytes
+            for row_id, values in _iter_rows(conn, table, natural):
+                digest = sha256(repr(values).encode("utf-8")).digest()
+                total += from_bytes(digest, "big")
+                count += 1
+                if keep and row_id is not None:
+                    by_id[row_id] = digest.hex()
+            natural[table.name] = by_id
+            if tables is None or table.name in tables:
+                out[table.name] = f"{count}:{total % _MODULUS:064x}"
+    return out
+
+
+def _iter_rows(conn: Connection, table: Table, natural: dict[str, dict[Any, str]]
+               ) -> Iterator[tuple[Any, tuple[Any, ...]]]:
     surrogate = "id" in table.c and table.c.id.primary_key
     columns = [c for c in table.c if not (surrogate and c.name == "id")
                and (table.name, c.name) not in EXCLUDED_COLUMNS]
-    names = [c.name for c in columns]
     plans: list[tuple[int, Convert]] = []  # (position, converter) for columns that need one
     for i, column in enumerate(columns):
         fks = list(column.foreign_keys)
@@ -115,15 +171,10 @@ def _rows(conn: Connection, table: Table,
             plans.append((i, convert))
     selected = ([table.c.id] if surrogate else []) + columns
     start = 1 if surrogate else 0
-    rows: list[tuple[Any, ...]] = []
-    by_id: dict[Any, str] = {}
-    for raw in conn.execute(select(*selected)).all():
+    result = conn.execute(select(*selected).execution_options(yield_per=20_000))
+    for raw in result:
         values = list(raw[start:])
         for i, convert in plans:
             if values[i] is not None:
                 values[i] = convert(values[i])
-        key = tuple(zip(names, values, strict=True))
-        rows.append(key)
-        if surrogate:
-            by_id[raw[0]] = reference(key)
-    return rows, by_id
+        yield (raw[0] if surrogate else None), tuple(values)

@@ -209,6 +209,8 @@ result_versions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("reason", Text, nullable=False),
     Column("result", JSON, nullable=False),
+    Column("log_size", Integer),  # the log's Merkle tree when the version was made: size,
+    Column("log_root", String(64)),  # and root (hex); see docs/integrity.md
     UniqueConstraint("election_id", "number"),
 )
 
@@ -242,6 +244,26 @@ audit_log = Table(
     Column("version", Integer, nullable=False, server_default="1"),  # the command's version
     Column("key_id", String(32), nullable=False, server_default=""),  # the actor's signing key
     Column("signature", String(128), nullable=False, server_default=""),  # hex Ed25519
+)
+
+log_tree = Table(  # derived from audit_log (rebuilt from it when stale): not verified state
+    "log_tree", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("frontier", JSON, nullable=False),  # hex roots of the perfect subtrees (merkle)
+    Column("digests", JSON, nullable=False),
+)
+
+log_checkpoints = Table(  # written by the logged command `log.checkpoint`
+    "log_checkpoints", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("size", Integer, nullable=False, unique=True),
+    Column("root", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("signer", String(100), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("state", JSON, nullable=False),  # per-table state digests at the checkpoint
 )
 
 users = Table(

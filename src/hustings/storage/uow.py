@@ -20,7 +20,7 @@ from hustings.storage.repo_polls import SqlBatchRepo, SqlPollRepo, SqlPrecinctRe
 from hustings.storage.repo_record import SqlRecordRepo
 from hustings.storage.repo_roll import SqlRollRepo
 from hustings.storage.repo_users import SqlSessionRepo, SqlSigninFailureRepo, SqlUserRepo
-from hustings.storage.snapshot import snapshot
+from hustings.storage.snapshot import snapshot, state_digests
 
 
 class SqlUnitOfWork:
@@ -93,6 +93,15 @@ class SqlUnitOfWork:
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         assert self._conn is not None
         return snapshot(self._conn)
+
+    def state_digests(self, tables: set[str] | None = None) -> dict[str, str]:
+        assert self._conn is not None
+        return state_digests(self._conn, tables)
+
+    def table_rows(self, tables: set[str]) -> dict[str, list[tuple[Any, ...]]]:
+        """The canonical rows of these tables only (to name what differs)."""
+        assert self._conn is not None
+        return {k: v for k, v in snapshot(self._conn).items() if k in tables}
 
     def commit(self) -> None:
         assert self._conn is not None

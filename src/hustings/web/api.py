@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from hustings.domain.polling import TallySheet
 from hustings.formats.published_result import result_json
 from hustings.services import ballots as ballot_service
+from hustings.services import checkpoints as checkpoint_service
 from hustings.services import elections as election_service
 from hustings.services import members as member_service
 from hustings.services import results as results_service
@@ -30,6 +31,7 @@ from hustings.web.errors import WebError
 from hustings.web.limits import accepts_uploads
 from hustings.web.schemas import (
     BallotsImported,
+    CheckpointOut,
     ElectionDetail,
     ElectionSummary,
     ErrorOut,
@@ -118,6 +120,14 @@ async def get_version(request: Request, slug: str,
             precincts=changes,  # type: ignore[arg-type]
             result=current)
     return await cached_json(request, f"api-version|{slug}|{number}", make)
+
+
+@router.get("/log/checkpoint", response_model=CheckpointOut, tags=["integrity"])
+async def get_checkpoint(request: Request) -> Response:
+    """The latest signed checkpoint of the log (size, Merkle root, time, signer, signature,
+    and its text form to save and check later with `hustings log verify --checkpoint`)."""
+    return await cached_json(request, "api-checkpoint", lambda: CheckpointOut(
+        **checkpoint_service.latest_public(deps.uow(request))))
 
 
 @admin.post("/elections", response_model=ElectionDetail, status_code=201, tags=["administration"],

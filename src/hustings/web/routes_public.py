@@ -21,6 +21,7 @@ from hustings.domain.errors import NotFound
 from hustings.formats.published_result import result_csv, result_json
 from hustings.reports.precinct_csv import precinct_results_csv
 from hustings.reports.timeline import timeline_chart
+from hustings.services import checkpoints as checkpoint_service
 from hustings.services import results as results_service
 from hustings.services import story as story_service
 from hustings.services.queries import list_elections
@@ -40,6 +41,13 @@ from hustings.web.live import Broadcaster, stream
 from hustings.web.templating import gettext_for, locale_of, render
 
 router = APIRouter(include_in_schema=False)
+
+
+@router.get("/log")
+async def log_page(request: Request) -> Response:
+    """The log's size and Merkle root now, and the latest signed checkpoint to keep."""
+    return await serve_cached(request, "log", lambda: render(
+        request, "log.html", checkpoint_service.public_view(deps.uow(request))))
 
 
 @router.get("/")

@@ -277,11 +277,31 @@ class BallotsImported(BaseModel):
         description='precinct -> "accepted", "awaiting second entry" or "mismatch"')
 
 
+class CheckpointOut(BaseModel):
+    """A signed checkpoint of the log (docs/integrity.md)."""
+
+    size: int
+    root: str
+    time: str
+    signer: str
+    public_key: str
+    signature: str
+    text: str
+
+
+class LogRef(BaseModel):
+    """The log's Merkle tree (size, root) when the version was made."""
+
+    size: int
+    root: str
+
+
 class VersionOut(BaseModel):
     version: int
     created_at: str
     reason: str
     winner: str | None
+    log: LogRef | None = None
 
 
 class CandidateDeltaOut(BaseModel):

@@ -1,0 +1,182 @@
+"""Benchmark: `hustings log verify` at scale — routine (the newest entry a checkpoint: the
+state's digests compared with those it signed) and `--full` (every entry replayed into a
+scratch database) — with the peak memory of each, whole process (the installed console
+script), on SQLite (and PostgreSQL with --postgres).
+
+    .venv/bin/python benchmarks/bench_verify.py [--members N] [--precincts P]
+        [--postgres URL] [--out FILE]
+
+The election is a plurality election counted from tally sheets: N members over P precincts
+(default 100,000 over 500), the roll frozen, both clerks importing every precinct's sheet. Then
+`log verify --full`, `log checkpoint` (which verifies in full first, then signs the tree and
+the state digests), `log verify` (routine: right after the checkpoint), and, after one more
+sheet entered, `log verify` again (the entries since the checkpoint replayed on the state it
+verified). Wall and CPU (user+sys) seconds and peak RSS of each child. Writes a Markdown
+section (default docs/benchmarks-verify.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from machine import describe  # noqa: E402
+
+ROOT = HERE.parent
+HUSTINGS = str(Path(sys.executable).parent / "hustings")
+PASSWORD = "Bench-Quiet-Harbour-Lantern-77"  # every change runs as a signed-in user
+MEASURE = ("import json, resource, subprocess, sys, time\n"
+           "start = time.perf_counter()\n"
+           "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+           "wall = time.perf_counter() - start\n"
+           "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+           "print(json.dumps({'code': done.returncode, 'wall': wall,\n"
+           "                  'cpu': u.ru_utime + u.ru_stime, 'rss_mb': u.ru_maxrss / 1024}))\n")
+
+
+def definition(precincts: int) -> str:
+    precs = "\n".join(f'[[precincts]]\ncode = "P{i:05d}"\nname = "Precinct {i}"'
+                      for i in range(precincts))
+    return f"""[organisation]
+slug = "bench"
+name = "Bench party"
+[office]
+slug = "leader"
+name = "Leader"
+[body]
+slug = "members"
+name = "Members"
+[election]
+slug = "bench"
+title = "Bench"
+method = "plurality"
+[eligibility]
+cutoff = 2024-01-01
+[timetable]
+polling_day = 2024-03-01
+[[candidates]]
+key = "ann"
+name = "Ann Able"
+[[candidates]]
+key = "bob"
+name = "Bob Baker"
+{precs}
+[rules]
+seed = 1
+"""
+
+
+def make_files(folder: Path, members: int, precincts: int) -> tuple[Path, Path, Path]:
+    per = members // precincts
+    roll = folder / "members.csv"
+    with roll.open("w") as f:
+        f.write("member_id,name,joined,standing,precinct\n")
+        for p in range(precincts):
+            f.writelines(f"M{p:05d}{i:06d},Member,2020-01-01,good,P{p:05d}\n"
+                         for i in range(per))
+    sheets = folder / "sheets.csv"
+    with sheets.open("w") as f:
+        f.write("precinct,registered,ballots_cast,ann,bob,blank,invalid\n")
+        for p in range(precincts):
+            cast = per * 6 // 10
+            ann = cast * (45 + p % 10) // 100
+            f.write(f"P{p:05d},{per},{cast},{ann},{cast - ann - 2},1,1\n")
+    toml = folder / "bench.toml"
+    toml.write_text(definition(precincts))
+    return toml, roll, sheets
+
+
+def measured(args: list[str], env: dict[str, str]) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", MEASURE, HUSTINGS, *args], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    result: dict[str, float] = json.loads(out)
+    if result["code"] != 0:
+        raise SystemExit(f"hustings {' '.join(args)} exited {result['code']}")
+    return result
+
+
+def one(url: str, files: tuple[Path, Path, Path], folder: Path) -> dict[str, dict[str, float]]:
+    toml, roll, sheets = files
+    env = {**os.environ, "HUSTINGS_DATABASE_URL": url, "HUSTINGS_USER": "bench-admin",
+           "HUSTINGS_PASSWORD": PASSWORD, "BENCH_PASSWORD": PASSWORD}
+    for step in (["init", "--admin", "bench-admin"],
+                 ["user", "add", "clerk-a", "--role", "clerk", "--password-env", "BENCH_PASSWORD"],
+                 ["user", "add", "clerk-b", "--role", "clerk", "--password-env", "BENCH_PASSWORD"],
+                 ["election", "create", str(toml)], ["members", "import", "members", str(roll)],
+                 ["roll", "freeze", "bench"], ["election", "advance", "bench", "nominations"],
+                 ["election", "advance", "bench", "voting"]):
+        subprocess.run([HUSTINGS, *step], check=True, env=env, stdout=subprocess.DEVNULL)
+    for clerk in ("clerk-a", "clerk-b"):
+        subprocess.run([HUSTINGS, "tally", "import", "bench", str(sheets)], check=True,
+                       env={**env, "HUSTINGS_USER": clerk}, stdout=subprocess.DEVNULL)
+    out: dict[str, dict[str, float]] = {}
+    out["log verify --full"] = measured(["log", "verify", "--full"], env)
+    out["log checkpoint (verifies in full, then signs)"] = measured(
+        ["log", "checkpoint", "--out", str(folder / "bench.checkpoint")], env)
+    out["log verify (routine, newest entry a checkpoint)"] = measured(["log", "verify"], env)
+    out["log verify --checkpoint FILE (routine)"] = measured(
+        ["log", "verify", "--checkpoint", str(folder / "bench.checkpoint")], env)
+    code, registered, cast, ann, bob, blank, invalid = \
+        sheets.read_text().splitlines()[1].split(",")  # clerk-a enters P00000 again
+    subprocess.run([HUSTINGS, "tally", "enter", "bench", "--precinct", code, "--registered",
+                    registered, "--ballots-cast", cast, "--votes", f"ann={ann}", "--votes",
+                    f"bob={bob}", "--blank", blank, "--invalid", invalid, "--reason",
+                    "the same figures, entered again"], env={**env, "HUSTINGS_USER": "clerk-a"},
+                   stdout=subprocess.DEVNULL, check=True)
+    out["log verify (one entry after the checkpoint: replayed on the kept state)"] = measured(
+        ["log", "verify"], env)
+    return out
+
+
+def fresh_postgres(admin: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(admin.replace("postgresql://", "postgresql+psycopg://"))
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text('DROP DATABASE IF EXISTS "hustings_bench_verify" WITH (FORCE)'))
+        conn.execute(text('CREATE DATABASE "hustings_bench_verify"'))
+    engine.dispose()
+    return url.set(database="hustings_bench_verify").render_as_string(hide_password=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--precincts", type=int, default=500)
+    parser.add_argument("--postgres", default=None)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks-verify.md"))
+    args = parser.parse_args()
+    rows: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="hustings-bench-verify-") as tmp:
+        folder = Path(tmp)
+        files = make_files(folder, args.members, args.precincts)
+        backends = [("SQLite", f"sqlite:///{folder}/bench.db")]
+        if args.postgres:
+            backends.append(("PostgreSQL", fresh_postgres(args.postgres)))
+        for name, url in backends:
+            for step, r in one(url, files, folder).items():
+                rows.append(f"| {name} | {args.members:,} | {step} | {r['wall']:.1f} | "
+                            f"{r['cpu']:.1f} | {r['rss_mb']:.0f} |")
+                print(rows[-1], flush=True)
+    section = (f"\n## {args.members:,} members, {args.precincts:,} precincts "
+               f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})\n\n{describe()}\n\n"
+               "| backend | members | step | wall s | CPU s | peak RSS MB |\n"
+               "|---|---:|---|---:|---:|---:|\n" + "\n".join(rows) + "\n")
+    with open(args.out, "a", encoding="utf-8") as f:
+        f.write(section)
+    print(section)
+
+
+if __name__ == "__main__":
+    main()
