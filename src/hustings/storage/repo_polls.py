@@ -85,10 +85,14 @@ class SqlPollRepo:
 
 
 class SqlSheetRepo:
-    """Clerks' sheet entries; never updated except to mark them voided by a ruling."""
+    """Clerks' sheet entries; never updated except to mark them voided by a ruling.
+
+    A poll's entries are read once per unit of work (a command counts several times: before
+    and after storing, and after settling the status) until this repository writes."""
 
     def __init__(self, conn: Connection, ids: Ids):
         self.conn, self.ids = conn, ids
+        self._read: dict[tuple[str, str], list[SheetEntry]] = {}
 
     def add(self, election: str, sheet: TallySheet, entered_by: str, at: datetime,
             reason: str | None = None) -> None:
@@ -99,6 +103,7 @@ class SqlSheetRepo:
         """One clerk's sheets in one statement."""
         if not sheets:
             return
+        self._read.clear()
         precincts = self.ids.precincts(election, [s.precinct for s in sheets])
         self.conn.execute(t.tally_sheets.insert(), [
             {"poll_id": self.ids.poll(election, sheet.poll), "precinct_id": pid,
@@ -108,6 +113,11 @@ class SqlSheetRepo:
             for sheet, pid in zip(sheets, precincts, strict=True)])
 
     def entries(self, election: str, poll: str) -> list[SheetEntry]:
+        if (election, poll) not in self._read:
+            self._read[(election, poll)] = self._entries(election, poll)
+        return list(self._read[(election, poll)])
+
+    def _entries(self, election: str, poll: str) -> list[SheetEntry]:
         stmt = (select(t.tally_sheets, t.precincts.c.code)
                 .join(t.precincts, t.precincts.c.id == t.tally_sheets.c.precinct_id)
                 .where(t.tally_sheets.c.poll_id == self.ids.poll(election, poll))
@@ -118,7 +128,8 @@ class SqlSheetRepo:
             r.entered_by, r.entered_at, r.reason, r.voided_by) for r in self.conn.execute(stmt)]
 
     def void(self, election: str, poll: str, precincts: list[str], ruling_id: int) -> int:
-        ids = [self.ids.precinct(election, code) for code in precincts]
+        self._read.clear()
+        ids = self.ids.precincts(election, precincts)
         result = self.conn.execute(t.tally_sheets.update().where(
             t.tally_sheets.c.poll_id == self.ids.poll(election, poll),
             t.tally_sheets.c.precinct_id.in_(ids), t.tally_sheets.c.voided_by.is_(None))
