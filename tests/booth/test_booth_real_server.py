@@ -120,3 +120,23 @@ def test_members_vote_in_the_browser_and_the_record_verifies(
     checked = subprocess.run([str(BIN / "hustings-verify"), str(record)], capture_output=True,
                              text=True)
     assert checked.returncode == 1 and "board" in (checked.stdout + checked.stderr)
+
+
+def test_a_voter_finds_their_tracker_on_the_public_board_page(container) -> None:
+    from tests.web.conftest import make_client
+
+    factory = container.uow_factory
+    slug = election(factory, "board-page", members=3)
+    poll = opened(factory, slug)
+    mine, other = sorted(poll.credentials.values())[:2]
+    tracker = oc.vote(factory, slug, mine, ["ben"])
+    oc.vote(factory, slug, other, ["ada"])
+    client = make_client(container)
+    page = client.get(f"/elections/{slug}/board", params={"tracker": tracker}).text
+    assert "Your ballot is on the board at position 1." in page
+    assert "Ballots on the board</dt><dd>2</dd>" in page and tracker in page
+    missing = client.get(f"/elections/{slug}/board", params={"tracker": "x" * 20}).text
+    assert "No ballot on the board has this tracker." in missing
+    assert client.get("/elections/no-such/board").status_code == 404
+    booth = client.get(f"/elections/{slug}/vote").text
+    assert f'data-board-url="/elections/{slug}/board"' in booth
