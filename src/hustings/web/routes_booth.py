@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse
 
 from hustings.services import online
 from hustings.web import deps
-
 from hustings.web.security import CONTENT_SECURITY_POLICY
 from hustings.web.templating import render
 
