@@ -12,6 +12,7 @@ import pytest
 
 from tests.cli_runner import run_cli
 from tests.conftest import DEMO_DIR
+from tests.elections.builders import toml
 
 run = run_cli
 
@@ -130,3 +131,22 @@ def test_console_script_help_has_examples() -> None:
     out = subprocess.run([str(exe), "tally", "import", "--help"], capture_output=True, text=True,
                          check=True).stdout
     assert "Example: hustings tally import" in " ".join(out.split())
+
+
+def test_versions_disputes_and_withdrawals_on_the_command_line(
+        demo_db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "--db", demo_db, "results", "versions", "labor-2001")
+    assert code == 0, err
+    assert "┃ version" in out and "Binyamin" in out and "Avraham Burg" in out  # a table
+    code, out, err = run(capsys, "--db", demo_db, "dispute", "list", "labor-2001")
+    assert code == 0, err
+    assert "NZR" in out and "pending" not in out  # the 2001 dispute, ruled
+    code, _, err = run(capsys, "--db", demo_db, "election", "withdraw", "labor-2002", "ramon")
+    assert code == 5, err  # certified long ago: too late to withdraw
+    definition = tmp_path / "draft.toml"
+    definition.write_text(toml("draft-2030", "plurality", (("ann", "Ann"), ("bob", "Bob")),
+                               [("N", "North")], day="2030-03-01"))
+    code, _, err = run(capsys, "--db", demo_db, "election", "create", str(definition))
+    assert code == 0, err
+    code, out, err = run(capsys, "--db", demo_db, "election", "withdraw", "draft-2030", "bob")
+    assert code == 0 and "bob withdrawn from draft-2030" in out, err

@@ -53,6 +53,8 @@ def test_an_edited_checkpoint_does_not_parse_or_signs_other_bytes(cp: Checkpoint
      "signer a " + "0" * 64 + "\n\nsignature a " + "0" * 128 + "\n", "line 4"),
     ("hustings checkpoint v1\nsize 1\nroot " + "0" * 64 + "\ntime 2026-01-01T00:00:00\n"
      "signer a " + "0" * 64 + "\n\nsignature b " + "0" * 128 + "\n", "line 7"),
+    ("hustings checkpoint v1\nsize 1\nroot " + "0" * 64 + "\ntime 2026-01-01T00:00:00\n"
+     "signer a " + "0" * 64 + "\nnote\nsignature a " + "0" * 128 + "\n", "line 6"),
 ])
 def test_a_malformed_checkpoint_names_its_line(text: str, message: str) -> None:
     with pytest.raises(CheckpointFormatError, match=message):
