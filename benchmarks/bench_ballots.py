@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from machine import describe  # noqa: E402
+from scaffold import election_toml  # noqa: E402
 
 ROOT = HERE.parent
 HUSTINGS = str(Path(sys.executable).parent / "hustings")
@@ -39,32 +40,7 @@ PASSWORD = "Bench-Quiet-Harbour-Lantern-77"  # every change runs as a signed-in 
 
 
 def definition(precincts: int) -> str:
-    cands = "\n".join(f'[[candidates]]\nkey = "{n.split()[0].lower()}"\nname = "{n}"'
-                      for n in NAMES)
-    precs = "\n".join(f'[[precincts]]\ncode = "P{i:05d}"\nname = "Precinct {i}"'
-                      for i in range(precincts))
-    return f"""[organisation]
-slug = "bench"
-name = "Bench party"
-[office]
-slug = "leader"
-name = "Leader"
-[body]
-slug = "members"
-name = "Members"
-[election]
-slug = "bench"
-title = "Bench"
-method = "irv"
-[eligibility]
-cutoff = 2024-01-01
-[timetable]
-polling_day = 2024-03-01
-{cands}
-{precs}
-[rules]
-seed = 1
-"""
+    return election_toml("irv", [(n.split()[0].lower(), n) for n in NAMES], precincts)
 
 
 def make_files(folder: Path, ballots: int, precincts: int) -> tuple[Path, Path, Path]:

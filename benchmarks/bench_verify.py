@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from machine import describe  # noqa: E402
+from scaffold import election_toml  # noqa: E402
 
 ROOT = HERE.parent
 HUSTINGS = str(Path(sys.executable).parent / "hustings")
@@ -44,35 +45,7 @@ MEASURE = ("import json, resource, subprocess, sys, time\n"
 
 
 def definition(precincts: int) -> str:
-    precs = "\n".join(f'[[precincts]]\ncode = "P{i:05d}"\nname = "Precinct {i}"'
-                      for i in range(precincts))
-    return f"""[organisation]
-slug = "bench"
-name = "Bench party"
-[office]
-slug = "leader"
-name = "Leader"
-[body]
-slug = "members"
-name = "Members"
-[election]
-slug = "bench"
-title = "Bench"
-method = "plurality"
-[eligibility]
-cutoff = 2024-01-01
-[timetable]
-polling_day = 2024-03-01
-[[candidates]]
-key = "ann"
-name = "Ann Able"
-[[candidates]]
-key = "bob"
-name = "Bob Baker"
-{precs}
-[rules]
-seed = 1
-"""
+    return election_toml("plurality", [("ann", "Ann Able"), ("bob", "Bob Baker")], precincts)
 
 
 def make_files(folder: Path, members: int, precincts: int) -> tuple[Path, Path, Path]:

@@ -27,34 +27,14 @@ sys.path.insert(0, str(HERE))
 
 from bench_ballots import PASSWORD, fresh_postgres, run  # noqa: E402
 from machine import describe  # noqa: E402
+from scaffold import election_toml  # noqa: E402
 
 ROOT = HERE.parent
 CANDIDATES = ("ann", "bob", "cy")
 
 
 def definition() -> str:
-    cands = "\n".join(f'[[candidates]]\nkey = "{k}"\nname = "{k.title()}"' for k in CANDIDATES)
-    return f"""[organisation]
-slug = "bench"
-name = "Bench party"
-[office]
-slug = "leader"
-name = "Leader"
-[body]
-slug = "members"
-name = "Members"
-[election]
-slug = "bench"
-title = "Bench"
-method = "plurality"
-[eligibility]
-cutoff = 2024-01-01
-[timetable]
-polling_day = 2024-03-01
-{cands}
-[rules]
-seed = 1
-"""
+    return election_toml("plurality", [(k, k.title()) for k in CANDIDATES])
 
 
 def make_files(folder: Path, members: int, precincts: int) -> dict[str, Path]:

@@ -57,6 +57,17 @@ def fail(
     raise InvalidInput([Problem(message, source=source, line=line, field=field)])
 
 
+def in_zip(where: str | None, folder: Path, source: str) -> str:
+    """Where a problem is, named for the user: a file extracted from their zip `source` into
+    the temporary `folder` is `source!name`; the folder itself is the zip."""
+    if not where:
+        return source
+    path = Path(where)
+    if path == folder:
+        return source
+    return f"{source}!{path.name}" if path.parent == folder else where
+
+
 def read_text(path: Path) -> str:
     """A text file as UTF-8 (BOM removed); undecodable bytes are a located user error."""
     data = path.read_bytes()

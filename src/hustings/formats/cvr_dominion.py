@@ -38,7 +38,7 @@ import pyarrow.json as pajson
 
 from hustings.counting.profile import WRITE_IN
 from hustings.domain.errors import InvalidInput, Problem
-from hustings.formats.cvr_common import BallotFile, fail
+from hustings.formats.cvr_common import BallotFile, fail, in_zip
 from hustings.formats.cvr_lines import MAX_RANKS
 from hustings.formats.cvr_marks import profile_from_marks
 from hustings.formats.cvr_nist import _find_cvr_array, _structure  # the JSON block scanner
@@ -169,19 +169,10 @@ def read_dominion_zip(data: bytes, source: str, contest: str | None = None) -> B
         try:
             read = read_dominion(Path(tmp), contest)
         except InvalidInput as error:  # name the user's zip, not the temporary folder
-            raise InvalidInput([Problem(p.message, _rename(p.source, Path(tmp), source),
+            raise InvalidInput([Problem(p.message, in_zip(p.source, Path(tmp), source),
                                         p.line, p.field) for p in error.problems]) from None
     return BallotFile(read.profile, source, read.title, read.seats, read.withdrawn,
                       read.metadata)
-
-
-def _rename(where: str | None, tmp: Path, source: str) -> str:
-    if not where:
-        return source
-    path = Path(where)
-    if path == tmp:
-        return source
-    return f"{source}!{path.name}" if path.parent == tmp else where
 
 
 def _cvr_files(folder: Path) -> list[Path]:

@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 import numpy as np
 
 from hustings.counting.profile import WRITE_IN
-from hustings.formats.cvr_common import BallotFile, fail
+from hustings.formats.cvr_common import BallotFile, fail, in_zip
 from hustings.formats.cvr_lines import MAX_RANKS
 from hustings.formats.cvr_marks import profile_from_marks
 
@@ -160,7 +160,7 @@ def read_hart_zip(data: bytes, source: str, contest: str | None = None) -> Ballo
                 contest = _only_contest(files[0], source)
             read = read_hart(folder, contest, by_id=False)
         except InvalidInput as error:  # name the user's zip, not the temporary folder
-            raise InvalidInput([Problem(p.message, _in_zip(p.source, folder, source), p.line,
+            raise InvalidInput([Problem(p.message, in_zip(p.source, folder, source), p.line,
                                         p.field) for p in error.problems]) from None
     return BallotFile(read.profile, source, read.title, read.seats, read.withdrawn,
                       read.metadata)
@@ -181,10 +181,3 @@ def _only_contest(path: Path, source: str) -> str:
              f"{path.name}: export the election's contest alone", source)
     return found[0]
 
-
-def _in_zip(where: str | None, folder: Path, source: str) -> str:
-    if not where:
-        return source
-    path = Path(where)
-    return source if path == folder else f"{source}!{path.name}" if path.parent == folder \
-        else where

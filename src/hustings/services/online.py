@@ -362,11 +362,16 @@ def _setup(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
 
 # -- the key ceremony -----------------------------------------------------------------------
 
-def _trustee_payload(uow_factory: UnitOfWorkFactory, slug: str, trustee: int,
-                     **rest: Any) -> dict[str, Any]:
+def _poll_payload(uow_factory: UnitOfWorkFactory, slug: str, **rest: Any) -> dict[str, Any]:
+    """A command's payload naming the election and its current online poll."""
     with uow_factory() as uow:
         poll = current_poll(uow, slug)
-    return {"election": slug, "online": poll.crypto_id, "trustee": trustee, **rest}
+    return {"election": slug, "online": poll.crypto_id, **rest}
+
+
+def _trustee_payload(uow_factory: UnitOfWorkFactory, slug: str, trustee: int,
+                     **rest: Any) -> dict[str, Any]:
+    return _poll_payload(uow_factory, slug, trustee=trustee, **rest)
 
 
 def _in_setup(poll: OnlinePoll) -> None:
@@ -556,10 +561,8 @@ def _credentials(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> int:
 def open_poll(uow_factory: UnitOfWorkFactory, slug: str, ctx: Context) -> str:
     """Fix the election key from the qualified dealings and open the board; returns the
     election's fingerprint (hex)."""
-    with uow_factory() as uow:
-        poll = current_poll(uow, slug)
     return run(uow_factory, "online.open",  # type: ignore[no-any-return]
-               {"election": slug, "online": poll.crypto_id}, ctx)
+               _poll_payload(uow_factory, slug), ctx)
 
 
 @command("online.open")
@@ -648,10 +651,8 @@ def _cast(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
 
 def close(uow_factory: UnitOfWorkFactory, slug: str, ctx: Context) -> dict[str, Any]:
     """Close the board and fix its encrypted tally; returns the tally's JSON."""
-    with uow_factory() as uow:
-        poll = current_poll(uow, slug)
     return run(uow_factory, "online.close",  # type: ignore[no-any-return]
-               {"election": slug, "online": poll.crypto_id}, ctx)
+               _poll_payload(uow_factory, slug), ctx)
 
 
 @command("online.close")
@@ -697,10 +698,8 @@ def _share(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> None:
 
 def decrypt_tally(uow_factory: UnitOfWorkFactory, slug: str, ctx: Context) -> dict[str, int]:
     """Combine the trustees' shares (at least the threshold) into the result."""
-    with uow_factory() as uow:
-        poll = current_poll(uow, slug)
     return run(uow_factory, "online.tally",  # type: ignore[no-any-return]
-               {"election": slug, "online": poll.crypto_id}, ctx)
+               _poll_payload(uow_factory, slug), ctx)
 
 
 @command("online.tally")
@@ -722,9 +721,7 @@ def _tally(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> dict[str, 
 
 def publish(uow_factory: UnitOfWorkFactory, slug: str, ctx: Context) -> None:
     """The decrypted result enters the count as the return of precinct ONLINE."""
-    with uow_factory() as uow:
-        poll = current_poll(uow, slug)
-    run(uow_factory, "online.publish", {"election": slug, "online": poll.crypto_id}, ctx)
+    run(uow_factory, "online.publish", _poll_payload(uow_factory, slug), ctx)
 
 
 @command("online.publish")
