@@ -22,6 +22,7 @@ from hustings.web import (
     routes_booth,
     routes_disputes,
     routes_public,
+    routes_users,
 )
 from hustings.web.cache import AnnounceWrites, ChangeWatcher, PageCache
 from hustings.web.config import WebConfig
@@ -82,6 +83,7 @@ def create_app(settings: Settings, config: WebConfig | None = None,
                    api_online.router,
                    routes_public.router, routes_admin.router, routes_admin.administration,
                    routes_admin.tallying, routes_disputes.router, routes_account.account,
+                   routes_users.accounts,
                    routes_booth.router):
         app.include_router(router)
     app.mount("/static", StaticAssets(STATIC_DIR), name="static")

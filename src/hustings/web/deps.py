@@ -202,12 +202,12 @@ def signed_in(request: Request) -> Signer:
     return require_role(current_user(request), *Role)
 
 
-def role_door(allowed: tuple[Role, ...]) -> Callable[[Request], None]:
+def role_door(allowed: tuple[Role, ...], reading: bool = False) -> Callable[[Request], None]:
     """Door 2: a change needs one of `allowed` (administrators always); reading pages needs
-    only door 1."""
+    only door 1, unless `reading` (pages only those roles may see, such as the accounts)."""
 
     def role(request: Request) -> None:
-        if request.method not in SAFE_METHODS:
+        if reading or request.method not in SAFE_METHODS:
             require_role(current_user(request), *allowed)
 
     return role
@@ -233,8 +233,8 @@ async def csrf_form_door(request: Request) -> None:
     check_csrf(request, submitted)
 
 
-def page_doors(allowed: tuple[Role, ...]) -> list[Any]:
-    return [Depends(signed_in), Depends(role_door(allowed)), Depends(csrf_form_door)]
+def page_doors(allowed: tuple[Role, ...], reading: bool = False) -> list[Any]:
+    return [Depends(signed_in), Depends(role_door(allowed, reading)), Depends(csrf_form_door)]
 
 
 def api_doors(allowed: tuple[Role, ...]) -> list[Any]:
