@@ -31,6 +31,9 @@ def serve(ctx: typer.Context,
 
     if workers < 1 or workers > 64:
         raise InvalidInput(Problem("must be between 1 and 64", "--workers"))
+    from hustings.web.config import WebConfig
+
+    WebConfig()  # a bad HUSTINGS_CHANGE_CHECK_SECONDS stops here, named
     box = container(ctx)
     box.uow_factory  # noqa: B018 - reach and migrate the database once, before any worker
     box.redis  # noqa: B018 - a bad HUSTINGS_REDIS_URL stops here, named without its password

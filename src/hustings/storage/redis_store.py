@@ -232,6 +232,7 @@ class RedisChanges:
         self._thread = threading.Thread(target=self._run, args=(deliver, on_error),
                                         name="hustings-redis-changes", daemon=True)
         self._thread.start()
+        self.listening.wait(5.0)  # serve once subscribed (bounded: else polling covers)
 
     def stop(self) -> None:
         self._stop.set()
