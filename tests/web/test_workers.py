@@ -160,20 +160,33 @@ def _sign_in(client: httpx.Client, name: str) -> str:
     return str(r.json()["csrf_token"])
 
 
-def _panel_from(server: Server, since: int, entered: threading.Event) -> str:
-    """Read B's live stream until its first panel (the socket's timeout bounds the wait)."""
+def _panel_from(server: Server, entered: threading.Event) -> str:
+    """Read a live stream until its first panel (the caller bounds the wait). Without `since`
+    the stream sends a panel only when its worker's broadcaster hears of a change."""
     with server.client() as client, client.stream(
-            "GET", f"/elections/{SLUG}/live/events?since={since}") as stream:
+            "GET", f"/elections/{SLUG}/live/events") as stream:
         assert stream.status_code == 200
-        entered.set()  # the stream is open: the change may be made now
         buffer = ""
         for chunk in stream.iter_text():
             buffer += chunk
-            for message in buffer.split("\n\n")[:-1]:
+            messages = buffer.split("\n\n")
+            for message in messages[:-1]:
+                if message.startswith("retry:"):
+                    entered.set()  # the stream waits for news: the change may be made now
                 if message.startswith("event: panel"):
                     return message
-            buffer = buffer.split("\n\n")[-1]
+            buffer = messages[-1]
     raise AssertionError(f"the stream ended without a panel: {buffer!r}")
+
+
+def _watch(server: Server) -> tuple[threading.Thread, threading.Event, list[str]]:
+    entered = threading.Event()
+    got: list[str] = []
+    watcher = threading.Thread(target=lambda: got.append(_panel_from(server, entered)),
+                               daemon=True)
+    watcher.start()
+    assert entered.wait(60)
+    return watcher, entered, got
 
 
 def test_a_sheet_entered_through_worker_a_reaches_a_live_watcher_on_worker_b(
@@ -183,11 +196,7 @@ def test_a_sheet_entered_through_worker_a_reaches_a_live_watcher_on_worker_b(
         before = reader.get(f"/api/elections/{SLUG}/results").json()  # now cached on B
         page = reader.get(f"/elections/{SLUG}/live").text
     stamp = int(page.split("live/events?since=")[1].split('"')[0])
-    entered = threading.Event()
-    got: list[str] = []
-    watcher = threading.Thread(target=lambda: got.append(_panel_from(b, stamp, entered)))
-    watcher.start()
-    assert entered.wait(60)
+    watcher, _entered, got = _watch(b)
     with a.client() as clerk:
         csrf = _sign_in(clerk, "clerk")
         r = clerk.post(f"/api/elections/{SLUG}/tally-sheets", json=SHEET,
@@ -252,17 +261,13 @@ def test_serve_workers_2_on_one_port(channel: str, postgres_template: Any) -> No
             assert names == {"clerk"}
             page = clerk.get(f"/elections/{SLUG}/live").text
             stamp = int(page.split("live/events?since=")[1].split('"')[0])
-            entered = threading.Event()
-            got: list[str] = []
-            watcher = threading.Thread(
-                target=lambda: got.append(_panel_from(server, stamp, entered)))
-            watcher.start()
-            assert entered.wait(60)
+            watcher, _entered, got = _watch(server)
             r = clerk.post(f"/api/elections/{SLUG}/tally-sheets", json=SHEET,
                            headers={"X-CSRF-Token": csrf})
             assert r.status_code == 201, r.text
             watcher.join(120)
         assert got and "Precincts reporting: 3 of 3" in got[0]
+        assert int(got[0].split("\nid: ")[1].split("\n")[0]) > stamp
     finally:
         server.stop()
         _forget_redis_keys(redis_url, url)
