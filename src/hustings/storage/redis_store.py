@@ -239,19 +239,21 @@ class RedisChanges:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
-        self.client.close()
 
     def _run(self, deliver: Callable[[int], None],
              on_error: Callable[[BaseException], None]) -> None:
         while not self._stop.is_set():
             pubsub: Any = None
             try:
-                pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+                pubsub = self.client.pubsub()
                 pubsub.subscribe(self.channel)
-                self.listening.set()
                 while not self._stop.is_set():
                     message = pubsub.get_message(timeout=1.0)
-                    if message is not None and message.get("type") == "message":
+                    if message is None:
+                        continue
+                    if message.get("type") == "subscribe":
+                        self.listening.set()  # Redis confirmed: nothing published is missed
+                    elif message.get("type") == "message":
                         data = message["data"]
                         if isinstance(data, bytes) and data.isdigit():
                             deliver(int(data))
