@@ -55,6 +55,8 @@ class ChangeHub:
             channel.publish(stamp)
         except HustingsError:
             pass  # the channel is down: the other workers' polling sees the change
+        except Exception as exc:  # noqa: BLE001 - news is best effort; the answer goes out
+            record_incident(exc, "change channel: publish")
 
     def heard_stamp(self, stamp: int) -> None:
         """A stamp from the channel (its listener thread): re-read the log if it is new."""
@@ -68,6 +70,8 @@ class ChangeHub:
             watcher.check()
         except HustingsError:
             pass  # the database is unreachable for now: the polling tries again
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop the listener
+            record_incident(exc, "change channel: re-read")
 
     def start(self) -> None:
         if self.channel is not None:
