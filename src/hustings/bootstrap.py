@@ -137,10 +137,9 @@ class Container:
                        RedisSigninFailureRepo(self.redis, prefix, url))
 
     def _redis_prefix(self) -> str:
-        from hustings.storage.engine import safe_url
         from hustings.storage.redis_store import prefix_for
 
-        return prefix_for(safe_url(self.settings.database_url))
+        return prefix_for(self.settings.database_url)
 
     def change_channel(self) -> ChangeChannel | None:
         """How the processes serving this database tell each other of changes: Redis pub/sub

@@ -53,10 +53,9 @@ SHEET = {"precinct": "E", "registered": 6, "ballots_cast": 5,
 
 
 def _forget(redis_url: str, database_url: str) -> None:
-    from hustings.storage.engine import safe_url
 
     client = connect(redis_url)
-    keys = list(client.scan_iter(match=prefix_for(safe_url(database_url)) + "*"))
+    keys = list(client.scan_iter(match=prefix_for(database_url) + "*"))
     if keys:
         client.delete(*keys)
     client.close()
@@ -106,6 +105,9 @@ def test_redis_going_away_is_unavailable_naming_the_url(database_url: str) -> No
     finally:
         relay.close()
     assert safe_redis_url("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+    # one database, one prefix, however its URL is spelt or whatever its password
+    assert prefix_for("postgresql://u:a@h/db") == prefix_for("postgresql+psycopg://u:b@h/db")
+    assert prefix_for("postgresql://u@h/db") != prefix_for("postgresql://u@h/other")
     assert safe_redis_url("redis://u:p@[::1]:bad/0").endswith("://…")
 
 

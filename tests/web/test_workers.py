@@ -121,11 +121,10 @@ def _forget_redis_keys(redis_url: str | None, database_url: str) -> None:
         return
     import redis
 
-    from hustings.storage.engine import safe_url
     from hustings.storage.redis_store import prefix_for
 
     client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(match=prefix_for(safe_url(database_url)) + "*"))
+    keys = list(client.scan_iter(match=prefix_for(database_url) + "*"))
     if keys:
         client.delete(*keys)
     client.close()

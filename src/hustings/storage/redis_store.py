@@ -33,6 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 import redis
 
 from hustings.domain.errors import Unavailable
+from hustings.storage.engine import normalise_url, safe_url
 
 SESSION_TTL = 24 * 3600  # seconds after its last use that Redis forgets a session anyway
 FAILURE_TTL = 24 * 3600  # seconds a failure set lives past its last failure (window is less)
@@ -80,8 +81,10 @@ def connect(url: str) -> redis.Redis:
 
 
 def prefix_for(database_url: str) -> str:
-    """The key prefix of one database: `hustings:` and a digest of its URL (no password)."""
-    return "hustings:" + hashlib.sha256(database_url.encode("utf-8")).hexdigest()[:16] + ":"
+    """The key prefix of one database: `hustings:` and a digest of its URL (driver normalised,
+    password left out), so `postgresql://` and `postgresql+psycopg://` agree."""
+    shown = safe_url(normalise_url(database_url))
+    return "hustings:" + hashlib.sha256(shown.encode("utf-8")).hexdigest()[:16] + ":"
 
 
 def _epoch(at: datetime) -> float:
