@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
+    from hustings.services.ports import ChangeChannel, UnitOfWork, UnitOfWorkFactory
 
 DEFAULT_DATABASE_URL = "sqlite:///hustings.db"
 _VERSIONS = Path(__file__).with_name("storage") / "migrations" / "versions"
@@ -30,12 +30,14 @@ _DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None  # sessions, sign-in limits and change news shared in Redis
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
-        """`--db URL` wins, then HUSTINGS_DATABASE_URL, then ./hustings.db."""
+        """`--db URL` wins, then HUSTINGS_DATABASE_URL, then ./hustings.db. HUSTINGS_REDIS_URL
+        (optional) puts web sessions, sign-in limits and change news in Redis."""
         return cls(database_url or os.environ.get("HUSTINGS_DATABASE_URL")
-                   or DEFAULT_DATABASE_URL)
+                   or DEFAULT_DATABASE_URL, os.environ.get("HUSTINGS_REDIS_URL") or None)
 
 
 def head_revision() -> str | None:
@@ -106,15 +108,66 @@ class Container:
 
         self.ensure_schema()
         engine = self.engine
+        shared = self.redis_repos
 
         def factory() -> UnitOfWork:
-            return SqlUnitOfWork(engine)
+            return SqlUnitOfWork(engine, shared)
 
         return factory
+
+    @cached_property
+    def redis(self) -> Any:
+        """The Redis client of $HUSTINGS_REDIS_URL (checked with a PING), or None when unset.
+        `Unavailable` naming the URL without its password when Redis cannot be used."""
+        if not self.settings.redis_url:
+            return None
+        from hustings.storage.redis_store import connect
+
+        return connect(self.settings.redis_url)
+
+    @cached_property
+    def redis_repos(self) -> Any:
+        """Web sessions and failed sign-ins in Redis (when configured), else None."""
+        if self.redis is None:
+            return None
+        from hustings.storage.redis_store import RedisSessionRepo, RedisSigninFailureRepo
+
+        url, prefix = str(self.settings.redis_url), self._redis_prefix()
+        return _Shared(RedisSessionRepo(self.redis, prefix, url),
+                       RedisSigninFailureRepo(self.redis, prefix, url))
+
+    def _redis_prefix(self) -> str:
+        from hustings.storage.redis_store import prefix_for
+
+        return prefix_for(self.settings.database_url)
+
+    def change_channel(self) -> ChangeChannel | None:
+        """How the processes serving this database tell each other of changes: Redis pub/sub
+        when configured, else PostgreSQL's LISTEN/NOTIFY, else None (SQLite alone: each
+        process polls)."""
+        if self.redis is not None:
+            from hustings.storage.redis_store import RedisChanges
+
+            return RedisChanges(self.redis, self._redis_prefix(), str(self.settings.redis_url))
+        if self.engine.dialect.name == "postgresql":
+            from hustings.storage.notify_pg import PgChanges
+
+            return PgChanges(self.engine)
+        return None
 
     def close(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
+        if self.__dict__.get("redis") is not None:
+            self.redis.close()
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """Repositories kept outside the database (see `Container.redis_repos`)."""
+
+    sessions: Any
+    signin_failures: Any
 
 
 class ScratchSqlite:

@@ -195,6 +195,20 @@ class SigninFailureRepo(Protocol):
     def prune(self, before: datetime) -> None: ...
 
 
+class ChangeChannel(Protocol):
+    """News of changes between the processes serving one database (several web workers):
+    Redis pub/sub or PostgreSQL LISTEN/NOTIFY (storage.redis_store, storage.notify_pg)."""
+
+    def publish(self, stamp: int) -> None:
+        """Tell every listener the log's newest entry is now `stamp`."""
+        ...
+    def start(self, deliver: Callable[[int], None],
+              on_error: Callable[[BaseException], None]) -> None:
+        """Call `deliver(stamp)` from a background thread for every stamp published."""
+        ...
+    def stop(self) -> None: ...
+
+
 class OnlineRepo(Protocol):
     """Online polls (issue 12): the poll, trustees, complaints, public credentials, board."""
 

@@ -28,8 +28,11 @@ class SqlUnitOfWork:
     `begin_write` begins one holding the writer lock. A lost or unreachable database is
     `Unavailable`, naming the URL without its password."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, shared: Any = None):
+        """`shared`: an object with `sessions` and `signin_failures` repositories kept outside
+        the database (Redis, `storage.redis_store`); None keeps them in the database."""
         self.engine = engine
+        self.shared = shared
         self._conn: Connection | None = None
 
     def _url(self) -> str:
@@ -51,8 +54,12 @@ class SqlUnitOfWork:
         self.blobs = SqlBlobRepo(conn)
         self.audit = SqlAuditRepo(conn)
         self.users = SqlUserRepo(conn)
-        self.sessions = SqlSessionRepo(conn)
-        self.signin_failures = SqlSigninFailureRepo(conn)
+        if self.shared is None:
+            self.sessions = SqlSessionRepo(conn)
+            self.signin_failures = SqlSigninFailureRepo(conn)
+        else:
+            self.sessions = self.shared.sessions
+            self.signin_failures = self.shared.signin_failures
         self.disputes = SqlDisputeRepo(conn, ids)
         self.versions = SqlVersionRepo(conn, ids)
         self.tenures = SqlTenureRepo(conn, ids)

@@ -25,6 +25,7 @@ from hustings.web import (
     routes_users,
 )
 from hustings.web.cache import AnnounceWrites, ChangeWatcher, PageCache
+from hustings.web.changes import ChangeHub
 from hustings.web.config import WebConfig
 from hustings.web.limits import BodyLimit
 from hustings.web.live import Broadcaster
@@ -57,7 +58,9 @@ def create_app(settings: Settings, config: WebConfig | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.broadcaster.bind(asyncio.get_running_loop())
         app.state.watcher.start()
+        app.state.changes.start()
         yield
+        app.state.changes.stop()
         app.state.watcher.stop()
         if own:
             box.close()
@@ -74,10 +77,12 @@ def create_app(settings: Settings, config: WebConfig | None = None,
     app.state.names_cache = {}
     app.state.page_cache = PageCache()
     app.state.broadcaster = Broadcaster()
+    app.state.changes = ChangeHub(app.state.broadcaster.announce, box.change_channel())
     app.state.watcher = ChangeWatcher(lambda: last_change(box.uow_factory),
                                       lambda after: changed_elections(box.uow_factory, after),
                                       web_config.change_check_seconds,
-                                      app.state.broadcaster.announce)
+                                      app.state.changes.changed)
+    app.state.changes.bind(app.state.watcher)
     errors.install(app)
     for router in (api.router, api.admin, api.clerks, api_outcome.router, api_outcome.admin,
                    api_online.router,
@@ -95,3 +100,10 @@ def create_app(settings: Settings, config: WebConfig | None = None,
     app.add_middleware(SecurityMiddleware,
                        codec=SessionCodec(web_config.secret_key, web_config.session_max_age))
     return app
+
+
+def serve_app() -> FastAPI:
+    """The application of one `hustings serve --workers N` worker process (uvicorn calls it in
+    each worker): settings from the environment the command set (HUSTINGS_DATABASE_URL,
+    HUSTINGS_REDIS_URL, HUSTINGS_SECRET_KEY)."""
+    return create_app(Settings.from_env())
