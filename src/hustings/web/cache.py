@@ -23,6 +23,7 @@ from hustings.bootstrap import record_incident
 from hustings.domain.errors import HustingsError
 from hustings.services.web_queries import EVERYTHING
 from hustings.web import deps
+from hustings.web.front import SHARED
 from hustings.web.templating import locale_of
 
 
@@ -175,6 +176,7 @@ async def serve_cached(request: Request, key: str, make: Callable[[], Response])
     cache: PageCache = request.app.state.page_cache
     full = f"{key}|{locale_of(request)}"
     stamp = await current_stamp(request)
+    request.scope.setdefault("state", {})[SHARED] = stamp  # the front cache may keep it
     hit = cache.get(full, stamp)
     if hit is None:
         response = await run_in_threadpool(make)
