@@ -49,7 +49,8 @@ class Entry:
 @lru_cache(maxsize=2048)
 def reader_locale(query: bytes, cookie: bytes, accept_language: bytes) -> str:
     """The reader's language, as `templating.locale_of` chooses it, from the raw request."""
-    asked = (parse_qs(query.decode("latin-1")).get(LANG_KEY) or [None])[-1] if query else None
+    values = parse_qs(query.decode("latin-1")).get(LANG_KEY) if query else None
+    asked = values[-1] if values else None
     chosen = cookie_parser(cookie.decode("latin-1")).get(LANG_KEY) if cookie else None
     return choose(asked, chosen, accept_language.decode("latin-1") or None)
 
