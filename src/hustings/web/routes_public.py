@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from datetime import date
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
