@@ -5,13 +5,18 @@ variants kept apart; cached pages still served while the database is unreachable
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import Request
+from fastapi.responses import Response
 from fastapi.testclient import TestClient
 
+from hustings.web.cache import serve_cached
 from hustings.web.config import WebConfig
 from hustings.web.front import FrontCache, etag_matches, reader_locale
 from tests.web.conftest import SECRET, make_client
@@ -181,3 +186,35 @@ def test_cached_pages_are_served_while_the_database_is_unreachable(tmp_path: Pat
             (tmp_path / "moved").rename(folder)
     finally:
         box.close()
+
+
+def test_concurrent_misses_make_the_answer_once(container: object, uow_factory: object) -> None:
+    """Requests arriving while an answer is being made wait for it (one render after a change,
+    not one per request in flight)."""
+    seed(uow_factory)  # type: ignore[arg-type]
+    calls: list[int] = []
+    release = threading.Event()
+
+    async def slow(request: Request) -> Response:
+        def make() -> Response:
+            calls.append(1)
+            release.wait(20)
+            return Response(b"made once", media_type="text/plain")
+        return await serve_cached(request, "slow", make)
+
+    client = make_client(container, WebConfig(secret_key=SECRET, change_check_seconds=3600))
+    client.app.add_api_route("/slow", slow)  # type: ignore[attr-defined]
+    with client:
+        cache = client.app.state.page_cache  # type: ignore[attr-defined]
+        bodies: list[bytes] = []
+        threads = [threading.Thread(target=lambda: bodies.append(client.get("/slow").content))
+                   for _ in range(6)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 20  # a bounded wait, not a timing assertion
+        while (len(calls) < 1 or cache.followers < 5) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        release.set()
+        for t in threads:
+            t.join()
+    assert calls == [1] and cache.followers == 5 and bodies == [b"made once"] * 6
