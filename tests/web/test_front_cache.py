@@ -80,6 +80,11 @@ def test_if_none_match_gets_304_and_head_gets_no_body(quiet: TestClient) -> None
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-length"] == str(len(page.content))
     assert quiet.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+    front(quiet).entries.clear()  # the answer is made again: the same page, the same ETag
+    quiet.app.state.page_cache.clear()  # type: ignore[attr-defined]
+    remade = quiet.get(path, headers={"If-None-Match": etag})
+    assert remade.status_code == 304 and remade.headers["etag"] == etag
+    assert quiet.head("/history").content == b""  # HEAD of an answer not kept yet
 
 
 def test_a_change_expires_every_entry_and_the_etag(quiet: TestClient) -> None:
