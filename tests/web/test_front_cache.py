@@ -159,6 +159,8 @@ def test_reader_locale_matches_the_pages_choice() -> None:
     assert reader_locale(b"", b"lang=he; other=1", b"en") == "he"
     assert reader_locale(b"lang=xx", b"", b"he-IL") == "he"
     assert reader_locale(b"", b"", b";q=;") == "en"
+    assert reader_locale(b"lang=" + b"h" * 5000, b"lang=" + b"e" * 5000, b"he" * 5000) == "en"
+    assert reader_locale(b"xlang=he", b"", b"") == "en"
     assert etag_matches(b'W/"a", "b"', b'"a"') and etag_matches(b"*", b'"z"')
     assert not etag_matches(b'"b"', b'"a"')
 

@@ -46,12 +46,21 @@ class Entry:
     body: bytes
 
 
-@lru_cache(maxsize=2048)
 def reader_locale(query: bytes, cookie: bytes, accept_language: bytes) -> str:
     """The reader's language, as `templating.locale_of` chooses it, from the raw request."""
-    values = parse_qs(query.decode("latin-1")).get(LANG_KEY) if query else None
-    asked = values[-1] if values else None
-    chosen = cookie_parser(cookie.decode("latin-1")).get(LANG_KEY) if cookie else None
+    asked = chosen = None
+    if b"lang=" in query:
+        values = parse_qs(query.decode("latin-1")).get(LANG_KEY)
+        asked = values[-1][:64] if values else None
+    if b"lang=" in cookie:
+        found = cookie_parser(cookie.decode("latin-1")).get(LANG_KEY)
+        chosen = found[:64] if found is not None else None
+    # the header's first 1,000 characters are all `i18n.negotiate` reads: a bounded key
+    return _choose(asked, chosen, accept_language[:1000])
+
+
+@lru_cache(maxsize=1024)
+def _choose(asked: str | None, chosen: str | None, accept_language: bytes) -> str:
     return choose(asked, chosen, accept_language.decode("latin-1") or None)
 
 
