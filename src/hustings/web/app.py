@@ -27,6 +27,7 @@ from hustings.web import (
 from hustings.web.cache import AnnounceWrites, ChangeWatcher, PageCache
 from hustings.web.changes import ChangeHub
 from hustings.web.config import WebConfig
+from hustings.web.front import FrontCache
 from hustings.web.limits import BodyLimit
 from hustings.web.live import Broadcaster
 from hustings.web.security import SecurityMiddleware, SessionCodec
@@ -91,7 +92,8 @@ def create_app(settings: Settings, config: WebConfig | None = None,
                    routes_users.accounts,
                    routes_booth.router):
         app.include_router(router)
-    app.mount("/static", StaticAssets(STATIC_DIR), name="static")
+    static = StaticAssets(STATIC_DIR)
+    app.mount("/static", static, name="static")
     app.add_middleware(errors.Incidents)
     app.add_middleware(AnnounceWrites, watcher=app.state.watcher)
     app.add_middleware(BodyLimit, form_bytes=web_config.max_form_bytes,
@@ -99,6 +101,7 @@ def create_app(settings: Settings, config: WebConfig | None = None,
     app.add_middleware(LanguageCookie)
     app.add_middleware(SecurityMiddleware,
                        codec=SessionCodec(web_config.secret_key, web_config.session_max_age))
+    app.add_middleware(FrontCache, watcher=app.state.watcher, static=static)  # outermost
     return app
 
 

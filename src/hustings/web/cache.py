@@ -9,6 +9,7 @@ themselves. Only anonymous answers are kept.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from hustings.bootstrap import record_incident
 from hustings.domain.errors import HustingsError
 from hustings.services.web_queries import EVERYTHING
 from hustings.web import deps
+from hustings.web.front import SHARED
 from hustings.web.templating import locale_of
 
 
@@ -40,6 +42,10 @@ class PageCache:
         self.size = size
         self._items: OrderedDict[str, tuple[int, Cached]] = OrderedDict()
         self._lock = threading.Lock()
+        # answers being made now, by (key, stamp): later requests for the same one wait for it
+        # instead of making it again (used from the event loop only)
+        self.flights: dict[tuple[str, int], asyncio.Future[Cached | None]] = {}
+        self.followers = 0  # requests that waited for another's answer (tests, benchmarks)
 
     def get(self, key: str, stamp: int) -> Cached | None:
         with self._lock:
@@ -175,13 +181,35 @@ async def serve_cached(request: Request, key: str, make: Callable[[], Response])
     cache: PageCache = request.app.state.page_cache
     full = f"{key}|{locale_of(request)}"
     stamp = await current_stamp(request)
+    request.scope.setdefault("state", {})[SHARED] = stamp  # the front cache may keep it
     hit = cache.get(full, stamp)
+    flight = cache.flights.get((full, stamp)) if hit is None else None
+    if flight is not None:  # another request is making this answer: one render, not one each
+        cache.followers += 1
+        hit = await asyncio.shield(flight)
     if hit is None:
-        response = await run_in_threadpool(make)
-        if response.status_code != 200:
+        hit, response = await _make_once(cache, full, stamp, make)
+        if hit is None:
             return response
-        keep = tuple((k, v) for k, v in response.headers.items()
-                     if k in ("content-disposition", "etag", "cache-control"))
-        hit = Cached(bytes(response.body), response.media_type or "text/html", keep)
-        cache.put(full, stamp, hit)
     return Response(hit.body, media_type=hit.media_type, headers=dict(hit.headers))
+
+
+async def _make_once(cache: PageCache, full: str, stamp: int,
+                     make: Callable[[], Response]) -> tuple[Cached | None, Response]:
+    """Make the answer in a worker thread, keep it if it is a 200, and hand it to the requests
+    that waited for it (None when it is not to be kept: they make their own)."""
+    flight: asyncio.Future[Cached | None] = asyncio.get_running_loop().create_future()
+    leads = cache.flights.setdefault((full, stamp), flight) is flight
+    hit: Cached | None = None
+    try:
+        response = await run_in_threadpool(make)
+        if response.status_code == 200:
+            keep = tuple((k, v) for k, v in response.headers.items()
+                         if k in ("content-disposition", "etag", "cache-control"))
+            hit = Cached(bytes(response.body), response.media_type or "text/html", keep)
+            cache.put(full, stamp, hit)
+        return hit, response
+    finally:
+        if leads:
+            del cache.flights[(full, stamp)]
+            flight.set_result(hit)

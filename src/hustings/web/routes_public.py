@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -41,6 +42,10 @@ from hustings.web.live import Broadcaster, stream
 from hustings.web.templating import gettext_for, locale_of, render
 
 router = APIRouter(include_in_schema=False)
+
+PRECINCTS_SHOWN = 50  # rows of the election page's precinct table, before "every precinct"
+PRECINCTS_PER_PAGE = 200  # rows of each page of /elections/SLUG/precincts
+WAITING_SHOWN = 50  # precincts named in the live panel's "still to report"
 
 
 @router.get("/log")
@@ -96,6 +101,7 @@ def _live_context(request: Request, slug: str, chart_id: str) -> dict[str, Any]:
         if published.precincts_reporting else None,
         "decided": published.decided,
         "poll_seconds": deps.config(request).live_poll_seconds,
+        "waiting_shown": WAITING_SHOWN,
     }
 
 
@@ -106,11 +112,13 @@ def _election_context(request: Request, slug: str) -> dict[str, Any]:
     multi = len(story.rounds) > 1 or any(r.runoff for r in story.rounds)
     precinct_names = {p.code: p.name for p in story.facts.precincts}
     told = story_service.election_story(deps.uow(request), slug)
+    notes = _notes(story)
     return {
         **context,
         "told": told,
+        "precinct_rows": _first_precincts(story.live.precincts, notes),
         "versions_chart": views.versions_figure(told, locale, _, "versions-chart"),
-        "notes": _notes(story),
+        "notes": notes,
         "versions": results_service.versions(deps.uow(request), slug),
         "rounds": story.rounds if multi else (),
         "flow": views.round_flow(story.rounds, locale, _, "round-flow", context["shown_names"])
@@ -120,6 +128,39 @@ def _election_context(request: Request, slug: str) -> dict[str, Any]:
             downloads.CERTIFIED_ONLY if story.facts.election.status is ElectionStatus.CERTIFIED
             else ()),
     }
+
+
+def _first_precincts(precincts: Sequence[Any], notes: Mapping[str, Any]) -> list[Any] | None:
+    """The election page's rows when there are too many to show them all: the first
+    `PRECINCTS_SHOWN`, then every re-voted one (None: show them all)."""
+    if len(precincts) <= PRECINCTS_SHOWN:
+        return None
+    return [p for i, p in enumerate(precincts) if i < PRECINCTS_SHOWN or p.code in notes]
+
+
+@router.get("/elections/{slug}/precincts")
+async def precincts_page(request: Request, slug: str, page: str = "1") -> Response:
+    """Every precinct's figures, `PRECINCTS_PER_PAGE` to a page (the CSV has them all)."""
+    return await serve_cached(request, f"precincts-page|{slug}|{page}",
+                              lambda: _precincts_page(request, slug, page))
+
+
+def _precincts_page(request: Request, slug: str, page: str) -> Response:
+    story = election_story(deps.uow(request), slug)
+    rows = story.live.precincts
+    pages = max(1, -(-len(rows) // PRECINCTS_PER_PAGE))
+    number = int(page) if page.isdigit() and len(page) < 10 else 0
+    if not 1 <= number <= pages:
+        raise NotFound(f"{slug!r} has no page {page!r} of precincts (pages 1–{pages})")
+    first = (number - 1) * PRECINCTS_PER_PAGE
+    shown = rows[first:first + PRECINCTS_PER_PAGE]
+    names = views.names(request, [slug]).get(slug)
+    return render(request, "precincts.html", {
+        **views.local_context(names, locale_of(request), story.facts.election),
+        "e": story.facts.election, "story": story, "notes": _notes(story),
+        "precinct_names": {p.code: p.name for p in story.facts.precincts}, "rows": shown,
+        "first": first + 1 if shown else 0, "last": first + len(shown), "total": len(rows),
+        "page": number, "pages": pages, "last_page": number == pages})
 
 
 def _notes(story: ElectionStory) -> dict[str, story_service.PrecinctNote]:
