@@ -76,7 +76,7 @@ from hustings.services import identity
 from hustings.services.commands import Context, command, run
 from hustings.services.count import on_ballot
 from hustings.services.identity import Signer
-from hustings.services.online_rolls import voted_online
+from hustings.services.online_rolls import station_marks, voted_online
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 from hustings.services.tallies import accepted_returns, returns_changed
 from hustings.services.users import UNUSABLE
@@ -227,18 +227,20 @@ def roll_members(uow_factory: UnitOfWorkFactory, slug: str) -> tuple[str, list[t
         return poll.crypto_id, [(m, n) for m, n, _ in uow.online.roll_members(slug)]
 
 
-def poll_book(uow_factory: UnitOfWorkFactory, slug: str, precinct: str | None = None
-              ) -> list[tuple[str, str, str, bool]]:
-    """The stations' poll book: (member id, name, precinct, voted online) for every member on
-    the frozen roll (of one precinct when given). A member marked as having voted online is
-    not given a ballot at the station."""
+def poll_book(uow_factory: UnitOfWorkFactory, slug: str, precinct: str | None = None,
+              poll: str = "initial") -> list[tuple[str, str, str, bool, bool]]:
+    """The stations' poll book: (member id, name, precinct, voted online, marked as having
+    voted at their station) for every member on the frozen roll (of one precinct when
+    given), in `poll`. A member marked as having voted online is not given a ballot at the
+    station; one marked at the station cannot cast online."""
     with uow_factory() as uow:
         uow.elections.get(slug)
         if precinct is not None and precinct not in {p.code for p in
                                                      uow.precincts.all(slug)}:
             raise NotFound(f"no precinct {precinct!r} in election {slug!r}")
-        voted = voted_online(uow, slug)
-        return [(m, n, p, m in voted) for m, n, p in uow.online.roll_members(slug)
+        voted = voted_online(uow, slug, poll)
+        marked = station_marks(uow, slug, poll)
+        return [(m, n, p, m in voted, m in marked) for m, n, p in uow.online.roll_members(slug)
                 if precinct is None or p == precinct]
 
 
@@ -632,6 +634,13 @@ def _cast(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
     ballot = Ballot.from_json(payload["ballot"])
     credential = ballot.credential.hex()
     weight = uow.online.credential_weight(poll.crypto_id, credential)
+    member = None if weight is None else uow.online.credential_member(poll.crypto_id,
+                                                                      credential)
+    if member is not None and uow.online.station_marked(poll.election, poll.poll, member):
+        # one vote per member: checked inside the write transaction, so a clerk's marking
+        # and a cast cannot both pass; nothing is stored and the board is unchanged
+        raise RuleViolation("the member this credential was issued to is marked in a polling "
+                            "station's register as having voted there: one vote per member")
     listed = CredentialList.of(poll.crypto_id, [] if weight is None else
                                [(ballot.credential, weight)])
     position = poll.ballots + 1
