@@ -8,7 +8,7 @@ request after another, and every request's time to the 201 with its tracker is r
 verifying the ballot's proofs and signature, the board append, the signed log entry, commit.
 
     .venv/bin/python benchmarks/bench_online.py [--ballots 200] [--clients 20]
-        [--postgres URL] [--markdown FILE]
+        [--postgres URL] [--rate R ...] [--markdown FILE]
 
 Also printed: the client's encryption per ballot and the server-side verification per ballot
 (in process, median), the issue's per-ballot targets (3 ms each on one core).
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -71,26 +72,36 @@ def prepare(url: str, voters: int) -> tuple[list[dict], float, float]:
     return ballots, statistics.median(enc) * 1000, statistics.median(ver) * 1000
 
 
-def cast_all(base: str, ballots: list[dict], clients: int) -> tuple[list[float], float]:
+def cast_all(base: str, ballots: list[dict], clients: int,
+             rate: float | None = None) -> tuple[list[float], float]:
+    """`clients` voter threads cast `ballots`. Closed loop (rate None): each voter sends its
+    next ballot as soon as the last is answered. Open loop (rate R): ballot i is due at i/R
+    seconds and sent by a free voter then (a request's time counts from when it was sent)."""
     timings: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     route = f"{base}/api/elections/{SLUG}/online/ballots"
+    start = time.perf_counter()
 
-    def worker(mine: list[dict]) -> None:
+    def worker(mine: list[tuple[int, dict]]) -> None:
         with httpx.Client(timeout=60) as client:
-            for body in mine:
-                start = time.perf_counter()
+            for i, body in mine:
+                if rate is not None:
+                    due = start + i / rate
+                    wait = due - time.perf_counter()
+                    if wait > 0:
+                        time.sleep(wait)
+                sent = time.perf_counter()
                 r = client.post(route, json=body)
-                took = time.perf_counter() - start
+                took = time.perf_counter() - sent
                 with lock:
                     if r.status_code != 201:
                         errors.append(r.text)
                     timings.append(took)
 
-    threads = [threading.Thread(target=worker, args=(ballots[i::clients],))
+    numbered = list(enumerate(ballots))
+    threads = [threading.Thread(target=worker, args=(numbered[i::clients],))
                for i in range(clients)]
-    start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
@@ -119,6 +130,9 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--postgres", default=None)
+    parser.add_argument("--rate", type=float, action="append", default=None,
+                        help="Open loop: ballots arriving per second (repeat for several "
+                        "runs); closed loop when not given.")
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
     machine = describe()
@@ -128,20 +142,33 @@ def main() -> None:
         if args.postgres:
             backends.append(("PostgreSQL", fresh_postgres(args.postgres, "hustings_bench_online")))
         for name, url in backends:
-            ballots, enc_ms, ver_ms = prepare(url, args.ballots)
-            with served(url) as base:
-                timings, wall = cast_all(base, ballots, args.clients)
-            rows.append((name, len(timings), args.clients, pct(timings, 50), pct(timings, 95),
-                         pct(timings, 99), len(timings) / wall, enc_ms, ver_ms))
+            for rate in args.rate or [None]:
+                ballots, enc_ms, ver_ms = prepare(url, args.ballots)
+                server_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                with served(url) as base:
+                    timings, wall = cast_all(base, ballots, args.clients, rate)
+                server_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                server_cpu = (server_after.ru_utime + server_after.ru_stime
+                              - server_before.ru_utime - server_before.ru_stime)
+                rows.append((name, len(timings), args.clients,
+                             "closed" if rate is None else f"{rate:g}/s",
+                             pct(timings, 50), pct(timings, 95), pct(timings, 99),
+                             len(timings) / wall, server_cpu * 1000 / len(timings), enc_ms,
+                             ver_ms))
+                if args.postgres and name == "PostgreSQL":
+                    url = fresh_postgres(args.postgres, "hustings_bench_online")
+                elif name == "SQLite":
+                    Path(url.removeprefix("sqlite:///")).unlink()
         if args.postgres:
             drop_postgres(args.postgres, "hustings_bench_online")
-    lines = [machine, "",
-             "| backend | ballots | concurrent voters | p50 (ms) | p95 (ms) | p99 (ms) | "
-             "ballots/s | encrypt (ms, client) | verify (ms, server) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [machine, f"load average at the end: {os.getloadavg()[0]:.2f}", "",
+             "| backend | ballots | concurrent voters | arrivals | p50 (ms) | p95 (ms) | "
+             "p99 (ms) | ballots/s | server CPU per ballot (ms, incl. startup) | "
+             "encrypt (ms, client) | verify (ms, server) |",
+             "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.1f} | {r[4]:.1f} | {r[5]:.1f} | "
-                     f"{r[6]:.0f} | {r[7]:.2f} | {r[8]:.2f} |")
+        lines.append(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]:.1f} | {r[5]:.1f} | "
+                     f"{r[6]:.1f} | {r[7]:.0f} | {r[8]:.2f} | {r[9]:.2f} | {r[10]:.2f} |")
     text = "\n".join(lines)
     print(text)
     if args.markdown:

@@ -60,14 +60,18 @@ def head(election: Election, board: Board) -> bytes:
 
 
 def admit(election: Election, credentials: CredentialList, ballot: Ballot, previous: bytes,
-          position: int, on_board: Callable[[str], bool]) -> BoardEntry:
+          position: int, on_board: Callable[[str], bool], verified: bool = False
+          ) -> BoardEntry:
     """The entry `ballot` makes at `position` after the entry whose link is `previous`, or an
     error: VerificationError for a malformed, foreign or replayed ballot or one whose proofs
     fail, UnknownCredential when its credential is not on the list. `on_board(tracker)` says
-    whether a tracker is already on the board (a store answers it from an index)."""
+    whether a tracker is already on the board (a store answers it from an index).
+    `verified`: the caller has just run `verify_ballot(election, ballot)` on this very ballot
+    (a server does it before taking its writer lock); the proofs are not checked again."""
     if credentials.weight(ballot.credential) is None:
         raise UnknownCredential("this credential is not on the election's list")
-    verify_ballot(election, ballot)
+    if not verified:
+        verify_ballot(election, ballot)
     tracker = ballot.tracker
     if on_board(tracker):
         raise VerificationError("this ballot is already on the board (a replay)", "ballot")

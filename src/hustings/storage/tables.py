@@ -403,5 +403,7 @@ station_marks = Table(  # a station's marked register: who voted there (never ho
 online_board_keys = Table(  # the server's board account's signing key; not logged, not verified
     "online_board_keys", metadata,
     Column("username", String(100), primary_key=True),
-    Column("seed", String(64), nullable=False),  # hex Ed25519 seed
+    # the Ed25519 seed sealed under $HUSTINGS_BOARD_KEY (services/online.py); a plain 64-hex
+    # seed written before migration 0012 is still read
+    Column("seed", String(200), nullable=False),
 )

@@ -1,4 +1,5 @@
-"""station marks: a polling station's marked register, one vote per member (issue 12)
+"""station marks: a polling station's marked register, one vote per member; the board
+account's key sealed (a longer column) (issue 12)
 
 Revision ID: 0012
 Revises: 0010
@@ -35,8 +36,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_station_marks_precinct", "station_marks",
                     ["election_id", "poll_key", "precinct"])
+    with op.batch_alter_table("online_board_keys") as batch:
+        batch.alter_column("seed", existing_type=sa.String(length=64),
+                           type_=sa.String(length=200), existing_nullable=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("online_board_keys") as batch:
+        batch.alter_column("seed", existing_type=sa.String(length=200),
+                           type_=sa.String(length=64), existing_nullable=False)
     op.drop_index("ix_station_marks_precinct", table_name="station_marks")
     op.drop_table("station_marks")
