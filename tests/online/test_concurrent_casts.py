@@ -68,3 +68,34 @@ def oc_tracker(body: dict) -> str:
     from hustings.crypto.ballot import Ballot
 
     return Ballot.from_json(body).tracker
+
+
+def test_a_group_with_a_refused_cast_answers_each_on_its_own(uow_factory) -> None:
+    """Group commit: a refused cast in a group (here a replay) rolls the group back and each
+    cast runs again alone: the others are accepted, the replay refused, the board valid."""
+    from hustings.crypto.errors import VerificationError
+    from hustings.services.commands import Context, run_group
+
+    slug = election(uow_factory, "grouped", members=3)
+    poll = opened(uow_factory, slug)
+    a, b = (oc.encrypt_vote(uow_factory, slug, c, ["ada"])
+            for c in list(poll.credentials.values())[:2])
+    with uow_factory() as uow:
+        crypto_id = online.current_poll(uow, slug).crypto_id
+    signer = online.board_signer(uow_factory)
+
+    def item(body: dict) -> tuple[dict, Context]:
+        return {"election": slug, "online": crypto_id, "ballot": body}, Context(signer=signer)
+
+    results = run_group(uow_factory, "online.cast", [item(a), item(b), item(a)])
+    assert results[:2] == [oc_tracker(a), oc_tracker(b)]
+    assert isinstance(results[2], VerificationError) and "replay" in str(results[2])
+    assert run_group(uow_factory, "online.cast", []) == []
+    with uow_factory() as uow:
+        current = online.current_poll(uow, slug)
+        board = online.board_entries(uow, current)
+        bb.verify_board(online.crypto_election(current), online.credential_list(uow, current),
+                        board, bytes.fromhex(current.board_head or ""))
+    assert [e.tracker for e in board] == [oc_tracker(a), oc_tracker(b)]
+    report = audit_log.verify(uow_factory, ScratchSqlite)
+    assert report.ok, report.problems

@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import struct
+import threading
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -76,7 +77,7 @@ from hustings.domain.online import (
 from hustings.domain.polling import BallotBatch, Poll, Precinct, TallySheet
 from hustings.domain.users import Role
 from hustings.services import identity
-from hustings.services.commands import Context, command, run
+from hustings.services.commands import Context, command, run, run_group
 from hustings.services.count import on_ballot
 from hustings.services.identity import Signer
 from hustings.services.online_rolls import station_marks, voted_online
@@ -667,8 +668,69 @@ def cast(uow_factory: UnitOfWorkFactory, slug: str, ballot: Any,
         verify_ballot(_election_of(poll), checked)
         private[VERIFIED] = canonical_json(checked.to_json())
     payload = {"election": slug, "online": poll.crypto_id, "ballot": ballot}
-    return run(uow_factory, "online.cast",  # type: ignore[no-any-return]
-               payload, Context(signer=signer, now=now, private=private))
+    return _GROUPS.submit(uow_factory, payload,  # type: ignore[no-any-return]
+                          Context(signer=signer, now=now, private=private))
+
+
+class _Waiting:
+    def __init__(self, payload: dict[str, Any], ctx: Context):
+        self.payload, self.ctx = payload, ctx
+        self.done = threading.Event()
+        self.lead = False
+        self.result: Any = None
+
+
+class CastGroups:
+    """Group commit of casts: a cast that finds others waiting for the writer joins them, and
+    one of the waiting threads (the leader) appends every waiting cast in one transaction,
+    each with its own signed log entry, in arrival order, and commits once; each voter is
+    answered after that commit. Then the next waiting cast leads the next group."""
+
+    MAX = 64  # casts in one transaction at most
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queues: dict[int, list[_Waiting]] = {}
+        self._busy: set[int] = set()
+
+    def submit(self, uow_factory: UnitOfWorkFactory, payload: dict[str, Any],
+               ctx: Context) -> Any:
+        key = id(uow_factory)
+        me = _Waiting(payload, ctx)
+        with self._lock:
+            self._queues.setdefault(key, []).append(me)
+            if key not in self._busy:
+                self._busy.add(key)
+                me.lead = True
+        if not me.lead:
+            me.done.wait()
+        if me.lead:  # take the waiting casts (me first among them) and run them together
+            with self._lock:
+                queue = self._queues[key]
+                group, self._queues[key] = queue[:self.MAX], queue[self.MAX:]
+            try:
+                results = run_group(uow_factory, "online.cast",
+                                    [(w.payload, w.ctx) for w in group])
+            except BaseException as exc:  # noqa: BLE001 - every waiter answers with it
+                results = [exc] * len(group)
+            for w, result in zip(group, results, strict=True):
+                w.result = result
+            with self._lock:  # hand over to the next waiting cast, if any
+                rest = self._queues[key]
+                if rest:
+                    rest[0].lead = True
+                    rest[0].done.set()
+                else:
+                    self._busy.discard(key)
+            for w in group:
+                if w is not me:
+                    w.done.set()
+        if isinstance(me.result, BaseException):
+            raise me.result
+        return me.result
+
+
+_GROUPS = CastGroups()
 
 
 VERIFIED = "verified_ballot"  # ctx.private: the canonical JSON of a ballot verified just before
