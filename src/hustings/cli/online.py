@@ -16,7 +16,6 @@ import typer
 from hustings.cli.context import acting, console, read_file, uow
 from hustings.cli.options import parse_day
 from hustings.crypto.errors import VerificationError
-from hustings.crypto.record import verify_record
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.services import online
 from hustings.services import online_clients as oc
@@ -237,7 +236,7 @@ def verify_cmd(folder: Path = typer.Argument(..., help="An exported record's fol
         raise InvalidInput(Problem("no exported record here", str(folder)))
     try:
         record = online.check_export(files)
-        verify_record(record)
+        online.verify_export(record)
     except VerificationError as error:
         console.print(f"TAMPERED: {error}")
         raise typer.Exit(EXIT_TAMPERED) from None
