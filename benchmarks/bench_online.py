@@ -8,7 +8,7 @@ request after another, and every request's time to the 201 with its tracker is r
 verifying the ballot's proofs and signature, the board append, the signed log entry, commit.
 
     .venv/bin/python benchmarks/bench_online.py [--ballots 200] [--clients 20]
-        [--postgres URL] [--markdown FILE]
+        [--postgres URL] [--rate R ...] [--markdown FILE]
 
 Also printed: the client's encryption per ballot and the server-side verification per ballot
 (in process, median), the issue's per-ballot targets (3 ms each on one core).
@@ -71,26 +71,36 @@ def prepare(url: str, voters: int) -> tuple[list[dict], float, float]:
     return ballots, statistics.median(enc) * 1000, statistics.median(ver) * 1000
 
 
-def cast_all(base: str, ballots: list[dict], clients: int) -> tuple[list[float], float]:
+def cast_all(base: str, ballots: list[dict], clients: int,
+             rate: float | None = None) -> tuple[list[float], float]:
+    """`clients` voter threads cast `ballots`. Closed loop (rate None): each voter sends its
+    next ballot as soon as the last is answered. Open loop (rate R): ballot i is due at i/R
+    seconds and sent by a free voter then (a request's time counts from when it was sent)."""
     timings: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     route = f"{base}/api/elections/{SLUG}/online/ballots"
+    start = time.perf_counter()
 
-    def worker(mine: list[dict]) -> None:
+    def worker(mine: list[tuple[int, dict]]) -> None:
         with httpx.Client(timeout=60) as client:
-            for body in mine:
-                start = time.perf_counter()
+            for i, body in mine:
+                if rate is not None:
+                    due = start + i / rate
+                    wait = due - time.perf_counter()
+                    if wait > 0:
+                        time.sleep(wait)
+                sent = time.perf_counter()
                 r = client.post(route, json=body)
-                took = time.perf_counter() - start
+                took = time.perf_counter() - sent
                 with lock:
                     if r.status_code != 201:
                         errors.append(r.text)
                     timings.append(took)
 
-    threads = [threading.Thread(target=worker, args=(ballots[i::clients],))
+    numbered = list(enumerate(ballots))
+    threads = [threading.Thread(target=worker, args=(numbered[i::clients],))
                for i in range(clients)]
-    start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
@@ -99,6 +109,21 @@ def cast_all(base: str, ballots: list[dict], clients: int) -> tuple[list[float],
     if errors:
         raise SystemExit(f"{len(errors)} ballots refused: {errors[0]}")
     return timings, wall
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's live children (the server)."""
+    total, me, tick = 0.0, os.getpid(), os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def drop_postgres(url: str, name: str) -> None:
@@ -119,6 +144,9 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--postgres", default=None)
+    parser.add_argument("--rate", type=float, action="append", default=None,
+                        help="Open loop: ballots arriving per second (repeat for several "
+                        "runs); closed loop when not given.")
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
     machine = describe()
@@ -128,20 +156,31 @@ def main() -> None:
         if args.postgres:
             backends.append(("PostgreSQL", fresh_postgres(args.postgres, "hustings_bench_online")))
         for name, url in backends:
-            ballots, enc_ms, ver_ms = prepare(url, args.ballots)
-            with served(url) as base:
-                timings, wall = cast_all(base, ballots, args.clients)
-            rows.append((name, len(timings), args.clients, pct(timings, 50), pct(timings, 95),
-                         pct(timings, 99), len(timings) / wall, enc_ms, ver_ms))
+            for rate in args.rate or [None]:
+                ballots, enc_ms, ver_ms = prepare(url, args.ballots)
+                with served(url) as base:
+                    server_before = children_cpu()
+                    timings, wall = cast_all(base, ballots, args.clients, rate)
+                    server_cpu = children_cpu() - server_before
+                rows.append((name, len(timings), args.clients,
+                             "closed" if rate is None else f"{rate:g}/s",
+                             pct(timings, 50), pct(timings, 95), pct(timings, 99),
+                             len(timings) / wall, server_cpu * 1000 / len(timings), enc_ms,
+                             ver_ms))
+                if args.postgres and name == "PostgreSQL":
+                    url = fresh_postgres(args.postgres, "hustings_bench_online")
+                elif name == "SQLite":
+                    Path(url.removeprefix("sqlite:///")).unlink()
         if args.postgres:
             drop_postgres(args.postgres, "hustings_bench_online")
-    lines = [machine, "",
-             "| backend | ballots | concurrent voters | p50 (ms) | p95 (ms) | p99 (ms) | "
-             "ballots/s | encrypt (ms, client) | verify (ms, server) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [machine, f"load average at the end: {os.getloadavg()[0]:.2f}", "",
+             "| backend | ballots | concurrent voters | arrivals | p50 (ms) | p95 (ms) | "
+             "p99 (ms) | ballots/s | server CPU per ballot (ms) | "
+             "encrypt (ms, client) | verify (ms, server) |",
+             "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.1f} | {r[4]:.1f} | {r[5]:.1f} | "
-                     f"{r[6]:.0f} | {r[7]:.2f} | {r[8]:.2f} |")
+        lines.append(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]:.1f} | {r[5]:.1f} | "
+                     f"{r[6]:.1f} | {r[7]:.0f} | {r[8]:.2f} | {r[9]:.2f} | {r[10]:.2f} |")
     text = "\n".join(lines)
     print(text)
     if args.markdown:

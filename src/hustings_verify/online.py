@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from math import isqrt
@@ -223,6 +224,7 @@ class Election:
         if len({q[0] for q in self.questions}) != len(self.questions):
             raise Problem("election.questions", "two questions with the same key")
         self.fingerprint = json_hash(value)
+        self.raw = value  # as read: what a worker process reads again
 
 
 def read_credentials(value: Any, election: Election) -> dict[bytes, int]:
@@ -323,38 +325,99 @@ def check_ballot(value: Any, election: Election, where: str) -> tuple[bytes, lis
     return credential, out
 
 
+Checked = tuple[bytes, list[list[tuple[bytes, bytes]]]]
+PARALLEL_MIN = 2000  # fewer ballots than this are checked in this process
+CHUNK = 500  # ballots per task handed to a worker process
+
+
 def check_board(entries: Any, head: Any, election: Election, weights: dict[bytes, int],
-                on_ballot: Callable[[int], None] | None = None
-                ) -> list[tuple[bytes, list[list[tuple[bytes, bytes]]]]]:
+                on_ballot: Callable[[int], None] | None = None, workers: int | None = None,
+                parallel_min: int = PARALLEL_MIN) -> list[Checked]:
+    """Section 11. The chain, trackers and credentials are checked here in board order; the
+    ballots' proofs and signatures (nearly all the work) in `workers` processes (default:
+    one per core) when there are at least `parallel_min` of them. The problem reported is
+    the first in board order either way."""
     link = digest("board-genesis", election.fingerprint)
     seen: set[str] = set()
-    ballots = []
-    for k, item in enumerate(arr(entries, "board")):
-        at = f"board[{k}]"
-        o = obj(item, at, ("position", "tracker", "link", "ballot"))
-        if o["position"] != k + 1 or isinstance(o["position"], bool):
-            raise Problem(f"{at}.position", f"expected position {k + 1}")
-        tracker = o["tracker"]
-        if not isinstance(tracker, str) or tracker != json_hash(o["ballot"]).hex():
-            raise Problem(f"{at}.tracker", "the tracker is not the hash of the ballot")
-        if tracker in seen:
-            raise Problem(f"{at}.tracker", "the same ballot twice on the board")
-        seen.add(tracker)
-        link = digest("board", link, k + 1, tracker)
-        if hex32(o["link"], f"{at}.link") != link:
-            raise Problem(f"{at}.link", "the chain is broken: an entry before this one was "
-                                        "removed, changed or reordered")
-        ballot = obj(o["ballot"], f"{at}.ballot",
-                     ("election", "credential", "answers", "signature"))
-        if point(ballot["credential"], f"{at}.ballot.credential") not in weights:
-            raise Problem(f"{at}.ballot.credential", "this credential is not on the list")
-        ballots.append(check_ballot(ballot, election, f"{at}.ballot"))
-        if on_ballot:
-            on_ballot(k)
+    ballots: list[Any] = []
+    structural: Problem | None = None
+    try:
+        for k, item in enumerate(arr(entries, "board")):
+            at = f"board[{k}]"
+            o = obj(item, at, ("position", "tracker", "link", "ballot"))
+            if o["position"] != k + 1 or isinstance(o["position"], bool):
+                raise Problem(f"{at}.position", f"expected position {k + 1}")
+            tracker = o["tracker"]
+            if not isinstance(tracker, str) or tracker != json_hash(o["ballot"]).hex():
+                raise Problem(f"{at}.tracker", "the tracker is not the hash of the ballot")
+            if tracker in seen:
+                raise Problem(f"{at}.tracker", "the same ballot twice on the board")
+            seen.add(tracker)
+            link = digest("board", link, k + 1, tracker)
+            if hex32(o["link"], f"{at}.link") != link:
+                raise Problem(f"{at}.link", "the chain is broken: an entry before this one "
+                                            "was removed, changed or reordered")
+            ballot = obj(o["ballot"], f"{at}.ballot",
+                         ("election", "credential", "answers", "signature"))
+            if point(ballot["credential"], f"{at}.ballot.credential") not in weights:
+                raise Problem(f"{at}.ballot.credential", "this credential is not on the list")
+            ballots.append(ballot)
+    except Problem as exc:  # the ballots before it may hold an earlier problem: check them
+        structural = exc
+    checked = check_ballots(ballots, election, on_ballot, workers, parallel_min)
+    if structural is not None:
+        raise structural
     if hex32(head, "board_head") != link:
         raise Problem("board_head", "the board's last link is not the recorded head: entries "
                                     "were removed, added or changed")
-    return ballots
+    return checked
+
+
+def check_ballots(ballots: list[Any], election: Election,
+                  on_ballot: Callable[[int], None] | None = None, workers: int | None = None,
+                  parallel_min: int = PARALLEL_MIN) -> list[Checked]:
+    """Section 8 for each ballot of the board, in order; the first failure is raised."""
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(ballots) < max(parallel_min, 1):
+        out = []
+        for k, ballot in enumerate(ballots):
+            out.append(check_ballot(ballot, election, f"board[{k}].ballot"))
+            if on_ballot:
+                on_ballot(k)
+        return out
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    starts = range(0, len(ballots), CHUNK)
+    out = []
+    # spawn, not fork: the caller may have threads; each worker reads the election once
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+                             initializer=_worker_election, initargs=(election.raw,)) as pool:
+        for start, result in zip(starts, pool.map(
+                _check_chunk, [(i, ballots[i:i + CHUNK]) for i in starts]), strict=True):
+            if isinstance(result, str):  # the problem's text (exceptions do not cross well)
+                raise Problem("", result)
+            out.extend(result)
+            if on_ballot:
+                for k in range(start, start + len(result)):
+                    on_ballot(k)
+    return out
+
+
+_ELECTION: list[Election] = []  # a worker process's election, read once
+
+
+def _worker_election(raw: Any) -> None:
+    _ELECTION[:] = [Election(raw)]
+
+
+def _check_chunk(task: tuple[int, list[Any]]) -> list[Checked] | str:
+    start, ballots = task
+    try:
+        return [check_ballot(b, _ELECTION[0], f"board[{start + i}].ballot")
+                for i, b in enumerate(ballots)]
+    except Problem as exc:
+        return str(exc)
 
 
 Grid = list[list[tuple[bytes, bytes]]]
@@ -508,15 +571,18 @@ def check_result(value: Any, tally: Grid, weight: int,
                 raise Problem(at, f"the tally decrypts to {m}, the result says {claimed}")
 
 
-def verify_record(record: Any, on_ballot: Callable[[int], None] | None = None) -> None:
-    """Section 14, in order; raises Problem at the first failure."""
+def verify_record(record: Any, on_ballot: Callable[[int], None] | None = None,
+                  workers: int | None = None, parallel_min: int = PARALLEL_MIN) -> None:
+    """Section 14, in order; raises Problem at the first failure. The ballots are checked in
+    `workers` processes (default one per core) from `parallel_min` ballots on."""
     o = obj(record, "record", ("election", "credentials", "ceremony", "dealings", "board",
                                "board_head", "tally", "shares", "result"))
     election = Election(o["election"])
     weights = read_credentials(o["credentials"], election)
     t, keys, ctx = read_ceremony(o["ceremony"], election)
     dealings = check_dealings(o["dealings"], election, t, len(keys), ctx)
-    ballots = check_board(o["board"], o["board_head"], election, weights, on_ballot)
+    ballots = check_board(o["board"], o["board_head"], election, weights, on_ballot, workers,
+                          parallel_min)
     expected = compute_tally(election, weights, ballots)
     tally = check_tally(o["tally"], election, expected)
     shares = check_shares(o["shares"], election, tally, t, len(keys), dealings)

@@ -39,7 +39,7 @@ def test_stations_and_online_count_each_member_once(capsys, uow_factory,
         oc.vote(uow_factory, slug, poll.credentials[member], [choice])
     oc.vote(uow_factory, slug, poll.credentials["members-A-2"], ["ada"])  # revote: ada
     book = online.poll_book(uow_factory, slug, "A")
-    assert [m for m, _, _, voted in book if voted] == ["members-A-0", "members-A-1",
+    assert [m for m, _, _, voted, _ in book if voted] == ["members-A-0", "members-A-1",
                                                        "members-A-2"]
     code, out, _ = run_cli(capsys, "--db", database_url, "online", "pollbook", slug,
                            "--precinct", "B", "--format", "csv")

@@ -217,7 +217,7 @@ def test_the_verifier_imports_nothing_of_hustings() -> None:
                  if isinstance(node, ast.ImportFrom) and node.module}
     assert "hustings" not in imported
     assert imported <= {"__future__", "hashlib", "json", "re", "collections", "math", "pathlib",
-                        "typing", "pysodium"}
+                        "typing", "pysodium", "os", "concurrent", "multiprocessing"}
 
 
 def test_the_documented_snippet_prints_the_problems(record, tmp_path, capsys) -> None:
@@ -244,3 +244,30 @@ def test_a_record_that_is_not_strict_json_is_named(record, tmp_path) -> None:
     assert rewrite(b'{"a": 1, "a": 2}') == ["record.json: key 'a' twice in one object"]
     assert rewrite(b'{"a": 1.5}') == ["record.json: 1.5 is not allowed (integers only)"]
     assert rewrite(b"[]") == ["record.json: record: expected an object"]
+
+
+def test_ballots_checked_in_worker_processes_name_the_first_failure(record, monkeypatch
+                                                                     ) -> None:
+    """The same checks over 2 processes (in chunks of 4 ballots here): an intact record
+    passes, and the problem named is the first in board order, as in one process."""
+    from hustings_verify import online as verifier
+
+    monkeypatch.setattr(verifier, "CHUNK", 4)
+    seen: list[int] = []
+    verifier.verify_record(copy.deepcopy(record), seen.append, workers=2, parallel_min=1)
+    assert seen == list(range(len(record["board"])))
+    data = copy.deepcopy(record)
+    for k in (9, 6):  # two bad ballots in different chunks: board[6] is named
+        pair = data["board"][k]["ballot"]["answers"][0]["sum_proof"][0]
+        pair["s"] = ((int.from_bytes(bytes.fromhex(pair["s"]), "little") + 1) % L).to_bytes(
+            32, "little").hex()
+    data = rechain(data)
+    data["board"][8]["link"] = "00" * 32  # and a broken link after it
+    with pytest.raises(verifier.Problem) as first:
+        verifier.verify_record(data, workers=2, parallel_min=1)
+    assert str(first.value) == ("board[6].ballot.answers[0].sum_proof: the proof that 1 to 1 "
+                                "choices are marked fails")
+    data = rechain(copy.deepcopy(record))
+    data["board"][3]["link"] = "00" * 32  # a structural problem before any bad ballot
+    with pytest.raises(verifier.Problem, match=r"^board\[3\]\.link: the chain is broken"):
+        verifier.verify_record(data, workers=2, parallel_min=1)

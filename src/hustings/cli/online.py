@@ -16,7 +16,6 @@ import typer
 from hustings.cli.context import acting, console, read_file, uow
 from hustings.cli.options import parse_day
 from hustings.crypto.errors import VerificationError
-from hustings.crypto.record import verify_record
 from hustings.domain.errors import InvalidInput, Problem
 from hustings.services import online
 from hustings.services import online_clients as oc
@@ -150,25 +149,59 @@ def board_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slug
 def pollbook_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slug."),
                  precinct: str = typer.Option(None, help="One station's roll only."),
                  fmt: str = typer.Option("table", "--format", help="table or csv (to print)."),
+                 poll: str = typer.Option("initial", help="The poll (a runoff is another)."),
                  ) -> None:
-    """The stations' poll book: each member on the roll, marked when they voted online.
+    """The stations' poll book: each member on the roll, marked when they voted online or
+    at their station.
 
     Example: hustings online pollbook branch-online-demo --precinct TLV --format csv
     """
-    rows = online.poll_book(uow(ctx), election, precinct)
+    rows = online.poll_book(uow(ctx), election, precinct, poll)
     if fmt == "csv":
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(["member_id", "name", "precinct", "voted_online"])
-        writer.writerows((m, n, p, "yes" if v else "") for m, n, p, v in rows)
+        writer.writerow(["member_id", "name", "precinct", "voted_online", "voted_station"])
+        writer.writerows((m, n, p, "yes" if v else "", "yes" if s else "")
+                         for m, n, p, v, s in rows)
         console.print(text.getvalue(), end="", markup=False, highlight=False)
         return
     if fmt != "table":
         raise InvalidInput(Problem(f"{fmt!r} is not table or csv", "--format"))
-    for m, n, p, v in rows:
-        console.print(f"{p:<8} {m:<16} {n:<40} {'VOTED ONLINE' if v else ''}", markup=False,
-                      highlight=False)
-    console.print(f"{sum(v for *_, v in rows)} of {len(rows)} voted online")
+    for m, n, p, v, s in rows:
+        mark = "VOTED ONLINE" if v else "VOTED AT STATION" if s else ""
+        console.print(f"{p:<8} {m:<16} {n:<40} {mark}", markup=False, highlight=False)
+    console.print(f"{sum(r[3] for r in rows)} of {len(rows)} voted online, "
+                  f"{sum(r[4] for r in rows)} at their station")
+
+
+@online_app.command("mark")
+def mark_cmd(ctx: typer.Context, election: str = typer.Argument(..., help="Slug."),
+             file: Path = typer.Argument(None, help="The station's marked register: one "
+                                         "member number a line."),
+             precinct: str = typer.Option(..., help="The polling station."),
+             member: list[str] = typer.Option(None, "--member", help="A member who voted "
+                                              "at the station (repeat; instead of FILE)."),
+             poll: str = typer.Option("initial", help="The poll (a runoff is another)."),
+             ) -> None:
+    """Record a station's marked register: the members its clerk marked as having voted
+    there. Refused, naming the member and line, when one is not on this station's roll, is
+    marked already or voted online; then nothing is recorded. A member marked here can no
+    longer vote online.
+
+    Example: hustings online mark branch-online-demo register-TLV.txt --precinct TLV
+    """
+    from hustings.services import online_rolls
+
+    if (file is None) == (not member):
+        raise InvalidInput(Problem("give the register FILE or --member (not both)", "mark"))
+    if file is not None:
+        rows: list[tuple[int | None, str]] = list(online_rolls.read_marks_file(
+            read_file(file), str(file)))
+        source = str(file)
+    else:
+        rows, source = [(None, m.strip()) for m in member], "--member"
+    n = online_rolls.mark_voted(uow(ctx), election, precinct, rows, source, acting(ctx), poll)
+    console.print(f"{n} member(s) marked as having voted at {precinct} in poll {poll}")
 
 
 @online_app.command("export")
@@ -203,7 +236,7 @@ def verify_cmd(folder: Path = typer.Argument(..., help="An exported record's fol
         raise InvalidInput(Problem("no exported record here", str(folder)))
     try:
         record = online.check_export(files)
-        verify_record(record)
+        online.verify_export(record)
     except VerificationError as error:
         console.print(f"TAMPERED: {error}")
         raise typer.Exit(EXIT_TAMPERED) from None

@@ -77,14 +77,17 @@ def verify_ceremony(election: Election, ceremony: Ceremony,
                                 "election.public_key")
 
 
-def verify_record(record: ElectionRecord) -> None:
+def verify_record(record: ElectionRecord, ballots_verified: bool = False) -> None:
     """Everything an observer can check, in order; raises VerificationError at the first
-    failure, naming it. Returns quietly when the record is intact."""
+    failure, naming it. Returns quietly when the record is intact. `ballots_verified`: the
+    caller has checked every ballot on the board (`verify_ballot`) already, e.g. over several
+    processes; everything else is checked here."""
     election = record.election
     if record.credentials.election_id != election.election_id:
         raise VerificationError("the credential list is for another election", "credentials")
     verify_ceremony(election, record.ceremony, record.dealings)
-    verify_board(election, record.credentials, record.board, record.board_head)
+    verify_board(election, record.credentials, record.board, record.board_head,
+                 ballots_verified)
     if tally(election, record.credentials, record.board) != record.tally:
         raise VerificationError("the encrypted tally is not the sum of the counted ballots",
                                 "tally")

@@ -24,6 +24,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "tally.enter": ENTER_RETURNS,
     "ballots.import": ENTER_RETURNS,
     "ballots.confirm": ENTER_RETURNS,
+    "pollbook.mark": ENTER_RETURNS,  # a station's marked register (issue 12)
 }
 # Online voting (issue 12): a cast is self-authenticating (the credential's signature); its
 # entry is signed by the server's board account, which may run that command and nothing else.

@@ -33,7 +33,7 @@ from hustings.formats.cvr_csv import WRITE_IN_TOKENS
 from hustings.services.commands import Context, command, run
 from hustings.services.count import count_election
 from hustings.services.elections import INITIAL_POLL
-from hustings.services.online_rolls import online_voters_by_precinct
+from hustings.services.online_rolls import marked_by_precinct, online_voters_by_precinct
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 from hustings.services.tallies import accepted_returns, check_returns_open, returns_changed
 
@@ -124,6 +124,7 @@ def _check(uow: UnitOfWork, election: Election, poll: Poll, parts: list[Precinct
     mine = {e.batch.precinct for e in uow.batches.entries(election.slug, poll.key)
             if e.clerk == ctx.actor and e.voided_by is None}
     online_voters = online_voters_by_precinct(uow, election.slug, poll.key)
+    marked = marked_by_precinct(uow, election.slug, poll.key)
     spellings = _spellings(election)
     keys = tuple(c.key for c in election.candidates)
     problems: list[Problem] = []
@@ -170,6 +171,10 @@ def _check(uow: UnitOfWork, election: Election, poll: Poll, parts: list[Precinct
                 f"{roll.get(code, 0)} voters of {code!r} voted online (marked in the poll "
                 f"book): at most {roll.get(code, 0) - online_voters[code]} can have voted "
                 "here", source, at, "Precinct"))
+        elif code in marked and part.profile.total > marked[code]:
+            problems.append(Problem(
+                f"{part.profile.total} ballots, but the station's marked register has "
+                f"{marked[code]} member(s) who voted in {code!r}", source, at, "Precinct"))
     if problems:
         raise InvalidInput(_unique(problems))
     return [_batch(part.profile, spellings, keys, poll.key, part.precinct, sha256)

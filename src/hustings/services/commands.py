@@ -108,6 +108,38 @@ def run(uow_factory: UnitOfWorkFactory, name: str, payload: dict[str, Any], ctx:
     return result
 
 
+def run_group(uow_factory: UnitOfWorkFactory, name: str,
+              items: list[tuple[dict[str, Any], Context]]) -> list[Any]:
+    """Group commit: run several commands of one kind in one write transaction, each with its
+    own signed audit entry, in order; one commit for all. Returns each command's result or
+    the exception it raised. When any fails, the transaction is rolled back and each is run
+    again on its own (`run`), so one refused command changes nothing for the others."""
+    try:
+        with uow_factory() as uow:
+            uow.begin_write()
+            results = []
+            for given, ctx in items:
+                payload = dict(given)  # a handler may fill in its payload: keep the given one
+                if ctx.signer is None:
+                    raise PermissionDenied(authz.HOW_TO_AUTHENTICATE)
+                ctx = replace(ctx, actor=ctx.signer.username, effects=[]).stamped()
+                authz.authorise(uow, ctx.signer, name, payload)
+                results.append(HANDLERS[name](uow, payload, ctx))
+                append_audit(uow, name, payload, ctx)
+            uow.commit()
+        return results
+    except Exception:  # noqa: BLE001 - each is run again alone and answers for itself
+        if len(items) == 1:
+            raise
+    out: list[Any] = []
+    for payload, ctx in items:
+        try:
+            out.append(run(uow_factory, name, dict(payload), ctx))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller of this command
+            out.append(exc)
+    return out
+
+
 def check_time_order(last: AuditEntry | None, at: datetime) -> None:
     """Entries are in time order: one dated before the newest entry is refused."""
     if last is not None and naive_utc(at) < naive_utc(last.at):

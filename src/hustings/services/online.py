@@ -20,16 +20,20 @@ administrator, a trustee, a member and an observer do is docs/online-voting.md. 
 Who signs a cast: a ballot authenticates itself (the credential's signature, checked against
 the public list), so the voter is not a user. The log entry of a cast is signed by the server's
 board account `online-board`, created with the first online poll; its key is kept by the server
-(table online_board_keys, outside the verified state) and the policy lets that account run
-`online.cast` and nothing else. The entry's payload holds the ballot (with its public
-credential), the tracker, the position and the new board head: never who the voter is.
+(table online_board_keys, outside the verified state), sealed like a user's key (argon2id,
+SecretBox) under the passphrase in $HUSTINGS_BOARD_KEY (a documented demo default when unset),
+and the policy lets that account run `online.cast` and nothing else. The entry's payload
+holds the ballot (with its public credential), the tracker, the position and the new board
+head: never who the voter is.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import struct
+import threading
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -38,7 +42,7 @@ from nacl.signing import SigningKey
 
 from hustings.crypto import board as bb
 from hustings.crypto import dkg
-from hustings.crypto.ballot import Ballot
+from hustings.crypto.ballot import Ballot, verify_ballot
 from hustings.crypto.credentials import CredentialList
 from hustings.crypto.decryption import (
     DecryptionShare,
@@ -51,7 +55,7 @@ from hustings.crypto.election import Question
 from hustings.crypto.errors import VerificationError
 from hustings.crypto.group import Point, Scalar
 from hustings.crypto.hashing import canonical_json
-from hustings.crypto.record import ElectionRecord
+from hustings.crypto.record import ElectionRecord, verify_record
 from hustings.crypto.tally import EncryptedTally, tally
 from hustings.domain.election import Election, ElectionStatus, Returns
 from hustings.domain.errors import (
@@ -73,10 +77,10 @@ from hustings.domain.online import (
 from hustings.domain.polling import BallotBatch, Poll, Precinct, TallySheet
 from hustings.domain.users import Role
 from hustings.services import identity
-from hustings.services.commands import Context, command, run
+from hustings.services.commands import Context, command, run, run_group
 from hustings.services.count import on_ballot
 from hustings.services.identity import Signer
-from hustings.services.online_rolls import voted_online
+from hustings.services.online_rolls import station_marks, voted_online
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 from hustings.services.tallies import accepted_returns, returns_changed
 from hustings.services.users import UNUSABLE
@@ -227,18 +231,20 @@ def roll_members(uow_factory: UnitOfWorkFactory, slug: str) -> tuple[str, list[t
         return poll.crypto_id, [(m, n) for m, n, _ in uow.online.roll_members(slug)]
 
 
-def poll_book(uow_factory: UnitOfWorkFactory, slug: str, precinct: str | None = None
-              ) -> list[tuple[str, str, str, bool]]:
-    """The stations' poll book: (member id, name, precinct, voted online) for every member on
-    the frozen roll (of one precinct when given). A member marked as having voted online is
-    not given a ballot at the station."""
+def poll_book(uow_factory: UnitOfWorkFactory, slug: str, precinct: str | None = None,
+              poll: str = "initial") -> list[tuple[str, str, str, bool, bool]]:
+    """The stations' poll book: (member id, name, precinct, voted online, marked as having
+    voted at their station) for every member on the frozen roll (of one precinct when
+    given), in `poll`. A member marked as having voted online is not given a ballot at the
+    station; one marked at the station cannot cast online."""
     with uow_factory() as uow:
         uow.elections.get(slug)
         if precinct is not None and precinct not in {p.code for p in
                                                      uow.precincts.all(slug)}:
             raise NotFound(f"no precinct {precinct!r} in election {slug!r}")
-        voted = voted_online(uow, slug)
-        return [(m, n, p, m in voted) for m, n, p in uow.online.roll_members(slug)
+        voted = voted_online(uow, slug, poll)
+        marked = station_marks(uow, slug, poll)
+        return [(m, n, p, m in voted, m in marked) for m, n, p in uow.online.roll_members(slug)
                 if precinct is None or p == precinct]
 
 
@@ -265,6 +271,40 @@ def question_for(election: Election, poll: Poll) -> Question:
     return Question("choice", keys, 1, min(seats, len(keys)))
 
 
+BOARD_KEY_ENV = "HUSTINGS_BOARD_KEY"
+# The passphrase when $HUSTINGS_BOARD_KEY is unset: `make demo` and tests need no setup. It is
+# public, so a production server sets its own (docs/security.md).
+DEMO_BOARD_PASSPHRASE = "hustings demo board key: set HUSTINGS_BOARD_KEY in production"
+_opened_board_keys: dict[tuple[str, str], SigningKey] = {}  # opened once per process
+
+
+def board_passphrase() -> str:
+    return os.environ.get(BOARD_KEY_ENV) or DEMO_BOARD_PASSPHRASE
+
+
+def seal_board_key(key: SigningKey) -> str:
+    """The board account's signing key as stored: sealed under $HUSTINGS_BOARD_KEY."""
+    return identity.seal(key, board_passphrase()).encode()
+
+
+def open_board_key(stored: str) -> SigningKey:
+    """The board account's signing key from its stored form. A plain 64-hex seed (written
+    before the key was sealed) is still read."""
+    if len(stored) == 64 and all(ch in "0123456789abcdef" for ch in stored):
+        return SigningKey(bytes.fromhex(stored))
+    passphrase = board_passphrase()
+    cached = _opened_board_keys.get((stored, passphrase))
+    if cached is None:
+        try:
+            cached = identity.unseal(stored, passphrase)
+        except PermissionDenied:
+            raise RuleViolation(f"the board account's key does not open with ${BOARD_KEY_ENV}: "
+                                "run the server with the passphrase the online poll was set "
+                                "up with") from None
+        _opened_board_keys[(stored, passphrase)] = cached
+    return cached
+
+
 def ensure_board_account(uow_factory: UnitOfWorkFactory, ctx: Context) -> None:
     """The server's board account, which signs the entries of casts (created once, by an
     administrator, like any user: `user.add` with its key's proof of possession)."""
@@ -281,7 +321,7 @@ def ensure_board_account(uow_factory: UnitOfWorkFactory, ctx: Context) -> None:
         identity.credential_bytes(BOARD_ACCOUNT, UNUSABLE)).signature).hex()}
     with uow_factory() as uow:  # the key first: a failed user.add leaves it to be replaced
         uow.begin_write()
-        uow.online.set_board_key(BOARD_ACCOUNT, bytes(key).hex())
+        uow.online.set_board_key(BOARD_ACCOUNT, seal_board_key(key))
         uow.commit()
     run(uow_factory, "user.add", payload, replace(ctx, private=private))
 
@@ -292,7 +332,7 @@ def board_signer(uow_factory: UnitOfWorkFactory) -> Signer:
     if seed is None:
         raise RuleViolation("this server has no board account yet: set up an online poll "
                             "first (`hustings online setup`)")
-    return Signer(BOARD_ACCOUNT, Role.OBSERVER, SigningKey(bytes.fromhex(seed)))
+    return Signer(BOARD_ACCOUNT, Role.OBSERVER, open_board_key(seed))
 
 
 def setup(uow_factory: UnitOfWorkFactory, slug: str, trustees: list[str], threshold: int,
@@ -605,17 +645,108 @@ def cast(uow_factory: UnitOfWorkFactory, slug: str, ballot: Any,
 
     UnknownCredential (PermissionDenied) when its credential is not on the list;
     VerificationError (InvalidInput) when malformed, foreign, replayed or a proof fails;
-    RuleViolation when the poll is not open. Nothing is stored unless it is accepted."""
-    with uow_factory() as uow:  # one read for both
+    RuleViolation when the poll is not open. Nothing is stored unless it is accepted.
+
+    The costly part, checking the ballot's proofs and signature (about 1.5 ms of CPU), is
+    done here, before the write transaction, so casts verify in parallel and hold the writer
+    lock only for the short append; the command's handler then skips that one check for this
+    very ballot (a replay of the log checks everything again)."""
+    with uow_factory() as uow:
         poll = current_poll(uow, slug)
-        seed = uow.online.board_key(BOARD_ACCOUNT)
-    if seed is None:
+        stored = uow.online.board_key(BOARD_ACCOUNT)
+        weight = None
+        if poll.status is OnlineStatus.OPEN and isinstance(ballot, dict) \
+                and isinstance(ballot.get("credential"), str):
+            weight = uow.online.credential_weight(poll.crypto_id, ballot["credential"])
+    if stored is None:
         raise RuleViolation("this server has no board account yet: set up an online poll "
                             "first (`hustings online setup`)")
-    signer = Signer(BOARD_ACCOUNT, Role.OBSERVER, SigningKey(bytes.fromhex(seed)))
+    signer = Signer(BOARD_ACCOUNT, Role.OBSERVER, open_board_key(stored))
+    private: dict[str, Any] = {}
+    if weight is not None:  # listed and open: verify now, outside the writer lock
+        checked = Ballot.from_json(ballot)
+        verify_ballot(_election_of(poll), checked)
+        private[VERIFIED] = canonical_json(checked.to_json())
     payload = {"election": slug, "online": poll.crypto_id, "ballot": ballot}
-    return run(uow_factory, "online.cast",  # type: ignore[no-any-return]
-               payload, Context(signer=signer, now=now))
+    return _GROUPS.submit(uow_factory, payload,  # type: ignore[no-any-return]
+                          Context(signer=signer, now=now, private=private))
+
+
+class _Waiting:
+    def __init__(self, payload: dict[str, Any], ctx: Context):
+        self.payload, self.ctx = payload, ctx
+        self.done = threading.Event()
+        self.lead = False
+        self.result: Any = None
+
+
+class CastGroups:
+    """Group commit of casts: a cast that finds others waiting for the writer joins them, and
+    one of the waiting threads (the leader) appends every waiting cast in one transaction,
+    each with its own signed log entry, in arrival order, and commits once; each voter is
+    answered after that commit. Then the next waiting cast leads the next group."""
+
+    MAX = 64  # casts in one transaction at most
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queues: dict[int, list[_Waiting]] = {}
+        self._busy: set[int] = set()
+
+    def submit(self, uow_factory: UnitOfWorkFactory, payload: dict[str, Any],
+               ctx: Context) -> Any:
+        key = id(uow_factory)
+        me = _Waiting(payload, ctx)
+        with self._lock:
+            self._queues.setdefault(key, []).append(me)
+            if key not in self._busy:
+                self._busy.add(key)
+                me.lead = True
+        if not me.lead:
+            me.done.wait()
+        if me.lead:  # take the waiting casts (me first among them) and run them together
+            with self._lock:
+                queue = self._queues[key]
+                group, self._queues[key] = queue[:self.MAX], queue[self.MAX:]
+            try:
+                results = run_group(uow_factory, "online.cast",
+                                    [(w.payload, w.ctx) for w in group])
+            except BaseException as exc:  # noqa: BLE001 - every waiter answers with it
+                results = [exc] * len(group)
+            for w, result in zip(group, results, strict=True):
+                w.result = result
+            with self._lock:  # hand over to the next waiting cast, if any
+                rest = self._queues[key]
+                if rest:
+                    rest[0].lead = True
+                    rest[0].done.set()
+                else:
+                    self._busy.discard(key)
+            for w in group:
+                if w is not me:
+                    w.done.set()
+        if isinstance(me.result, BaseException):
+            raise me.result
+        return me.result
+
+
+_GROUPS = CastGroups()
+
+
+VERIFIED = "verified_ballot"  # ctx.private: the canonical JSON of a ballot verified just before
+_elections: dict[str, CryptoElection] = {}  # parsed election JSON, by online poll and key
+
+
+def _election_of(poll: OnlinePoll) -> CryptoElection:
+    """The poll's crypto election, parsed once per process (its JSON is fixed once open)."""
+    key = canonical_json(poll.election_json).decode() if poll.election_json else ""
+    election = _elections.get(key)
+    if election is None:
+        election = crypto_election(poll)
+        if len(_elections) > 64:
+            _elections.clear()
+        _elections[key] = election
+    return election
 
 
 @command("online.cast")
@@ -628,23 +759,31 @@ def _cast(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> str:
         raise RuleViolation(f"the online poll closed at {poll.closes.isoformat()}")
     if poll.opens is not None and ctx.time < poll.opens.replace(tzinfo=None):
         raise RuleViolation(f"the online poll opens at {poll.opens.isoformat()}")
-    election = crypto_election(poll)
+    election = _election_of(poll)
     ballot = Ballot.from_json(payload["ballot"])
+    canonical = canonical_json(ballot.to_json())
     credential = ballot.credential.hex()
     weight = uow.online.credential_weight(poll.crypto_id, credential)
+    member = None if weight is None else uow.online.credential_member(poll.crypto_id,
+                                                                      credential)
+    if member is not None and uow.online.station_marked(poll.election, poll.poll, member):
+        # one vote per member: checked inside the write transaction, so a clerk's marking
+        # and a cast cannot both pass; nothing is stored and the board is unchanged
+        raise RuleViolation("the member this credential was issued to is marked in a polling "
+                            "station's register as having voted there: one vote per member")
     listed = CredentialList.of(poll.crypto_id, [] if weight is None else
                                [(ballot.credential, weight)])
     position = poll.ballots + 1
     entry = bb.admit(election, listed, ballot, bytes.fromhex(poll.board_head or ""), position,
-                     lambda tracker: uow.online.on_board(poll.crypto_id, tracker))
+                     lambda tracker: uow.online.on_board(poll.crypto_id, tracker),
+                     verified=ctx.private.get(VERIFIED) == canonical)
     head = entry.link.hex()
     for key, value in (("tracker", entry.tracker), ("position", position), ("head", head)):
         if payload.setdefault(key, value) != value:  # a replay must rebuild the logged board
             raise RuleViolation(f"the logged cast says {key} {payload[key]}, the board gives "
                                 f"{value}")
     uow.online.append(poll.crypto_id, BoardRow(position, entry.tracker, head, credential,
-                                               canonical_json(ballot.to_json()).decode(),
-                                               ctx.time))
+                                               canonical.decode(), ctx.time))
     uow.online.update(poll.crypto_id, ballots=position, board_head=head)
     return entry.tracker
 
@@ -839,6 +978,53 @@ def export_files(uow_factory: UnitOfWorkFactory, slug: str) -> dict[str, bytes]:
 
 def _pretty(value: Any) -> bytes:
     return (json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+PARALLEL_MIN = 2000  # boards smaller than this are verified in one process
+CHUNK = 500  # ballots per task given to a worker process
+
+
+def verify_export(record: ElectionRecord, workers: int | None = None,
+                  parallel_min: int = PARALLEL_MIN) -> None:
+    """`verify_record` with the ballots' proofs and signatures (nearly all the work) checked
+    over `workers` processes (default one per core) when the board has at least
+    `parallel_min` ballots; VerificationError names the first failing ballot in board order.
+    The chain, credentials, tally, shares and result are then checked as in one process."""
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(record.board) < max(parallel_min, 1):
+        verify_record(record)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    ballots = [e.ballot.to_json() for e in record.board]
+    starts = range(0, len(ballots), CHUNK)
+    # spawn, not fork: the caller may hold threads and connections
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+                             initializer=_worker_election,
+                             initargs=(record.election.to_json(),)) as pool:
+        for failure in pool.map(_verify_chunk, [(i, ballots[i:i + CHUNK]) for i in starts]):
+            if failure is not None:
+                raise VerificationError(*failure)
+    verify_record(record, ballots_verified=True)
+
+
+_WORKER: list[CryptoElection] = []  # a worker process's election, read once
+
+
+def _worker_election(election_json: dict[str, Any]) -> None:
+    _WORKER[:] = [CryptoElection.from_json(election_json)]
+
+
+def _verify_chunk(task: tuple[int, list[dict[str, Any]]]) -> tuple[str, str] | None:
+    start, ballots = task
+    for i, data in enumerate(ballots):
+        where = f"board[{start + i}].ballot"
+        try:
+            verify_ballot(_WORKER[0], Ballot.from_json(data, where), where)
+        except VerificationError as exc:  # crosses back as text: message and field
+            return exc.problems[0].message, exc.field or where
+    return None
 
 
 def check_export(files: dict[str, bytes]) -> ElectionRecord:

@@ -15,7 +15,7 @@ from hustings.formats.csv_tables import read_tally_sheets
 from hustings.services.commands import Context, command, run
 from hustings.services.count import ElectionCount, count_election, on_ballot, record_version
 from hustings.services.elections import INITIAL_POLL
-from hustings.services.online_rolls import online_voters_by_precinct
+from hustings.services.online_rolls import marked_by_precinct, online_voters_by_precinct
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
 RUNOFF_POLL = "runoff"
@@ -118,6 +118,7 @@ def _accept(uow: UnitOfWork, election: Election, poll: Poll,
             if e.clerk == ctx.actor and e.voided_by is None}
     on_poll = set(poll.precincts)
     online_voters = online_voters_by_precinct(uow, election.slug, poll.key)
+    marked = marked_by_precinct(uow, election.slug, poll.key)
     problems: list[Problem] = []
     for line, sheet in sheets:
         at = line or None
@@ -144,6 +145,11 @@ def _accept(uow: UnitOfWork, election: Election, poll: Poll,
                 f"{sheet.registered} members of {sheet.precinct!r} voted online (marked in "
                 f"the poll book): at most {sheet.registered - online_here} can have voted "
                 "here", source, at, "ballots_cast"))
+        elif sheet.precinct in marked and sheet.ballots_cast > marked[sheet.precinct]:
+            problems.append(Problem(
+                f"ballots_cast = {sheet.ballots_cast}, but the station's marked register "
+                f"has {marked[sheet.precinct]} member(s) who voted in {sheet.precinct!r}",
+                source, at, "ballots_cast"))
     if problems:
         raise InvalidInput(problems)
     before = accepted_returns(count_election(uow, election.slug))

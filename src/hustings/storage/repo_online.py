@@ -179,6 +179,36 @@ class SqlOnlineRepo:
             t.members.c.member_id))
         return [(m, n, p) for m, n, p in rows]
 
+    def credential_member(self, crypto_id: str, credential: str) -> str | None:
+        """The member a public credential was issued to (None when unknown or unnamed)."""
+        return self.conn.execute(select(t.online_credentials.c.member_id).where(
+            t.online_credentials.c.online_poll_id == self._pid(crypto_id),
+            t.online_credentials.c.credential == credential)).scalar()
+
+    # -- a station's marked register ----------------------------------------------------------
+    def add_station_marks(self, election: str, poll: str, precinct: str, members: list[str],
+                          at: Any) -> None:
+        if members:
+            eid = self.ids.election(election)
+            self.conn.execute(t.station_marks.insert(), [
+                {"election_id": eid, "poll_key": poll, "member_id": m, "precinct": precinct,
+                 "marked_at": at} for m in members])
+
+    def station_marks(self, election: str, poll: str) -> dict[str, str]:
+        """member id -> the precinct whose clerk marked them as having voted there."""
+        rows = self.conn.execute(select(t.station_marks.c.member_id,
+                                        t.station_marks.c.precinct).where(
+            t.station_marks.c.election_id == self.ids.election(election),
+            t.station_marks.c.poll_key == poll).order_by(t.station_marks.c.member_id))
+        return {m: p for m, p in rows}
+
+    def station_marked(self, election: str, poll: str, member: str) -> str | None:
+        """The precinct where `member` is marked as having voted in `poll`, or None."""
+        return self.conn.execute(select(t.station_marks.c.precinct).where(
+            t.station_marks.c.election_id == self.ids.election(election),
+            t.station_marks.c.poll_key == poll,
+            t.station_marks.c.member_id == member)).scalar()
+
     # -- the board account's key (not logged) -------------------------------------------------
     def board_key(self, username: str) -> str | None:
         return self.conn.execute(select(t.online_board_keys.c.seed).where(

@@ -390,8 +390,20 @@ online_board = Table(  # the bulletin board: append-only, hash-chained
     Index("ix_online_board_credential", "online_poll_id", "credential"),
 )
 
+station_marks = Table(  # a station's marked register: who voted there (never how)
+    "station_marks", metadata,
+    Column("election_id", ForeignKey("elections.id"), primary_key=True),
+    Column("poll_key", String(64), primary_key=True),
+    Column("member_id", String(64), primary_key=True),
+    Column("precinct", String(64), nullable=False),
+    Column("marked_at", DateTime(timezone=True), nullable=False),
+    Index("ix_station_marks_precinct", "election_id", "poll_key", "precinct"),
+)
+
 online_board_keys = Table(  # the server's board account's signing key; not logged, not verified
     "online_board_keys", metadata,
     Column("username", String(100), primary_key=True),
-    Column("seed", String(64), nullable=False),  # hex Ed25519 seed
+    # the Ed25519 seed sealed under $HUSTINGS_BOARD_KEY (services/online.py); a plain 64-hex
+    # seed written before migration 0012 is still read
+    Column("seed", String(200), nullable=False),
 )

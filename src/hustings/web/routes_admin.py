@@ -418,7 +418,8 @@ def pollbook_page(request: Request, slug: str, precinct: str = "") -> Response:
     rows = online_service.poll_book(deps.uow(request), slug, precinct or None)
     return render(request, "admin/pollbook.html", {
         "slug": slug, "precinct": precinct, "rows": rows,
-        "voted": sum(1 for *_, voted in rows if voted),
+        "voted": sum(1 for row in rows if row[3]),
+        "at_station": sum(1 for row in rows if row[4]),
         "precincts": [p.code for p in facts.precincts]})
 
 
