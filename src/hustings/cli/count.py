@@ -54,7 +54,6 @@ def count_command(
 ) -> None:
     """Count a ballot file and print the outcome, round by round."""
     from hustings.formats.detect import detect_format
-    from hustings.formats.rctab_config import read_rctab_config
 
     if output not in OUTPUTS:
         raise InvalidInput(Problem(f"unknown output format {output!r}; "
@@ -72,6 +71,8 @@ def count_command(
         if given:
             raise InvalidInput(Problem(f"{', '.join(given)}: an RCTab config supplies its own "
                                        "method, seats and rules", str(file)))
+        from hustings.formats.rctab_config import read_rctab_config
+
         contest = read_rctab_config(file)
         ballots, name, chosen_seats, options = (
             contest.ballots, contest.method, contest.seats, contest.options
