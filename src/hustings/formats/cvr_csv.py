@@ -11,7 +11,6 @@ to candidate indices once per distinct value; the rankings array is built with n
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -226,7 +225,11 @@ class _CsvReader:
         data = self.data
         total = data.stat().st_size if isinstance(data, Path) else len(data)
         row = 0
-        with (data.open("rb") if isinstance(data, Path) else io.BytesIO(data)) as handle:
+        # Arrow's own file objects, not Python's: pyarrow reads ahead on a thread of its own,
+        # and a Python file object there makes that thread take the GIL, which can abort the
+        # process at exit ("terminate called without an active exception").
+        with (pa.OSFile(str(data)) if isinstance(data, Path) else pa.BufferReader(data)) \
+                as handle:
             try:
                 stream = pacsv.open_csv(handle, read_options=read, convert_options=convert)
                 while True:

@@ -18,7 +18,6 @@ with the line they are on.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -285,7 +284,7 @@ def _entries(chunk: bytes, s: _Structure, done: int, marks: _Marks, source: str,
     text[commas] = 10
     try:
         table = pajson.read_json(
-            io.BytesIO(text.tobytes()),
+            pa.BufferReader(text.tobytes()),
             read_options=pajson.ReadOptions(block_size=_block_size(starts, commas, len(text))),
             parse_options=pajson.ParseOptions(explicit_schema=SCHEMA,
                                               unexpected_field_behavior="ignore"))

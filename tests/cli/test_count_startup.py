@@ -1,0 +1,75 @@
+"""`hustings count` starts small and exits cleanly: the real console script, in a process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli_runner import run_cli
+
+PROBE = ("import sys\nfrom hustings.cli.entry import main\n"
+         "try:\n    main(sys.argv[1:])\nexcept SystemExit as done:\n    code = done.code\n"
+         "print('LOADED=' + ','.join(m for m in ('pydantic', 'sqlalchemy', 'hustings.services', "
+         "'hustings.formats.cvr_nist', 'hustings.formats.cvr_csv') if m in sys.modules))\n")
+
+
+def _loaded(*argv: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True,
+                          text=True, check=True)
+    line = done.stdout.strip().splitlines()[-1]
+    assert line.startswith("LOADED=")
+    return [m for m in line.removeprefix("LOADED=").split(",") if m]
+
+
+def test_count_loads_neither_pydantic_nor_the_services_nor_other_readers(
+        tmp_path: Path) -> None:
+    blt = tmp_path / "e.blt"
+    blt.write_text('2 1\n1 1 2 0\n1 2 0\n1 1 0\n0\n"A"\n"B"\n"t"\n')
+    assert _loaded("count", str(blt), "--method", "irv", "--format", "json") == []
+
+
+def test_count_of_a_csv_loads_only_the_csv_reader(tmp_path: Path) -> None:
+    cvr = tmp_path / "e.csv"
+    cvr.write_text("rank1,rank2\nA,B\nB,A\nA,\n")
+    assert _loaded("count", str(cvr), "--method", "irv") == ["hustings.formats.cvr_csv"]
+
+
+def test_the_console_script_exits_cleanly_after_a_threaded_csv_read(tmp_path: Path) -> None:
+    # pyarrow reads ahead on its own threads; with a Python file object there, the process
+    # sometimes aborted at exit (SIGABRT, "terminate called without an active exception")
+    cvr = tmp_path / "e.csv"
+    cvr.write_text("rank1,rank2\nA,B\nB,A\nA,\n")
+    script = Path(sys.executable).with_name("hustings")
+    for _ in range(25):
+        done = subprocess.run([str(script), "count", str(cvr), "--method", "irv", "--format",
+                               "json"], capture_output=True, text=True)
+        assert (done.returncode, done.stderr) == (0, "")
+        assert '"winners": ["A"]' in done.stdout
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("x", "Input should be a valid integer"),
+    ("", "Input should be a valid integer"),
+])
+def test_a_bad_whole_number_option_is_a_usage_error(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, value: str, shown: str) -> None:
+    cvr = tmp_path / "e.csv"
+    cvr.write_text("rank1\nA\n")
+    code, _, err = run_cli(capsys, "count", str(cvr), "--method", "irv", "--seats", value)
+    assert code == 2
+    assert shown in err and "--seats" in err
+
+
+def test_whole_number_and_path_options_are_converted(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    cvr = tmp_path / "e.csv"
+    cvr.write_text("rank1,rank2\nA,B\nB,C\nC,B\nA,B\n")
+    rules = tmp_path / "r.toml"
+    rules.write_text("")
+    code, out, _ = run_cli(capsys, "count", str(cvr), "--method", "stv", "--seats", " 2 ",
+                           "--rules", str(rules), "--format", "json")
+    assert code == 0
+    assert '"seats": 2' in out
