@@ -189,12 +189,13 @@ def numbers(lines: Lines, begin: int, separators: bytes = b"") -> Numbers:
     length = end - start
     token_line = line_of[start] if len(start) else np.empty(0, np.int32)
     special[token_line[length > 18]] = True
-    values = np.zeros(len(start), dtype=np.int64)
+    values = raw[start].astype(np.int64) - 48 if len(start) else np.zeros(0, np.int64)
     width = int(min(length.max(), 18)) if len(length) else 0
-    last = len(raw) - 1
-    for k in range(width):
-        value = raw[np.minimum(start + k, last)].astype(np.int64) - 48
-        values = np.where(length > k, values * 10 + value, values)
+    longer = np.flatnonzero(length > 1) if width > 1 else np.empty(0, np.int64)
+    for k in range(1, width):  # only the tokens that long: most numbers are one digit
+        if k > 1:
+            longer = longer[length[longer] > k]
+        values[longer] = values[longer] * 10 + raw[start[longer] + k] - 48
     seps = np.flatnonzero(kind == 3) if separators else np.empty(0, np.int64)
     return Numbers(special, np.bincount(token_line, minlength=n), values, token_line,
                    start + lo, end + lo, seps + lo, line_of[seps] if len(seps) else seps)
