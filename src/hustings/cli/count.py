@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from hustings.domain.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:  # loaded when a count runs (numpy, pyarrow): `methods` and --help skip them
+    from rich.console import Console
+
     from hustings.counting.outcome import Outcome
     from hustings.formats.cvr_common import BallotFile
 
@@ -28,8 +29,13 @@ FORMATS = ("csv", "blt", "preflib", "abif", "nist", "clearballot", "dominion",
            "rctab")  # as formats.detect.FORMATS
 PROGRESS_BYTES = 32 << 20  # show a progress bar for files at least this large
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+
+def _console(stderr: bool = False) -> Console:
+    """A Rich console, made (and Rich imported) only for the table and the progress bar."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -128,7 +134,7 @@ def _read(file: Path, kind: str) -> BallotFile:
     from hustings.formats.detect import read_ballots
 
     size = file.stat().st_size
-    if kind != "csv" or size < PROGRESS_BYTES or not err.is_terminal:
+    if kind != "csv" or size < PROGRESS_BYTES or not sys.stderr.isatty():
         return read_ballots(file, kind)
     with _bar(f"Reading {file.name}", size) as advance:
         return read_ballots(file, kind, progress=advance)
@@ -140,7 +146,7 @@ def _bar(label: str, total: int) -> Iterator[Any]:
 
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
+    with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
         task = progress.add_task(label, total=total)
         yield lambda done, _total: progress.update(task, completed=done)
 
@@ -215,6 +221,7 @@ def _table(outcome: Outcome, contest: str) -> None:
         table.add_row("threshold", *("" if r.threshold is None
                                      else decimal_string(r.threshold, places)
                                      for r in outcome.rounds))
+    out = _console()
     out.print(table)
     out.print("* elected, x eliminated in that round", style="dim")
     for line in outcome.explain():

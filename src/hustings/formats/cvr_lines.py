@@ -318,11 +318,10 @@ def scatter(codes: np.ndarray, lengths: np.ndarray, width: int | None = None) ->
     rows = len(lengths)
     width = max(int(lengths.max()) if rows else 0, 1) if width is None else max(width, 1)
     out = np.full((rows, width), EMPTY, dtype=np.int32)
-    if len(codes):
-        row = np.repeat(np.arange(rows), lengths)
+    if len(codes):  # code k of row i goes to cell i * width + (k - the row's first code)
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        col = np.arange(len(codes)) - np.repeat(starts, lengths)
-        out[row, col] = codes
+        shift = np.arange(rows, dtype=np.int64) * width - starts
+        out.ravel()[np.arange(len(codes)) + np.repeat(shift, lengths)] = codes
     return out
 
 
