@@ -13,7 +13,8 @@ from tests.cli_runner import run_cli
 PROBE = ("import sys\nfrom hustings.cli.entry import main\n"
          "try:\n    main(sys.argv[1:])\nexcept SystemExit as done:\n    code = done.code\n"
          "print('LOADED=' + ','.join(m for m in ('pydantic', 'sqlalchemy', 'hustings.services', "
-         "'hustings.formats.cvr_nist', 'hustings.formats.cvr_csv') if m in sys.modules))\n")
+         "'hustings.formats.cvr_nist', 'hustings.formats.cvr_csv', 'pyarrow') if m in "
+         "sys.modules))\n")
 
 
 def _loaded(*argv: str) -> list[str]:
@@ -24,7 +25,7 @@ def _loaded(*argv: str) -> list[str]:
     return [m for m in line.removeprefix("LOADED=").split(",") if m]
 
 
-def test_count_loads_neither_pydantic_nor_the_services_nor_other_readers(
+def test_count_of_a_blt_file_loads_neither_pydantic_pyarrow_nor_the_services(
         tmp_path: Path) -> None:
     blt = tmp_path / "e.blt"
     blt.write_text('2 1\n1 1 2 0\n1 2 0\n1 1 0\n0\n"A"\n"B"\n"t"\n')
@@ -34,7 +35,7 @@ def test_count_loads_neither_pydantic_nor_the_services_nor_other_readers(
 def test_count_of_a_csv_loads_only_the_csv_reader(tmp_path: Path) -> None:
     cvr = tmp_path / "e.csv"
     cvr.write_text("rank1,rank2\nA,B\nB,A\nA,\n")
-    assert _loaded("count", str(cvr), "--method", "irv") == ["hustings.formats.cvr_csv"]
+    assert _loaded("count", str(cvr), "--method", "irv") == ["hustings.formats.cvr_csv", "pyarrow"]
 
 
 def test_the_console_script_exits_cleanly_after_a_threaded_csv_read(tmp_path: Path) -> None:
@@ -73,3 +74,10 @@ def test_whole_number_and_path_options_are_converted(
                            "--rules", str(rules), "--format", "json")
     assert code == 0
     assert '"seats": 2' in out
+
+
+def test_count_of_a_preflib_file_loads_no_pyarrow(tmp_path: Path) -> None:
+    soi = tmp_path / "e.soi"
+    soi.write_text("# FILE NAME: e.soi\n# DATA TYPE: soi\n# NUMBER ALTERNATIVES: 2\n"
+                   "# ALTERNATIVE NAME 1: A\n# ALTERNATIVE NAME 2: B\n3: 1,2\n2: 2\n")
+    assert _loaded("count", str(soi), "--method", "irv") == []
