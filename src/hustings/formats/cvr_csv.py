@@ -29,6 +29,7 @@ from hustings.formats.cvr_common import (
     WRITE_IN,
     BallotFile,
     Progress,
+    compress_columns,
     fail,
 )
 from hustings.formats.cvr_lines import INT64_MAX, MAX_RANKS, MAX_TOTAL
@@ -85,8 +86,9 @@ def parse_csv_cvr(
     number of ballots. `progress(bytes done, bytes in all)` is called after each block.
     """
     reader = _CsvReader(data, source, candidates, overvote, skipped, write_in, None)
-    parts = [compress((), np.stack(columns, axis=1),
-                      np.ones(len(columns[0]), np.int64) if counts is None else counts)
+    # each block's ballots packed into one integer key per row and sorted (compress_columns),
+    # without first stacking the columns into a table
+    parts = [compress_columns(reader.order(), columns, counts)
              for columns, counts, _ in reader.blocks(progress) if len(columns[0])]
     return BallotFile(_merge(reader.order(), parts), source)
 
