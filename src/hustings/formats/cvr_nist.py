@@ -144,16 +144,20 @@ def _structure(buf: np.ndarray, depth: int, source: str, line0: int) -> _Structu
         before = np.maximum(quotes - 1, 0)
         run = np.where(quotes > 0, quotes - 1 - last_plain[before], 0)
         quotes = quotes[run % 2 == 0]
+    # inside a string after an odd number of quotes: a running count mod 256 keeps the parity
+    marked = np.zeros(len(buf), dtype=np.uint8)
+    marked[quotes] = 1
+    inside = np.cumsum(marked, dtype=np.uint8) & 1
     punct = np.flatnonzero(kind == 3)
     letters = np.flatnonzero(kind == 4)  # NaN, Infinity: not JSON numbers
     if len(letters):
-        outside = np.searchsorted(quotes, letters) % 2 == 0
+        outside = inside[letters] == 0
         if outside.any():
             at = int(letters[outside][0])
             word = bytes(buf[at : at + 8]).split(b",")[0].decode("ascii", "replace")
             fail(f"not JSON: {word!r} (NaN and Infinity are not JSON numbers)", source,
                  line0 + int(np.count_nonzero(buf[:at] == 10)))
-    punct = punct[np.searchsorted(quotes, punct) % 2 == 0]
+    punct = punct[inside[punct] == 0]
     chars = buf[punct]
     delta = _STRUCTURE[chars].astype(np.int64)
     after = depth + np.cumsum(delta)
