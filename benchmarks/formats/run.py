@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-formats.md")
     args = parser.parse_args()
+    machine = describe()  # the load average at the start
     # an installed package has its bytecode; an editable one run with PYTHONDONTWRITEBYTECODE
     # would compile every module on every run (0.3 s), which is not what a user pays
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True,
@@ -147,7 +148,7 @@ def main() -> None:
                             f"{winners(last)} |")
     text = (
         "## Every ballot format, whole process (`hustings count`)\n\n"
-        f"{describe()} Load average {os.getloadavg()[0]:.2f} at the end (the machine is "
+        f"{machine} Load average {os.getloadavg()[0]:.2f} at the end (the machine is "
         "shared: wall times under load are long, CPU times much less affected).\n\n"
         "The same synthetic ballots (10 candidates, most voters rank 1-5; "
         "`benchmarks/formats/generate.py`) in every format: one ballot a line in CSV, BLT and "
