@@ -81,3 +81,53 @@ def test_count_of_a_preflib_file_loads_no_pyarrow(tmp_path: Path) -> None:
     soi.write_text("# FILE NAME: e.soi\n# DATA TYPE: soi\n# NUMBER ALTERNATIVES: 2\n"
                    "# ALTERNATIVE NAME 1: A\n# ALTERNATIVE NAME 2: B\n3: 1,2\n2: 2\n")
     assert _loaded("count", str(soi), "--method", "irv") == []
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (True, True), ("yes", True), (" On ", True), ("1", True), ("false", False), ("", False),
+    ("n", False),
+])
+def test_plain_coercion_of_booleans_reads_typers_words(value: object, expected: bool) -> None:
+    from typer.models import OptionInfo
+
+    from hustings.cli.runner import _Plain
+
+    plain = _Plain(parameter_info=OptionInfo(), annotation=bool)
+    assert plain._coerce_value(value, None, None) is expected  # type: ignore[arg-type]
+
+
+def test_plain_coercion_refuses_what_is_not_a_boolean_or_integer() -> None:
+    from typer._click.exceptions import BadParameter
+    from typer.models import OptionInfo
+
+    from hustings.cli.runner import _Plain
+
+    with pytest.raises(BadParameter, match="valid boolean"):
+        _Plain(parameter_info=OptionInfo(), annotation=bool)._coerce_value(
+            "maybe", None, None)  # type: ignore[arg-type]
+    number = _Plain(parameter_info=OptionInfo(), annotation=int)
+    assert number._coerce_value(7, None, None) == 7  # type: ignore[arg-type]
+    with pytest.raises(BadParameter, match="valid integer"):
+        number._coerce_value("7.5", None, None)  # type: ignore[arg-type]
+    text = _Plain(parameter_info=OptionInfo(), annotation=str)
+    assert text._coerce_value(12, None, None) == "12"  # type: ignore[arg-type]
+
+
+def test_plain_coercion_applies_to_plain_parameters_only() -> None:
+    import typer
+    import typer.main
+
+    from hustings.cli.runner import _Plain, plain_parameters
+
+    app = typer.Typer()
+
+    @app.command()
+    def run(name: str = typer.Option("x"), level: int = typer.Option(1, min=0),
+            flag: bool = typer.Option(False)) -> None:  # pragma: no cover (never run)
+        pass
+
+    command = typer.main.get_command(app)
+    plain_parameters(command)
+    kinds = {p.name: type(getattr(p, "_runtime_param", None)).__name__ for p in command.params
+             if p.name in ("name", "level", "flag")}
+    assert kinds == {"name": _Plain.__name__, "level": "NoneType", "flag": _Plain.__name__}
