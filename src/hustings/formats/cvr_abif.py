@@ -128,9 +128,9 @@ class _Reader:
         nl = ends_with == 10
         line = np.cumsum(nl) - nl
         first = np.ones(len(tokens), dtype=bool)
-        first[1:] = line[1:] != line[:-1]
+        first[1:] = nl[:-1]  # a line's first token follows the one that ended the last line
         colon = ends_with == ord(":")
-        use = ~special[line]
+        use = ~special[line] if special.any() else np.ones(len(tokens), dtype=bool)
         awkward = np.zeros(len(lines), dtype=bool)
         awkward[line[colon & ~first]] = True  # a colon inside a name: the general path
         encoded = pc.dictionary_encode(tokens)
