@@ -110,6 +110,11 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-formats.md")
     args = parser.parse_args()
+    machine = describe()  # the load average at the start
+    # an installed package has its bytecode; an editable one run with PYTHONDONTWRITEBYTECODE
+    # would compile every module on every run (0.3 s), which is not what a user pays
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True,
+                   stdout=subprocess.DEVNULL)
     rows, big_rows = [], []
     for size, formats, big in [(s, args.formats, False) for s in args.sizes] + [
             (s, args.big_formats, True) for s in args.big]:
@@ -143,13 +148,15 @@ def main() -> None:
                             f"{winners(last)} |")
     text = (
         "## Every ballot format, whole process (`hustings count`)\n\n"
-        f"{describe()}\n\n"
+        f"{machine} Load average {os.getloadavg()[0]:.2f} at the end (the machine is "
+        "shared: wall times under load are long, CPU times much less affected).\n\n"
         "The same synthetic ballots (10 candidates, most voters rank 1-5; "
         "`benchmarks/formats/generate.py`) in every format: one ballot a line in CSV, BLT and "
         "ABIF, one CVR per ballot in NIST SP 1500-103 JSON, each distinct order once with its "
         "count in PrefLib (the format requires it). hustings: the installed console script, "
         "`hustings count FILE --method irv` (and `--method stv --seats 3`, WIGM) `--format "
-        "json`, median of 3 runs; CPU is user + system time of the process. pyrankvote: one "
+        "json`, median of 3 runs; CPU is user + system time of the process (the package's "
+        "bytecode compiled first, as an installed one has it). pyrankvote: one "
         "run of a plain script reading the same file with the standard library "
         "(`benchmarks/formats/peers.py`); ratio = pyrankvote CPU / hustings CPU. pref_voting "
         "and votekit take 86-112 s on the 1M CSV (counting section) and are not run per "

@@ -18,6 +18,7 @@ __all__ = ["ALL_MODULES", "EXIT_CODES", "exit_code", "main", "make_app"]  # and 
 HELP = ("Leadership elections: from the members' roll to the certified, published result.\n\n"
         "Example: hustings demo && hustings results labor-2002")
 # Registration order is the order of `hustings --help`.
+USER_KEY = "hustings.user"  # ctx.meta key of --user (read by cli/context.py)
 ALL_MODULES = ("elections", "members", "tally", "ballots", "results", "demo", "users",
                "integrity", "record", "online", "count", "serve")
 
@@ -34,7 +35,6 @@ def root(
 ) -> None:
     """hustings — run an organisation's leadership elections."""
     from hustings.bootstrap import Container, Settings
-    from hustings.cli.context import USER_KEY
 
     ctx.obj = Container(Settings.from_env(db))
     ctx.meta[USER_KEY] = user

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from hustings.bootstrap import Container, Settings
+from hustings.cli.app import USER_KEY
 from hustings.domain.errors import InvalidInput, PermissionDenied, Problem
 from hustings.services import totp
 from hustings.services.commands import Context, as_user
@@ -18,7 +19,6 @@ from hustings.services.identity import Signer
 from hustings.services.ports import UnitOfWorkFactory
 from hustings.services.users import authenticate
 
-USER_KEY = "hustings.user"
 USER_ENV = "HUSTINGS_USER"
 PASSWORD_ENV = "HUSTINGS_PASSWORD"
 HOW = ("give --user NAME (or set HUSTINGS_USER) and the password in HUSTINGS_PASSWORD or at "

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from hustings.domain.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:  # loaded when a count runs (numpy, pyarrow): `methods` and --help skip them
+    from rich.console import Console
+
     from hustings.counting.outcome import Outcome
     from hustings.formats.cvr_common import BallotFile
 
@@ -28,8 +29,13 @@ FORMATS = ("csv", "blt", "preflib", "abif", "nist", "clearballot", "dominion",
            "rctab")  # as formats.detect.FORMATS
 PROGRESS_BYTES = 32 << 20  # show a progress bar for files at least this large
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+
+def _console(stderr: bool = False) -> Console:
+    """A Rich console, made (and Rich imported) only for the table and the progress bar."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -54,7 +60,6 @@ def count_command(
 ) -> None:
     """Count a ballot file and print the outcome, round by round."""
     from hustings.formats.detect import detect_format
-    from hustings.formats.rctab_config import read_rctab_config
 
     if output not in OUTPUTS:
         raise InvalidInput(Problem(f"unknown output format {output!r}; "
@@ -72,6 +77,8 @@ def count_command(
         if given:
             raise InvalidInput(Problem(f"{', '.join(given)}: an RCTab config supplies its own "
                                        "method, seats and rules", str(file)))
+        from hustings.formats.rctab_config import read_rctab_config
+
         contest = read_rctab_config(file)
         ballots, name, chosen_seats, options = (
             contest.ballots, contest.method, contest.seats, contest.options
@@ -127,7 +134,7 @@ def _read(file: Path, kind: str) -> BallotFile:
     from hustings.formats.detect import read_ballots
 
     size = file.stat().st_size
-    if kind != "csv" or size < PROGRESS_BYTES or not err.is_terminal:
+    if kind != "csv" or size < PROGRESS_BYTES or not sys.stderr.isatty():
         return read_ballots(file, kind)
     with _bar(f"Reading {file.name}", size) as advance:
         return read_ballots(file, kind, progress=advance)
@@ -139,7 +146,7 @@ def _bar(label: str, total: int) -> Iterator[Any]:
 
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
+    with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
         task = progress.add_task(label, total=total)
         yield lambda done, _total: progress.update(task, completed=done)
 
@@ -214,6 +221,7 @@ def _table(outcome: Outcome, contest: str) -> None:
         table.add_row("threshold", *("" if r.threshold is None
                                      else decimal_string(r.threshold, places)
                                      for r in outcome.rounds))
+    out = _console()
     out.print(table)
     out.print("* elected, x eliminated in that round", style="dim")
     for line in outcome.explain():

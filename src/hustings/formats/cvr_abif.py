@@ -128,9 +128,9 @@ class _Reader:
         nl = ends_with == 10
         line = np.cumsum(nl) - nl
         first = np.ones(len(tokens), dtype=bool)
-        first[1:] = line[1:] != line[:-1]
+        first[1:] = nl[:-1]  # a line's first token follows the one that ended the last line
         colon = ends_with == ord(":")
-        use = ~special[line]
+        use = ~special[line] if special.any() else np.ones(len(tokens), dtype=bool)
         awkward = np.zeros(len(lines), dtype=bool)
         awkward[line[colon & ~first]] = True  # a colon inside a name: the general path
         encoded = pc.dictionary_encode(tokens)
@@ -147,14 +147,22 @@ class _Reader:
         heads = np.flatnonzero(use & first & colon)
         if len(heads):
             rows = line[heads]
-            count_text = pa.array([distinct[i] for i in range(len(distinct))], pa.string())
-            values = parse_counts(count_text.take(pa.array(indices[heads])), lines, rows,
-                                  self.source, "count")
+            # each distinct count once, in order of first use (so the first bad one is the
+            # first in the file); then every ballot line's count by lookup
+            head_index = indices[heads]
+            first_at = np.full(len(distinct), len(heads), dtype=np.int64)
+            np.minimum.at(first_at, head_index, np.arange(len(heads)))
+            used = np.flatnonzero(first_at < len(heads))
+            used = used[np.argsort(first_at[used])]
+            lookup = np.zeros(len(distinct), dtype=np.int64)
+            lookup[used] = parse_counts(pa.array([distinct[d] for d in used], pa.string()),
+                                        lines, rows[first_at[used]], self.source, "count")
+            values = lookup[head_index]
             self.total.add(values, lines, rows, self.source, "count")
             names = np.flatnonzero(use & ~first)
             name_index = indices[names]
             code = np.full(len(distinct), -1, dtype=np.int64)
-            wanted = np.unique(name_index)
+            wanted = np.flatnonzero(np.bincount(name_index, minlength=len(distinct)))
             first_at = np.full(len(distinct), len(names), dtype=np.int64)
             np.minimum.at(first_at, name_index, np.arange(len(names)))
             for d in wanted:
@@ -162,7 +170,9 @@ class _Reader:
                     code[d] = self.index(distinct[d], lines.number(line[names[first_at[d]]]))
             codes = code[name_index]
             keep = codes >= 0
-            owner = np.searchsorted(rows, line[names][keep])
+            place = np.zeros(len(lines), dtype=np.int64)
+            place[rows] = np.arange(len(rows))
+            owner = place[line[names][keep]]  # the ballot line (index in rows) of each name
             lengths = np.bincount(owner, minlength=len(rows))
             self._add(lines, scatter(codes[keep].astype(np.int32), lengths), values, rows,
                       lengths)

@@ -23,10 +23,9 @@ import re
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from hustings.formats.cvr_common import EMPTY, BallotFile, drop_candidates, fail
 from hustings.formats.cvr_lines import (
@@ -44,6 +43,9 @@ from hustings.formats.cvr_lines import (
     parse_counts,
     scatter,
 )
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _OPTION = re.compile(r"^\[(\w+)\s*(.*?)\s*\]$")
 
@@ -80,7 +82,7 @@ class _Reader:
         """Read header lines from `start`; return the index of the first ballot line."""
         for i in range(start, len(lines)):
             number = lines.number(i)
-            line = _uncomment(lines.text[i].as_py())
+            line = _uncomment(lines.string(i))
             if not line:
                 continue
             if self.candidates == 0:
@@ -126,21 +128,28 @@ class _Reader:
             num.values) else np.zeros(len(counts), np.int64)
         fast_end = ~num.special & (counts == 1) & (head == 0)
         odd = np.flatnonzero(num.special)
-        odd_text = lines.texts(odd + start) if len(odd) else pa.array([], pa.string())
-        if len(odd) and pc.any(pc.match_substring(odd_text, "#")).as_py():
-            odd_text = pc.utf8_trim_whitespace(pc.replace_substring_regex(odd_text, "#.*$", ""))
         ends = [i for i in (first_true(fast_end),) if i is not None]
-        odd_end = first_true(pc.equal(odd_text, "0")) if len(odd) else None
-        if odd_end is not None:
-            ends.append(int(odd[odd_end]))
+        if ends:
+            odd = odd[odd < ends[0]]  # the lines after a plain `0` are the names
+        if len(odd):  # lines other than digits and spaces: pyarrow
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            odd_text = lines.texts(odd + start)
+            if pc.any(pc.match_substring(odd_text, "#")).as_py():
+                odd_text = pc.utf8_trim_whitespace(
+                    pc.replace_substring_regex(odd_text, "#.*$", ""))
+            odd_end = first_true(pc.equal(odd_text, "0"))
+            if odd_end is not None:
+                ends.append(int(odd[odd_end]))
         end = min(ends) if ends else None
         stop = len(counts) if end is None else end
         fast = np.flatnonzero(~num.special[:stop] & (counts[:stop] > 0))
         if len(fast):
             self._fast_rows(lines, start, num, fast, first_token)
         keep = odd < stop
-        odd, odd_text = odd[keep], odd_text.filter(pa.array(keep))
-        if len(odd):
+        if keep.any():
+            odd, odd_text = odd[keep], odd_text.filter(pa.array(keep))
             is_option = pc.starts_with(odd_text, "[").to_numpy(zero_copy_only=False)
             for i in np.flatnonzero(is_option):
                 option = _OPTION.match(odd_text[int(i)].as_py())
@@ -191,6 +200,9 @@ class _Reader:
         self.ballots_seen = True
 
     def _ballot_rows(self, lines: Lines, body: pa.Array, rows: np.ndarray) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         source = self.source
         if pc.any(pc.starts_with(body, "(")).as_py():  # optional ballot ids: (id) weight ...
             body = pc.replace_substring_regex(body, r"^\([^)]*\)\s*", "")
@@ -247,7 +259,7 @@ class _Reader:
     def names_from(self, lines: Lines, start: int) -> None:
         limit = self.candidates + 1
         for i in range(start, len(lines)):
-            raw = lines.text[i].as_py()
+            raw = lines.string(i)
             line = raw if raw.startswith('"') else _uncomment(raw)
             if not line:
                 continue

@@ -163,7 +163,7 @@ def _arrow_cells(data: bytes, source: str, head: str, width: int, chosen: list[_
     wanted = [fields[c.index] for c in chosen]
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(data),
             read_options=pacsv.ReadOptions(column_names=fields, skip_rows=1,
                                            block_size=1 << 22),
             convert_options=pacsv.ConvertOptions(

@@ -11,7 +11,6 @@ to candidate indices once per distinct value; the rankings array is built with n
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -30,6 +29,7 @@ from hustings.formats.cvr_common import (
     WRITE_IN,
     BallotFile,
     Progress,
+    compress_columns,
     fail,
 )
 from hustings.formats.cvr_lines import INT64_MAX, MAX_RANKS, MAX_TOTAL
@@ -86,8 +86,9 @@ def parse_csv_cvr(
     number of ballots. `progress(bytes done, bytes in all)` is called after each block.
     """
     reader = _CsvReader(data, source, candidates, overvote, skipped, write_in, None)
-    parts = [compress((), np.stack(columns, axis=1),
-                      np.ones(len(columns[0]), np.int64) if counts is None else counts)
+    # each block's ballots packed into one integer key per row and sorted (compress_columns),
+    # without first stacking the columns into a table
+    parts = [compress_columns(reader.order(), columns, counts)
              for columns, counts, _ in reader.blocks(progress) if len(columns[0])]
     return BallotFile(_merge(reader.order(), parts), source)
 
@@ -226,7 +227,11 @@ class _CsvReader:
         data = self.data
         total = data.stat().st_size if isinstance(data, Path) else len(data)
         row = 0
-        with (data.open("rb") if isinstance(data, Path) else io.BytesIO(data)) as handle:
+        # Arrow's own file objects, not Python's: pyarrow reads ahead on a thread of its own,
+        # and a Python file object there makes that thread take the GIL, which can abort the
+        # process at exit ("terminate called without an active exception").
+        with (pa.OSFile(str(data)) if isinstance(data, Path) else pa.BufferReader(data)) \
+                as handle:
             try:
                 stream = pacsv.open_csv(handle, read_options=read, convert_options=convert)
                 while True:

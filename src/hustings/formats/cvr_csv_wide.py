@@ -92,7 +92,7 @@ def _vectorised(path: Path, source: str, header: list[str], codes: list[int],
                                    strings_can_be_null=False)
     partials = Partials()
     row0 = first_row
-    with path.open("rb") as handle:
+    with pa.OSFile(str(path)) as handle:  # Arrow's file: see cvr_csv on threads
         try:
             stream = pacsv.open_csv(handle, read_options=read, convert_options=convert)
             for batch in stream:

@@ -14,13 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from hustings.counting.profile import EMPTY, Profile, compress, overvote_code
 from hustings.formats.cvr_common import fail
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# pyarrow is imported where it is used: the byte-level paths of BLT and PrefLib files (plain
+# ballot lines, headers, names) need only numpy, and a count then starts without it.
 
 BLOCK = 4 << 20  # bytes of whole lines per block
 MAX_LINE = 16 << 20  # a longer line is refused (no ballot line needs 16 MB)
@@ -37,21 +42,42 @@ class Lines:
     newline), for the byte-level fast paths; `text` is built (and trimmed) on first use.
     """
 
-    def __init__(self, first: int, raw: np.ndarray, starts: np.ndarray, array: pa.Array):
+    def __init__(self, first: int, raw: np.ndarray, starts: np.ndarray, body: bytes):
         self.first = first
         self.raw = raw
         self.starts = starts
-        self._array = array
+        self._body = body
+        self._array: pa.Array | None = None
         self._text: pa.Array | None = None
 
     def __len__(self) -> int:
         return len(self.starts) - 1
 
     @property
+    def array(self) -> pa.Array:
+        """The lines as a pyarrow string array (untrimmed, with their newlines)."""
+        if self._array is None:
+            import pyarrow as pa
+
+            self._array = pa.StringArray.from_buffers(
+                len(self), pa.py_buffer(self.starts.astype(np.int32)), pa.py_buffer(self._body))
+        return self._array
+
+    @property
     def text(self) -> pa.Array:
         if self._text is None:
-            self._text = pc.utf8_trim_whitespace(self._array)
+            import pyarrow.compute as pc
+
+            self._text = pc.utf8_trim_whitespace(self.array)
         return self._text
+
+    def string(self, index: int) -> str:
+        """Line `index`, trimmed, as a Python string (for the few header and name lines)."""
+        lo, hi = int(self.starts[index]), int(self.starts[index + 1])
+        return self._body[lo:hi].decode("utf-8").strip()
+
+    def strings(self, indices: np.ndarray) -> list[str]:
+        return [self.string(int(i)) for i in indices]
 
     def number(self, index: int) -> int:
         return self.first + int(index)
@@ -69,6 +95,8 @@ class Lines:
     def tokens(self, separators: bytes) -> tuple[pa.Array, np.ndarray]:
         """The block cut after every separator and newline, without copying: each token
         keeps the byte that ends it; (tokens, that byte per token)."""
+        import pyarrow as pa
+
         table = np.zeros(256, dtype=bool)
         table[list(separators + b"\n")] = True
         ends = np.flatnonzero(table[self.raw]) + 1
@@ -84,9 +112,12 @@ class Lines:
 
     def texts(self, indices: np.ndarray) -> pa.Array:
         """The trimmed text of some lines only (the fast paths' rare lines)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         if self._text is not None:
             return self._text.take(pa.array(indices, type=pa.int64()))
-        return pc.utf8_trim_whitespace(self._array.take(pa.array(indices, type=pa.int64())))
+        return pc.utf8_trim_whitespace(self.array.take(pa.array(indices, type=pa.int64())))
 
 
 def iter_lines(data: Path | bytes, source: str, block: int | None = None) -> Iterator[Lines]:
@@ -134,18 +165,13 @@ def _lines(body: bytes, source: str, number: int) -> Lines:
         ends = np.append(ends, len(raw))
     if len(raw) >= 2**31:  # pragma: no cover (blocks are 4 MB)
         fail("block too large", source, number)
-    offsets = np.concatenate(([0], ends)).astype(np.int32)
-    array = pa.StringArray.from_buffers(len(ends), pa.py_buffer(offsets), pa.py_buffer(body))
-    try:
-        array.validate(full=True)
-    except pa.ArrowInvalid:
+    if len(raw) and raw.max() >= 128:  # ASCII is UTF-8; anything else is checked in C
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as exc:
             fail(f"not UTF-8 text (byte {exc.start})", source,
                  number + body[: exc.start].count(b"\n"))
-        raise  # pragma: no cover (valid UTF-8 yet invalid array: a bug)
-    return Lines(number, raw, offsets.astype(np.int64), array)
+    return Lines(number, raw, np.concatenate(([0], ends)).astype(np.int64), body)
 
 
 @dataclass(frozen=True)
@@ -189,12 +215,13 @@ def numbers(lines: Lines, begin: int, separators: bytes = b"") -> Numbers:
     length = end - start
     token_line = line_of[start] if len(start) else np.empty(0, np.int32)
     special[token_line[length > 18]] = True
-    values = np.zeros(len(start), dtype=np.int64)
+    values = raw[start].astype(np.int64) - 48 if len(start) else np.zeros(0, np.int64)
     width = int(min(length.max(), 18)) if len(length) else 0
-    last = len(raw) - 1
-    for k in range(width):
-        value = raw[np.minimum(start + k, last)].astype(np.int64) - 48
-        values = np.where(length > k, values * 10 + value, values)
+    longer = np.flatnonzero(length > 1) if width > 1 else np.empty(0, np.int64)
+    for k in range(1, width):  # only the tokens that long: most numbers are one digit
+        if k > 1:
+            longer = longer[length[longer] > k]
+        values[longer] = values[longer] * 10 + raw[start[longer] + k] - 48
     seps = np.flatnonzero(kind == 3) if separators else np.empty(0, np.int64)
     return Numbers(special, np.bincount(token_line, minlength=n), values, token_line,
                    start + lo, end + lo, seps + lo, line_of[seps] if len(seps) else seps)
@@ -202,8 +229,12 @@ def numbers(lines: Lines, begin: int, separators: bytes = b"") -> Numbers:
 
 def first_true(mask: pa.Array | np.ndarray) -> int | None:
     """Index of the first true cell of a boolean array (nulls are false), or None."""
-    values = mask if isinstance(mask, np.ndarray) else (
-        pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
+    if isinstance(mask, np.ndarray):
+        values = mask
+    else:
+        import pyarrow.compute as pc
+
+        values = pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
     found = np.flatnonzero(values)
     return int(found[0]) if len(found) else None
 
@@ -216,6 +247,9 @@ def parse_counts(
     `rows[i]` is the index (into `lines`) of the line `tokens[i]` came from. Numbers beyond
     2^63 - 1 are refused here; `check_total` refuses totals beyond 2^53.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     digits = pc.match_substring_regex(tokens, r"^[0-9]+$")
     bad = first_true(pc.invert(pc.fill_null(digits, False)))
     if bad is not None:
@@ -263,6 +297,7 @@ class Total:
 
 def list_parts(lists: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """(offsets as int64 numpy, flat values) of a list array."""
+
     offsets = lists.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
     values = lists.values
     return offsets - offsets[0], values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
@@ -274,6 +309,8 @@ def encode(
     first_rows: Callable[[np.ndarray], np.ndarray],
 ) -> np.ndarray:
     """Codes of string tokens, calling `code_of(token, first row)` once per distinct token."""
+    import pyarrow.compute as pc
+
     if len(tokens) == 0:
         return np.empty(0, dtype=np.int32)
     encoded = pc.dictionary_encode(tokens)
@@ -298,6 +335,8 @@ def parse_distinct(
     `rows[i]` is the index (in its block) of the line `texts[i]`; `parse` returns the line's
     count and its ranking as codes.
     """
+    import pyarrow.compute as pc
+
     encoded = pc.dictionary_encode(texts)
     indices = encoded.indices.to_numpy(zero_copy_only=False)
     distinct = encoded.dictionary.to_pylist()
@@ -317,11 +356,10 @@ def scatter(codes: np.ndarray, lengths: np.ndarray, width: int | None = None) ->
     rows = len(lengths)
     width = max(int(lengths.max()) if rows else 0, 1) if width is None else max(width, 1)
     out = np.full((rows, width), EMPTY, dtype=np.int32)
-    if len(codes):
-        row = np.repeat(np.arange(rows), lengths)
+    if len(codes):  # code k of row i goes to cell i * width + (k - the row's first code)
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        col = np.arange(len(codes)) - np.repeat(starts, lengths)
-        out[row, col] = codes
+        shift = np.arange(rows, dtype=np.int64) * width - starts
+        out.ravel()[np.arange(len(codes)) + np.repeat(shift, lengths)] = codes
     return out
 
 

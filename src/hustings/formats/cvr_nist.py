@@ -18,7 +18,6 @@ with the line they are on.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -145,16 +144,20 @@ def _structure(buf: np.ndarray, depth: int, source: str, line0: int) -> _Structu
         before = np.maximum(quotes - 1, 0)
         run = np.where(quotes > 0, quotes - 1 - last_plain[before], 0)
         quotes = quotes[run % 2 == 0]
+    # inside a string after an odd number of quotes: a running count mod 256 keeps the parity
+    marked = np.zeros(len(buf), dtype=np.uint8)
+    marked[quotes] = 1
+    inside = np.cumsum(marked, dtype=np.uint8) & 1
     punct = np.flatnonzero(kind == 3)
     letters = np.flatnonzero(kind == 4)  # NaN, Infinity: not JSON numbers
     if len(letters):
-        outside = np.searchsorted(quotes, letters) % 2 == 0
+        outside = inside[letters] == 0
         if outside.any():
             at = int(letters[outside][0])
             word = bytes(buf[at : at + 8]).split(b",")[0].decode("ascii", "replace")
             fail(f"not JSON: {word!r} (NaN and Infinity are not JSON numbers)", source,
                  line0 + int(np.count_nonzero(buf[:at] == 10)))
-    punct = punct[np.searchsorted(quotes, punct) % 2 == 0]
+    punct = punct[inside[punct] == 0]
     chars = buf[punct]
     delta = _STRUCTURE[chars].astype(np.int64)
     after = depth + np.cumsum(delta)
@@ -285,7 +288,7 @@ def _entries(chunk: bytes, s: _Structure, done: int, marks: _Marks, source: str,
     text[commas] = 10
     try:
         table = pajson.read_json(
-            io.BytesIO(text.tobytes()),
+            pa.BufferReader(text.tobytes()),
             read_options=pajson.ReadOptions(block_size=_block_size(starts, commas, len(text))),
             parse_options=pajson.ParseOptions(explicit_schema=SCHEMA,
                                               unexpected_field_behavior="ignore"))

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
 
 from hustings.counting.profile import EMPTY, compress
 from hustings.formats.cvr_common import BallotFile, fail
@@ -39,6 +39,9 @@ from hustings.formats.cvr_lines import (
     parse_distinct,
     scatter,
 )
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _HEADER = re.compile(r"^#\s*([A-Z ]+?)\s*(\d+)?\s*:\s*(.*)$")
 _ITEM = re.compile(r"\s*(\{[^}]*\}|[^,{}]+)\s*(?:,|$)")
@@ -98,30 +101,29 @@ class _Reader:
             np.bincount(num.sep_line, minlength=len(num.counts)) > 0)
         special = num.special | punctuation_only
         odd = np.flatnonzero(special)
-        texts = lines.texts(odd) if len(odd) else pa.array([], pa.string())
-        comment = np.array([t.startswith("#") for t in texts.to_pylist()], dtype=bool) if len(
-            odd) else np.zeros(0, bool)
+        texts = lines.strings(odd)  # headers and unusual lines: few, read in Python
+        comment = np.array([t.startswith("#") for t in texts], dtype=bool)
         blank = (num.counts == 0) & ~special
         ballot = ~blank
         ballot[odd[comment]] = False
         first_ballot = first_true(ballot)
         heads = odd[comment]
         for i in heads[heads < (first_ballot if first_ballot is not None else len(lines))]:
-            self.header(texts[int(np.searchsorted(odd, i))].as_py(), lines.number(i))
+            self.header(texts[int(np.searchsorted(odd, i))], lines.number(i))
         if first_ballot is not None and self.n == 0:
             fail("ballot line before the '# NUMBER ALTERNATIVES' header", self.source,
                  lines.number(first_ballot))
         if first_ballot is not None:
             for i in heads[heads > first_ballot]:
-                self.header(texts[int(np.searchsorted(odd, i))].as_py(), lines.number(i))
+                self.header(texts[int(np.searchsorted(odd, i))], lines.number(i))
         fast = np.flatnonzero(ballot & ~special)
         if len(fast):
             self._fast(lines, num, fast)
         slow = odd[~comment]
-        slow_text = texts.filter(pa.array(~comment)) if len(odd) else texts
-        keep = np.array([bool(t) for t in slow_text.to_pylist()], dtype=bool)
+        keep = np.array([bool(t) for t, c in zip(texts, comment, strict=True) if not c],
+                        dtype=bool)
         if len(slow) and keep.any():
-            self._slow(lines, slow_text.filter(pa.array(keep)), slow[keep])
+            self._slow(lines, lines.texts(slow[keep]), slow[keep])
 
     def _fast(self, lines: Lines, num: Numbers, fast: np.ndarray) -> None:
         """`count: a,b,c` (or `count,a,b,c`) lines of numbers only, all in numpy."""

@@ -5,15 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hustings.formats.cvr_abif import read_abif
-from hustings.formats.cvr_blt import read_blt
-from hustings.formats.cvr_clearballot import is_clear_ballot_header, read_clear_ballot
 from hustings.formats.cvr_common import BallotFile, Progress, fail
-from hustings.formats.cvr_csv import read_csv_cvr
-from hustings.formats.cvr_dominion import is_dominion_export, read_dominion, read_dominion_zip
-from hustings.formats.cvr_nist import read_nist_cvr
-from hustings.formats.cvr_nist_xml import read_nist_xml_cvr
-from hustings.formats.cvr_preflib import read_preflib
+
+# Each reader (and pyarrow, which only some need) is imported when its format is read or
+# sniffed: `hustings count` on a BLT file loads neither the CSV nor the NIST readers.
 
 FORMATS = ("csv", "blt", "preflib", "abif", "nist", "clearballot", "dominion", "rctab")
 EXTENSIONS = {
@@ -32,9 +27,11 @@ _SNIFF = 64 * 1024
 def detect_format(path: Path | str) -> str:
     """One of FORMATS for this file; InvalidInput when neither name nor content tells."""
     path = Path(path)
-    if is_dominion_export(path):
-        return "dominion"  # a folder: a Dominion CVR export
     if path.is_dir():
+        from hustings.formats.cvr_dominion import is_dominion_export
+
+        if is_dominion_export(path):
+            return "dominion"  # a folder: a Dominion CVR export
         fail("a folder is read only as a Dominion CVR export (ContestManifest.json and "
              "CvrExport.json); this one is not", str(path))
     if not path.is_file():
@@ -43,6 +40,8 @@ def detect_format(path: Path | str) -> str:
     if by_name == "csv":
         with path.open("rb") as handle:
             first = handle.readline(_SNIFF).decode("utf-8-sig", errors="replace")
+        from hustings.formats.cvr_clearballot import is_clear_ballot_header
+
         return "clearballot" if is_clear_ballot_header(first) else "csv"
     if by_name:
         return by_name
@@ -78,6 +77,8 @@ def sniff(head: str, name: str = "") -> str | None:
         re.match(r"^\d+\s*:\s*[^,{}]*>", ln) for ln in lines[:200]
     ):
         return "abif"
+    from hustings.formats.cvr_clearballot import is_clear_ballot_header
+
     if is_clear_ballot_header(first):
         return "clearballot"
     if "," in first and re.search(r"(?i)\b(rank|choice)\s*[_ #.-]?\s*1\b", first):
@@ -93,26 +94,44 @@ def read_ballots(
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt == "dominion" and path.is_dir():
+        from hustings.formats.cvr_dominion import read_dominion
+
         return read_dominion(path)
     if not path.is_file():
         fail("no such file", str(path))
     if fmt == "csv":
+        from hustings.formats.cvr_csv import read_csv_cvr
+
         return read_csv_cvr(path, progress=progress)
     if fmt == "blt":
+        from hustings.formats.cvr_blt import read_blt
+
         return read_blt(path)
     if fmt == "preflib":
+        from hustings.formats.cvr_preflib import read_preflib
+
         return read_preflib(path)
     if fmt == "abif":
+        from hustings.formats.cvr_abif import read_abif
+
         return read_abif(path)
     if fmt == "nist":
         with path.open("rb") as handle:
             start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
         if start.startswith(b"<"):
+            from hustings.formats.cvr_nist_xml import read_nist_xml_cvr
+
             return read_nist_xml_cvr(path)
+        from hustings.formats.cvr_nist import read_nist_cvr
+
         return read_nist_cvr(path)
     if fmt == "clearballot":
+        from hustings.formats.cvr_clearballot import read_clear_ballot
+
         return read_clear_ballot(path)
     if fmt == "dominion":
+        from hustings.formats.cvr_dominion import read_dominion_zip
+
         return read_dominion_zip(path.read_bytes(), str(path))
     if fmt == "rctab":
         fail("an RCTab config names its own CVR files: read it with read_rctab_config",
