@@ -138,7 +138,7 @@ def count_bottoms_up(profile: Profile, seats: int, opts: dict[str, Any]) -> Outc
                 notes.append(f"{names(labels[c] for c in gone)} have fewer than the threshold "
                              f"of {num(threshold, 4)} votes and are eliminated together.")
             else:
-                gone = _losers(t, alive, uwi, (bool(opts["batch_elimination"]), False),
+                gone = _losers(t, alive, uwi, (bool(opts["batch_elimination"]), False, 0),
                                len(alive), ties, number, history, notes)
             mask = np.zeros(n, dtype=bool)
             mask[gone] = True

@@ -17,11 +17,21 @@ RCTab's multi-seat tabulation is a Gregory method with its own round structure a
   become inactive, as RCTab's "final round surplus"), whoever else is still standing;
 - with `one_winner_per_round` (RCTab's multiWinnerAllowOnlyOneWinnerPerRound) a round elects
   only the candidate with the most votes among those it would elect (also when no more remain
-  than seats), a tie broken by the tie-break as a choice of winner.
+  than seats), a tie broken by the tie-break as a choice of winner;
+- `minimum_votes` (RCTab 2.0's minimumVoteThreshold): the threshold is never below it, and a
+  round that eliminates drops, after undeclared write-ins, every continuing candidate with fewer
+  votes together (refused when fewer candidates than seats left would remain: RCTab cannot
+  finish such a count);
+- `stop_after_round` (stopTabulationEarlyAfterRound): the count ends after that round; those
+  elected by then hold their seats, the rest stay unfilled.
+
+The threshold is always fixed at round 1 (RCTab computes a multi-seat threshold once, and
+refuses doesFirstRoundDetermineThreshold in a multi-seat contest as having no effect to give).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -29,6 +39,7 @@ import numpy as np
 
 from hustings.counting.ballots import Cursor
 from hustings.counting.explain import listing, names, num
+from hustings.counting.irv_rctab import below_minimum
 from hustings.counting.outcome import Number, Outcome, Round
 from hustings.counting.profile import Profile
 from hustings.counting.single import top_n
@@ -70,6 +81,9 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
     residual = Fraction(0)
     residuals: list[str] = []
     threshold = Fraction(0)
+    minimum = int(opts.get("minimum_votes") or 0)
+    stop = opts.get("stop_after_round")
+    stopped = False
     number = 0
     while True:
         number += 1
@@ -82,8 +96,9 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
             del moved_from[c]
         if number == 1:
             active = sum(votes[c] for c in hopeful)
-            threshold = rctab_threshold(int(active), seats, opts["quota"],
-                                        opts["quota_rounding"], decimals)
+            threshold = max(rctab_threshold(int(active), seats, opts["quota"],
+                                            opts["quota_rounding"], decimals),
+                            Fraction(minimum))
         figures: dict[int, Number] = {
             c: votes[c] if state[c] == HOPEFUL else shown[c]
             for c in range(n) if state[c] != DEFEATED
@@ -138,10 +153,12 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
                        "; no surplus.")
                 )
         elif left > 0:
-            gone = [_loser(votes, hopeful, uwi, ties, number, history, notes, labels,
-                           decimals)]
+            gone = [] if uwi in hopeful and votes[uwi] > 0 else below_minimum(
+                votes, hopeful, uwi, minimum, left, notes, labels)
+            gone = gone or [_loser(votes, hopeful, uwi, ties, number, history, notes, labels,
+                                   decimals)]
+            state[gone] = DEFEATED
             for c in gone:
-                state[c] = DEFEATED
                 rows = np.flatnonzero(cursor.top == c)
                 cursor.advance(rows, state == HOPEFUL)
                 dest, lost = weights.sums(cursor.top, counts, n, rows)
@@ -159,6 +176,12 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
             break
         if not winners and not gone:
             break  # nothing left to do (fewer candidates than seats)
+        if stop is not None and number >= stop:
+            stopped = True
+            rounds[-1] = replace(rounds[-1], notes=(
+                *rounds[-1].notes, f"Counting stops after round {number}, as the rules say "
+                f"(stop_after_round), with {len(order)} of {seats} seats filled."))
+            break
     winners_named = tuple(labels[c] for c in order)
     summary = (
         f"{names(winners_named)} {'are' if len(order) > 1 else 'is'} elected to {seats} "
@@ -166,8 +189,16 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
         f"round{'s' if len(rounds) != 1 else ''}, with a threshold of "
         f"{num(threshold, decimals)}.",
     )
+    if stopped:
+        summary = (f"{names(winners_named) or 'No one'} "
+                   f"{'are' if len(order) > 1 else 'is'} elected by STV with RCTab's rules: "
+                   f"counting stopped after round {number}, as the rules say "
+                   f"(stop_after_round), with {len(order)} of {seats} seats filled and a "
+                   f"threshold of {num(threshold, decimals)}.",)
     extras: dict[str, Any] = {"quota": num(threshold, decimals), "variant": "rctab",
                               "residual": residuals}
+    if stopped:
+        extras["stopped_after_round"] = number
     return Outcome("stv", seats, tuple(labels), winners_named, tuple(rounds),
                    tuple(ties.ties), decimals, extras, summary)
 
