@@ -93,7 +93,9 @@ def count_irv_rctab(profile: Profile, opts: dict[str, Any]) -> Outcome:
                 notes.append(f"No candidate has {num(need)} of the {num(active)} continuing "
                              "votes.")
             batch = bool(opts["batch_elimination"])
-            gone = _losers(t, alive, uwi, (batch, until_two, minimum), n - len(eliminated),
+            # (no vote at all in round 1: no one is elected, as without a minimum)
+            floor = minimum if active else 0
+            gone = _losers(t, alive, uwi, (batch, until_two, floor), n - len(eliminated),
                            ties, number, history, notes)
             mask = np.zeros(n, dtype=bool)
             mask[gone] = True

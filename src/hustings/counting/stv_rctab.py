@@ -153,8 +153,10 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
                        "; no surplus.")
                 )
         elif left > 0:
+            # (no vote at all in round 1: no one is elected, as without a minimum)
+            floor = minimum if active else 0
             gone = [] if uwi in hopeful and votes[uwi] > 0 else below_minimum(
-                votes, hopeful, uwi, minimum, left, notes, labels)
+                votes, hopeful, uwi, floor, left, notes, labels)
             gone = gone or [_loser(votes, hopeful, uwi, ties, number, history, notes, labels,
                                    decimals)]
             state[gone] = DEFEATED
