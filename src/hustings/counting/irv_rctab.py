@@ -190,8 +190,9 @@ def below_minimum(
         return []
     kept = [c for c in hopeful if c not in below and c != uwi]
     if len(kept) < seats_left:
-        who = (f"only {names(labels[c] for c in kept)} of the candidates reach it, for "
-               f"{seats_left} seats" if kept else "no candidate reaches it")
+        who = (f"only {names(labels[c] for c in kept)} of the candidates "
+               f"{'reaches' if len(kept) == 1 else 'reach'} it, for {seats_left} seats"
+               if kept else "no candidate reaches it")
         raise fail("minimum_votes", f"minimum_votes is {num(minimum)} and {who}: the count "
                    "cannot go on (RCTab aborts it too), so no one is elected by it")
     plural = len(below) > 1
