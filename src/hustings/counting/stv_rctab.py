@@ -42,7 +42,6 @@ from hustings.counting.explain import listing, names, num
 from hustings.counting.irv_rctab import below_minimum
 from hustings.counting.outcome import Number, Outcome, Round
 from hustings.counting.profile import Profile
-from hustings.counting.single import top_n
 from hustings.counting.ties import TieBreaker, breaker
 from hustings.counting.weights import Weights
 
@@ -111,11 +110,14 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
         if left > 0 and not (uwi in hopeful and votes[uwi] > 0):
             if len(hopeful) == left:
                 winners = [c for c in hopeful if c != uwi]
-            else:
-                winners = [c for c in hopeful if c != uwi and votes[c] >= threshold]
-            if len(winners) > left:  # only when nobody is active (a threshold of 0)
-                winners, said = top_n(votes, left, ties, round=number, eligible=winners)
-                notes.extend(said)
+            else:  # (a threshold of 0, when no ballot is active, is reached by no one)
+                winners = [c for c in hopeful
+                           if c != uwi and votes[c] >= threshold and votes[c] > 0]
+            # no more reach the threshold T than seats are left: each of the k elected keeps
+            # at least T (a surplus sends on at most its excess), the hopefuls share at most
+            # A - kT of round 1's A active votes, and T > A/(seats + 1) (Droop) or T >= A/seats
+            # (Hare), so at most seats - k hold T each
+            assert len(winners) <= left
             winners.sort(key=lambda c: -votes[c])
             if opts.get("one_winner_per_round") and len(winners) > 1:
                 winners = [_one_winner(winners, votes, ties, number, history, notes, labels,
@@ -157,8 +159,8 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
             floor = minimum if active else 0
             gone = [] if uwi in hopeful and votes[uwi] > 0 else below_minimum(
                 votes, hopeful, uwi, floor, left, notes, labels)
-            gone = gone or [_loser(votes, hopeful, uwi, ties, number, history, notes, labels,
-                                   decimals)]
+            gone = gone or [_loser(votes, (hopeful, left), uwi, ties, number, history, notes,
+                                   labels, decimals)]
             state[gone] = DEFEATED
             for c in gone:
                 rows = np.flatnonzero(cursor.top == c)
@@ -176,8 +178,11 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
                             tuple(notes)))
         if not (len(order) < seats or (seats > 1 and winners)):
             break
-        if not winners and not gone:
-            break  # nothing left to do (fewer candidates than seats)
+        # every round with seats left elects or eliminates: the declared candidates standing are
+        # never fewer than the seats left (seats <= candidates; a round eliminates only while
+        # more stand than seats left, write-ins first when it would come to that, and
+        # minimum_votes refuses to leave too few), so a count always fills its seats or stops
+        assert winners or gone
         if stop is not None and number >= stop:
             stopped = True
             rounds[-1] = replace(rounds[-1], notes=(
@@ -244,11 +249,18 @@ def _one_winner(
 
 
 def _loser(
-    votes: list[Fraction], hopeful: list[int], uwi: int, ties: TieBreaker, number: int,
-    history: list[dict[int, Number]], notes: list[str], labels: list[str], d: int,
+    votes: list[Fraction], standing: tuple[list[int], int], uwi: int, ties: TieBreaker,
+    number: int, history: list[dict[int, Number]], notes: list[str], labels: list[str], d: int,
 ) -> int:
+    hopeful, left = standing
     if uwi in hopeful and votes[uwi] > 0:
         notes.append(f"Undeclared write-ins ({num(votes[uwi], d)}) are eliminated first.")
+        return uwi
+    if uwi in hopeful and len(hopeful) - 1 <= left:
+        # UWI cannot be elected: eliminating a declared candidate instead (a lot between
+        # them at 0 votes) would leave too few to fill the seats
+        notes.append("Undeclared write-ins cannot be elected, and the declared candidates left "
+                     "are no more than the seats to fill, so write-ins are eliminated.")
         return uwi
     low = min(votes[c] for c in hopeful)
     lowest = [c for c in hopeful if votes[c] == low]
