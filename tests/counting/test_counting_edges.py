@@ -11,7 +11,7 @@ import pytest
 from hustings.counting.batches import first_preferences, profile_of, remap
 from hustings.counting.profile import WRITE_IN, Profile
 from hustings.counting.registry import get_method
-from hustings.counting.ties import breaker
+from hustings.counting.ties import TieBreaker, breaker
 from hustings.domain.errors import InvalidInput
 from hustings.domain.polling import BallotBatch
 
@@ -184,3 +184,49 @@ def test_prepare_gives_a_ballot_with_no_ranks_a_stop() -> None:
     blank = Profile(("ann", "bob"), np.zeros((2, 0), dtype=np.int32),
                     np.array([3, 1], dtype=np.int64))
     assert prepare(blank).tolist() == [[STOP], [STOP]]
+
+
+def test_java_previous_round_counts_narrow_the_tie_before_any_lot() -> None:
+    """RCTab's previousRoundCountsThenRandom: the newest earlier round that separates the tied
+    decides; a lot (java.util.Random(seed)) only among those it leaves."""
+    names = ["ann", "bob", "cy"]
+    decided = TieBreaker(names, "previous-round-counts", 1, lot="java")
+    assert decided.pick([0, 1, 2], round=3, history=[{0: 1, 1: 2, 2: 3}, {0: 4, 1: 4, 2: 5}]) == 0
+    assert decided.ties[0].broken_by == "counts at round 1"
+    narrowed = TieBreaker(names, "previous-round-counts", 1, lot="java")
+    chosen = narrowed.pick([0, 1, 2], round=2, lowest=False, history=[{0: 2, 1: 5, 2: 5}])
+    assert chosen in (1, 2)
+    assert narrowed.ties[0].broken_by == ("counts at round 1, then lot drawn with seed 1 "
+                                          "(java.util.Random)")
+    alone = TieBreaker(names, "previous-round-counts", 1, lot="java")
+    alone.pick([0, 1], round=2, history=[{0: 2, 1: 2}])
+    assert alone.ties[0].broken_by == "lot drawn with seed 1 (java.util.Random)"
+
+
+def test_a_district_given_as_a_mapping_brings_its_own_points() -> None:
+    north = Profile.from_ballots(("ann", "bob"), [(0,), (1,)], [3, 1])
+    south = Profile.from_ballots(("ann", "bob"), [(1,)], [5])
+    outcome = get_method("points").count(Profile.from_ballots(("ann", "bob"), []), 1, {
+        "points": 1, "districts": [{"name": "N", "profile": north, "points": 3},
+                                   {"name": "S", "profile": south}]})
+    # N shares its own 3 points 3:1, S its 1 (the default) all to bob: 9/4 against 7/4
+    assert outcome.rounds[0].tallies == {"ann": Fraction(9, 4), "bob": Fraction(7, 4)}
+    assert outcome.winners == ("ann",)
+
+
+def test_batches_are_trimmed_merged_and_read_back_into_one_profile() -> None:
+    from hustings.counting.batches import batch_of
+    from hustings.counting.profile import OVERVOTE
+
+    wide = Profile.from_ballots(("ann", "bob"), [(0, 1), (1,), (OVERVOTE,), (0, 1)],
+                                [2, 1, 1, 1], max_ranks=3)
+    narrow = Profile.from_ballots(("ann", "bob"), [(1,)], [3])
+    first = batch_of(wide, ("ann", "bob"), "initial", "N")
+    second = batch_of(narrow, ("ann", "bob"), "initial", "S")
+    assert (first.width, second.width) == (2, 1)  # the empty third rank trimmed
+    assert first.counts == (1, 3, 1)  # equal rankings merged, rows sorted
+    assert first_preferences(first) == ({"ann": 3, "bob": 1}, 0, 1)
+    both = profile_of([first, second], ["bob", "ann"], ["Bob", "Ann"])
+    assert both.candidates == ("Bob", "Ann") and both.total == 8
+    assert sorted(zip(both.rankings.tolist(), both.counts.tolist(), strict=True)) == [
+        ([-2, -1], 1), ([0, -1], 4), ([1, 0], 3)]
