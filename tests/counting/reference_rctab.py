@@ -152,8 +152,10 @@ def stv_rctab(
 def bottoms_up(
     n: int, ballots: list[tuple[int, ...]], seats: int, order: list[int],
     percent: Fraction | None = None, first_threshold: bool = False, cutoff: bool = False,
+    minimum: int = 0,
 ) -> tuple[list[int], list[dict[int, int]]]:
-    """Those elected (sorted) and each round's tallies."""
+    """Those elected (sorted) and each round's tallies. Raises Refused when the minimum vote
+    threshold would leave fewer candidates than seats (one, with a percentage)."""
     alive = set(range(n))
     rounds: list[dict[int, int]] = []
     threshold = Fraction(0)
@@ -162,11 +164,17 @@ def bottoms_up(
         rounds.append(tallies)
         active = sum(tallies.values())
         if percent is not None and (len(rounds) == 1 or not first_threshold):
-            threshold = active * percent / 100
+            threshold = max(active * percent / 100, Fraction(minimum))
         if percent is None and len(alive) <= seats:
             return sorted(alive), rounds
         if percent is not None and all(v > threshold for v in tallies.values()):
             return sorted(alive), rounds
+        under = {c for c in alive if tallies[c] < minimum} if active else set()
+        if under:
+            if len(alive) - len(under) < (1 if percent is not None else seats):
+                raise Refused
+            alive -= under
+            continue
         below = [c for c in alive if tallies[c] < threshold]
         if percent is not None and cutoff and 0 < len(below) < len(alive):
             alive -= set(below)

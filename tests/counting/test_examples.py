@@ -380,6 +380,18 @@ def test_stv_rctab_one_winner_per_round() -> None:
         get_method("stv").count(p, 2, {"one_winner_per_round": True})
 
 
+def test_bottoms_up_minimum_votes() -> None:
+    five = get_method("bottoms-up").count(STV_EXAMPLE, 2, {"minimum_votes": 5})
+    assert [r.eliminated for r in five.rounds] == [("Bob", "Dan"), ()]
+    assert tallies(five)[1] == {"Alice": 11, "Carol": 12}
+    assert five.winners == ("Alice", "Carol")
+    with pytest.raises(InvalidInput, match="only Alice of the candidates reaches it, for 2"):
+        get_method("bottoms-up").count(STV_EXAMPLE, 2, {"minimum_votes": 6})
+    with pytest.raises(InvalidInput, match="cannot go with cutoff_elimination"):
+        get_method("bottoms-up").count(STV_EXAMPLE, 1, {
+            "minimum_votes": 5, "threshold_percent": 20, "cutoff_elimination": True})
+
+
 def test_bottoms_up() -> None:
     o = get_method("bottoms-up").count(STV_EXAMPLE, 2)
     assert tallies(o) == [{"Alice": 11, "Bob": 4, "Carol": 5, "Dan": 3},

@@ -128,10 +128,11 @@ def test_stv_rctab_minimum_and_stop_match_reference(
 
 @CASES
 @given(elections(), st.integers(1, 4),
-       st.one_of(st.none(), st.integers(1, 60).map(Fraction)), st.booleans(), st.booleans())
+       st.one_of(st.none(), st.integers(1, 60).map(Fraction)), st.booleans(), st.booleans(),
+       MINIMUMS)
 def test_bottoms_up_matches_reference(
     election: tuple[int, list[tuple[int, ...]], list[int]], seats: int,
-    percent: Fraction | None, first: bool, cutoff: bool,
+    percent: Fraction | None, first: bool, cutoff: bool, minimum: int,
 ) -> None:
     n, ballots, order = election
     seats = min(seats, n)
@@ -139,11 +140,22 @@ def test_bottoms_up_matches_reference(
     if percent is not None:
         options.update(threshold_percent=percent, cutoff_elimination=cutoff,
                        threshold_round="first" if first else "every")
-    outcome = get_method("bottoms-up").count(profile_of(n, ballots), seats, options)
+    if not (percent is not None and cutoff):
+        options["minimum_votes"] = minimum
+    else:
+        minimum = 0  # RCTab never had both
+    method = get_method("bottoms-up")
     if not _counts(ballots, n):
-        assert outcome.winners == ()
+        assert method.count(profile_of(n, ballots), seats, options).winners == ()
         return
-    elected, rounds = ref.bottoms_up(n, ballots, seats, order, percent, first, cutoff)
+    try:
+        elected, rounds = ref.bottoms_up(n, ballots, seats, order, percent, first, cutoff,
+                                         minimum)
+    except ref.Refused:
+        with pytest.raises(InvalidInput, match="minimum_votes is"):
+            method.count(profile_of(n, ballots), seats, options)
+        return
+    outcome = method.count(profile_of(n, ballots), seats, options)
     assert sorted(outcome.winners) == sorted(NAMES[c] for c in elected)
     assert [r.tallies for r in outcome.rounds] == [_named(t) for t in rounds]
 

@@ -78,9 +78,22 @@ def test_a_multi_seat_minimum_and_stop_are_read(tmp_path: Path) -> None:
     assert "1 of 2 seats filled" in outcome.summary[0]
 
 
+def test_a_bottoms_up_minimum_is_read_and_refused_with_cutoff(tmp_path: Path) -> None:
+    contest = read_rctab_config(_config(tmp_path, NAMES, BALLOTS,
+                                        winnerElectionMode="bottomsUp", numberOfWinners="2"))
+    assert (contest.method, contest.options["minimum_votes"]) == ("bottoms-up", 3)
+    outcome = get_method("bottoms-up").count(contest.ballots.profile, 2, contest.options)
+    # Skeletor 2, Garfield 1 and Odie 0 go together; Gargamel 6 and Megatron 4 remain
+    assert outcome.rounds[0].eliminated == ("Skeletor", "Garfield", "Odie")
+    assert sorted(outcome.winners) == ["Gargamel", "Megatron"]
+    contest = read_rctab_config(_config(
+        tmp_path, NAMES, BALLOTS, winnerElectionMode="bottomsUpUsingPercentageThreshold",
+        multiSeatBottomsUpPercentageThreshold="25", cutoffElimination=True))
+    with pytest.raises(InvalidInput, match="minimum_votes cannot go with cutoff_elimination"):
+        get_method("bottoms-up").count(contest.ballots.profile, 1, contest.options)
+
+
 @pytest.mark.parametrize(("rules", "field", "words"), [
-    ({"winnerElectionMode": "bottomsUp", "numberOfWinners": "2"}, "rules.minimumVoteThreshold",
-     "with bottoms-up"),
     ({"winnerElectionMode": "bottomsUp", "numberOfWinners": "2", "minimumVoteThreshold": "0",
       "stopTabulationEarlyAfterRound": "2"}, "rules.stopTabulationEarlyAfterRound",
      "bottoms-up count early"),

@@ -95,7 +95,7 @@ def count_irv_rctab(profile: Profile, opts: dict[str, Any]) -> Outcome:
             batch = bool(opts["batch_elimination"])
             # (no vote at all in round 1: no one is elected, as without a minimum)
             floor = minimum if active else 0
-            gone = _losers(t, alive, uwi, (batch, until_two, floor), n - len(eliminated),
+            gone = _losers(t, alive, uwi, (batch, until_two, floor, 1), n - len(eliminated),
                            ties, number, history, notes)
             mask = np.zeros(n, dtype=bool)
             mask[gone] = True
@@ -164,14 +164,17 @@ def _find_winner(
 
 
 def _losers(
-    t: np.ndarray, alive: list[int], uwi: int, rules: tuple[bool, bool, int], remaining: int,
-    ties: TieBreaker, number: int, history: list[dict[int, Number]], notes: list[str],
+    t: np.ndarray, alive: list[int], uwi: int, rules: tuple[bool, bool, int, int],
+    remaining: int, ties: TieBreaker, number: int, history: list[dict[int, Number]],
+    notes: list[str],
 ) -> list[int]:
-    batch, until_two, minimum = rules
+    """Who a round eliminates: write-ins holding votes; else everyone under `minimum`
+    (refused if fewer than `seats` would be left); else a batch; else the lowest."""
+    batch, until_two, minimum, seats = rules
     if uwi in alive and t[uwi] > 0:
         notes.append(f"Undeclared write-ins ({num(int(t[uwi]))}) are eliminated first.")
         return [uwi]
-    if below := below_minimum(t, alive, uwi, minimum, 1, notes, ties.names):
+    if below := below_minimum(t, alive, uwi, minimum, seats, notes, ties.names):
         return below
     if batch and (group := _batch(t, alive, until_two, remaining, ties.names, notes)):
         return group

@@ -185,11 +185,8 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
         if _flag(rules, "continueUntilTwoCandidatesRemain"):
             unsupported("continueUntilTwoCandidatesRemain", "continue until two, bottoms-up")
     minimum = str(rules.get("minimumVoteThreshold", "") or "0").strip()
-    if minimum != "0" and method in ("irv", "sequential-irv", "stv"):
+    if minimum != "0" and method:
         options["minimum_votes"] = _int(minimum, "minimumVoteThreshold", source, problems)
-    elif minimum != "0":
-        unsupported("minimumVoteThreshold", f"a minimum vote threshold ({minimum}) with "
-                    "bottoms-up")
     stop = str(rules.get("stopTabulationEarlyAfterRound", "")).strip()
     if stop and method in ("irv", "sequential-irv", "stv"):
         options["stop_after_round"] = _int(stop, "stopTabulationEarlyAfterRound", source,
