@@ -79,7 +79,7 @@ def main() -> None:
     codes = [("now", None)] + ([("before", str(Path(args.before).resolve()))]
                                if args.before else [])
     rows: list[str] = []
-    load = os.getloadavg()[0]
+    machine = describe()  # with the load average at the start
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes.split(","):
             members, precincts = (int(x) for x in size.split("x"))
@@ -119,7 +119,7 @@ def main() -> None:
                             f"{cpu['PostgreSQL']:.2f} s | {ratio:.1f}x | {mark} |")
                 print(rows[-1], flush=True)
     print("\n".join([
-        "", f"{describe()} ({load:.2f} when the first size began.) Medians of {args.runs} "
+        "", f"{machine} Medians of {args.runs} "
         "run(s) of `hustings roll freeze` per cell.", "",
         "| members | precincts | code | SQLite wall | SQLite CPU | PostgreSQL wall | "
         "PostgreSQL CPU | PostgreSQL / SQLite (wall) | ≤ 2× |",
