@@ -152,7 +152,7 @@ def stv_rctab(
 def bottoms_up(
     n: int, ballots: list[tuple[int, ...]], seats: int, order: list[int],
     percent: Fraction | None = None, first_threshold: bool = False, cutoff: bool = False,
-    minimum: int = 0,
+    minimum: int = 0, stop_after: int | None = None,
 ) -> tuple[list[int], list[dict[int, int]]]:
     """Those elected (sorted) and each round's tallies. Raises Refused when the minimum vote
     threshold would leave fewer candidates than seats (one, with a percentage)."""
@@ -160,6 +160,8 @@ def bottoms_up(
     rounds: list[dict[int, int]] = []
     threshold = Fraction(0)
     while alive:
+        if stop_after is not None and len(rounds) >= stop_after:
+            return [], rounds
         tallies = _tally(ballots, alive)
         rounds.append(tallies)
         active = sum(tallies.values())

@@ -436,3 +436,12 @@ def test_bottoms_up_suspend_if_multiple_waits_for_the_one_left() -> None:
     lost = get_method("bottoms-up").count(p, 2, {"overvote_rule": "exhaust-if-multiple"})
     assert tallies(waiting)[1]["Bob"] == 6 and tallies(lost)[1]["Bob"] == 3
     assert waiting.winners != lost.winners
+
+
+def test_bottoms_up_stop_after_round() -> None:
+    stopped = get_method("bottoms-up").count(STV_EXAMPLE, 2, {"stop_after_round": 1})
+    assert [r.eliminated for r in stopped.rounds] == [("Dan",)]
+    assert stopped.winners == () and stopped.extras["stopped_after_round"] == 1
+    assert stopped.summary[0].startswith("No one is elected: counting stopped after round 1")
+    with pytest.raises(InvalidInput, match="stop_after_round must be at least 1"):
+        get_method("bottoms-up").count(STV_EXAMPLE, 2, {"stop_after_round": 0})

@@ -129,14 +129,14 @@ def test_stv_rctab_minimum_and_stop_match_reference(
 @CASES
 @given(elections(), st.integers(1, 4),
        st.one_of(st.none(), st.integers(1, 60).map(Fraction)), st.booleans(), st.booleans(),
-       MINIMUMS)
+       MINIMUMS, st.one_of(st.none(), st.integers(1, 4)))
 def test_bottoms_up_matches_reference(
     election: tuple[int, list[tuple[int, ...]], list[int]], seats: int,
-    percent: Fraction | None, first: bool, cutoff: bool, minimum: int,
+    percent: Fraction | None, first: bool, cutoff: bool, minimum: int, stop: int | None,
 ) -> None:
     n, ballots, order = election
     seats = min(seats, n)
-    options = _options(order)
+    options = _options(order, stop_after_round=stop)
     if percent is not None:
         options.update(threshold_percent=percent, cutoff_elimination=cutoff,
                        threshold_round="first" if first else "every")
@@ -150,7 +150,7 @@ def test_bottoms_up_matches_reference(
         return
     try:
         elected, rounds = ref.bottoms_up(n, ballots, seats, order, percent, first, cutoff,
-                                         minimum)
+                                         minimum, stop)
     except ref.Refused:
         with pytest.raises(InvalidInput, match="minimum_votes is"):
             method.count(profile_of(n, ballots), seats, options)

@@ -78,7 +78,7 @@ def test_a_multi_seat_minimum_and_stop_are_read(tmp_path: Path) -> None:
     assert "1 of 2 seats filled" in outcome.summary[0]
 
 
-def test_a_bottoms_up_minimum_is_read_and_refused_with_cutoff(tmp_path: Path) -> None:
+def test_a_bottoms_up_minimum_and_stop_are_read_and_refused_with_cutoff(tmp_path: Path) -> None:
     contest = read_rctab_config(_config(tmp_path, NAMES, BALLOTS,
                                         winnerElectionMode="bottomsUp", numberOfWinners="2"))
     assert (contest.method, contest.options["minimum_votes"]) == ("bottoms-up", 3)
@@ -86,6 +86,11 @@ def test_a_bottoms_up_minimum_is_read_and_refused_with_cutoff(tmp_path: Path) ->
     # Skeletor 2, Garfield 1 and Odie 0 go together; Gargamel 6 and Megatron 4 remain
     assert outcome.rounds[0].eliminated == ("Skeletor", "Garfield", "Odie")
     assert sorted(outcome.winners) == ["Gargamel", "Megatron"]
+    contest = read_rctab_config(_config(tmp_path, NAMES, BALLOTS, winnerElectionMode="bottomsUp",
+                                        numberOfWinners="2", minimumVoteThreshold="0",
+                                        stopTabulationEarlyAfterRound="1"))
+    stopped = get_method("bottoms-up").count(contest.ballots.profile, 2, contest.options)
+    assert stopped.winners == () and stopped.extras["stopped_after_round"] == 1
     contest = read_rctab_config(_config(
         tmp_path, NAMES, BALLOTS, winnerElectionMode="bottomsUpUsingPercentageThreshold",
         multiSeatBottomsUpPercentageThreshold="25", cutoffElimination=True))
@@ -94,9 +99,8 @@ def test_a_bottoms_up_minimum_is_read_and_refused_with_cutoff(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(("rules", "field", "words"), [
-    ({"winnerElectionMode": "bottomsUp", "numberOfWinners": "2", "minimumVoteThreshold": "0",
-      "stopTabulationEarlyAfterRound": "2"}, "rules.stopTabulationEarlyAfterRound",
-     "bottoms-up count early"),
+    ({"stopTabulationEarlyAfterRound": "0"}, "rules.stopTabulationEarlyAfterRound",
+     "at least 1"),
     ({"winnerElectionMode": "multiWinnerAllowMultipleWinnersPerRound", "numberOfWinners": "2",
       "doesFirstRoundDetermineThreshold": True}, "rules.doesFirstRoundDetermineThreshold",
      "RCTab refuses it too"),

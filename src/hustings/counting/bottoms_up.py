@@ -23,6 +23,7 @@ by the tie-break.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -76,6 +77,11 @@ def _options() -> list[OptionSpec]:
             "with threshold_percent: eliminate at once every candidate below the threshold",
         ),
         OptionSpec(
+            "stop_after_round", "int|None", None, (),
+            "stop counting after this round (RCTab's stopTabulationEarlyAfterRound): no one is "
+            "elected, as a bottoms-up count elects only at its end",
+        ),
+        OptionSpec(
             "minimum_votes", "int", 0, (),
             "RCTab's minimumVoteThreshold: the threshold is never below this, and a round that "
             "eliminates first drops, together, every candidate with fewer votes (after "
@@ -95,6 +101,8 @@ def _check(options: dict[str, Any], seats: int, candidates: tuple[str, ...]) -> 
                 raise fail(name, f"{name} needs threshold_percent")
     elif percent == 0:
         raise fail("threshold_percent", "threshold_percent must be above 0")
+    if options["stop_after_round"] is not None and options["stop_after_round"] < 1:
+        raise fail("stop_after_round", "stop_after_round must be at least 1")
     if options["minimum_votes"] and options["cutoff_elimination"]:
         raise fail("minimum_votes", "minimum_votes cannot go with cutoff_elimination (RCTab "
                    "retired the minimum when it added cutoff elimination)")
@@ -112,6 +120,7 @@ def count_bottoms_up(profile: Profile, seats: int, opts: dict[str, Any]) -> Outc
     cursor.start(continuing)
     percent: Fraction | None = opts["threshold_percent"]
     minimum = int(opts["minimum_votes"])
+    stop = opts["stop_after_round"]
     rounds: list[Round] = []
     history: list[dict[int, Number]] = []
     winners: list[int] = []
@@ -167,6 +176,15 @@ def count_bottoms_up(profile: Profile, seats: int, opts: dict[str, Any]) -> Outc
         rounds.append(Round(number, tallies, elected=tuple(labels[c] for c in winners),
                             eliminated=tuple(labels[c] for c in gone), exhausted=exhausted,
                             threshold=threshold, transfers=transfers, notes=tuple(notes)))
+        if not winners and stop is not None and number >= stop:
+            rounds[-1] = replace(rounds[-1], notes=(
+                *rounds[-1].notes, f"Counting stops after round {number}, as the rules say "
+                "(stop_after_round), with no one elected."))
+            return Outcome("bottoms-up", seats, tuple(labels), (), tuple(rounds),
+                           tuple(ties.ties), 4, {"threshold": num(threshold, 4),
+                                                 "stopped_after_round": number},
+                           (f"No one is elected: counting stopped after round {number}, as "
+                            "the rules say (stop_after_round), before the count's end.",))
     elected = tuple(labels[c] for c in winners)
     how = (f"each with more than {num(percent, 4)}% of the continuing votes" if percent
            is not None else f"the last {len(elected)} standing")

@@ -188,11 +188,9 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
     if minimum != "0" and method:
         options["minimum_votes"] = _int(minimum, "minimumVoteThreshold", source, problems)
     stop = str(rules.get("stopTabulationEarlyAfterRound", "")).strip()
-    if stop and method in ("irv", "sequential-irv", "stv"):
+    if stop and method:
         options["stop_after_round"] = _int(stop, "stopTabulationEarlyAfterRound", source,
                                            problems, low=1)
-    elif stop:
-        unsupported("stopTabulationEarlyAfterRound", "stopping a bottoms-up count early")
     if _flag(rules, "doesFirstRoundDetermineThreshold") and method in ("irv", "sequential-irv"):
         options["threshold_round"] = "first"
     elif _flag(rules, "doesFirstRoundDetermineThreshold") and method != "bottoms-up":
