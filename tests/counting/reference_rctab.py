@@ -1,8 +1,9 @@
 """Deliberately simple RCTab-style counts, one ballot at a time, over Fractions. Tests only.
 
 Written from RCTab's rules (its Tabulator), not from the engine: single-winner rounds with a
-threshold per round or fixed at round 1 and stopping early; multi-seat rounds electing one
-winner a round; bottoms-up until N remain or above a percentage (with cutoff elimination);
+threshold per round or fixed at round 1, stopping early and a minimum vote threshold; multi-seat
+rounds electing every winner of a round or one winner a round (with stopping early and a minimum
+vote threshold); bottoms-up until N remain or above a percentage (with cutoff elimination);
 sequential passes. Ballot rules are the defaults of `reference._next` (blanks skipped, an
 overvote exhausts, a repeat is skipped). Ties go by an order of candidates: the last-listed
 tied candidate is eliminated, the first-listed tied candidate is elected.
@@ -13,6 +14,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 from tests.counting.reference import _next
+
+
+class Refused(Exception):
+    """RCTab cannot finish the count (every candidate under the minimum vote threshold)."""
 
 
 def _tally(ballots: list[tuple[int, ...]], alive: set[int]) -> dict[int, int]:
@@ -34,9 +39,10 @@ def _first(among: list[int], order: list[int]) -> int:
 
 def irv_rctab(
     n: int, ballots: list[tuple[int, ...]], order: list[int], first_threshold: bool = False,
-    stop_after: int | None = None,
+    stop_after: int | None = None, minimum: int = 0,
 ) -> tuple[int | None, list[dict[int, int]], list[int]]:
-    """Winner (None if stopped first), each round's tallies and each round's threshold."""
+    """Winner (None if stopped first), each round's tallies and each round's threshold.
+    Raises Refused when every candidate is under `minimum`."""
     alive = set(range(n))
     rounds: list[dict[int, int]] = []
     needs: list[int] = []
@@ -46,20 +52,26 @@ def irv_rctab(
         rounds.append(tallies)
         active = sum(tallies.values())
         if not first_threshold or len(rounds) == 1:
-            need = active // 2 + 1
+            need = max(active // 2 + 1, minimum)
         needs.append(need)
         winner = None
         if len(alive) == 1:
             winner = next(iter(alive))
         elif any(v >= need for v in tallies.values()):
             winner = max(alive, key=lambda c: tallies[c])
-        elif len(alive) == 2:
+        elif len(alive) == 2 and all(v >= minimum for v in tallies.values()):
             best = max(tallies.values())
             winner = _first([c for c in alive if tallies[c] == best], order)
         if winner is not None:
             return winner, rounds, needs
-        low = min(tallies.values())
-        alive.remove(_last([c for c in alive if tallies[c] == low], order))
+        below = {c for c in alive if tallies[c] < minimum}
+        if below == alive:
+            raise Refused
+        if below:
+            alive -= below
+        else:
+            low = min(tallies.values())
+            alive.remove(_last([c for c in alive if tallies[c] == low], order))
         if stop_after is not None and len(rounds) >= stop_after:
             return None, rounds, needs
 
@@ -72,12 +84,23 @@ def _cut(x: Fraction, places: int = 4) -> Fraction:
 def stv_rctab_one_per_round(
     n: int, ballots: list[tuple[int, ...]], seats: int, order: list[int]
 ) -> tuple[list[int], list[dict[int, Fraction]]]:
-    """RCTab's multi-seat count electing one winner a round (whole Droop threshold, 4
-    places): the elected in order, and each round's votes of the candidates still hopeful."""
+    """RCTab's multi-seat count electing one winner a round."""
+    elected, rounds, _ = stv_rctab(n, ballots, seats, order, one_per_round=True)
+    return elected, rounds
+
+
+def stv_rctab(
+    n: int, ballots: list[tuple[int, ...]], seats: int, order: list[int],
+    one_per_round: bool = False, minimum: int = 0, stop_after: int | None = None,
+) -> tuple[list[int], list[dict[int, Fraction]], bool]:
+    """RCTab's multi-seat count (whole Droop threshold, 4 places): the elected in order, each
+    round's votes of the candidates still hopeful, and whether it stopped early. Raises
+    Refused when the minimum vote threshold would leave fewer candidates than seats to fill."""
     hopeful = set(range(n))
     weight = [Fraction(1)] * len(ballots)
     holder = [_next(b, 0, hopeful) for b in ballots]  # (position, candidate)
-    threshold = Fraction(sum(1 for h in holder if h[1] >= 0) // (seats + 1) + 1)
+    active = sum(1 for h in holder if h[1] >= 0)
+    threshold = Fraction(max(active // (seats + 1) + 1, minimum))
     elected: list[int] = []
     rounds: list[dict[int, Fraction]] = []
     while True:
@@ -91,11 +114,14 @@ def stv_rctab_one_per_round(
         if left > 0:
             reach = (list(hopeful) if len(hopeful) == left
                      else [c for c in hopeful if votes[c] >= threshold])
-        if reach:
+        if reach and one_per_round:
             best = max(votes[c] for c in reach)
-            winner = _first([c for c in reach if votes[c] == best], order)
-            elected.append(winner)
-            hopeful.discard(winner)
+            reach = [_first([c for c in reach if votes[c] == best], order)]
+        reach.sort(key=lambda c: (-votes[c], c))
+        assert len(reach) <= left
+        elected.extend(reach)
+        hopeful -= set(reach)
+        for winner in reach:
             surplus = votes[winner] - threshold
             fraction = _cut(surplus / votes[winner]) if surplus > 0 else Fraction(0)
             targets = hopeful if len(elected) < seats else set()
@@ -103,37 +129,54 @@ def stv_rctab_one_per_round(
                 if c == winner:
                     weight[i] = _cut(weight[i] * fraction)
                     holder[i] = _next(ballots[i], at + 1, targets)
-        elif left > 0 and hopeful:
-            low = min(votes.values())
-            loser = _last([c for c in hopeful if votes[c] == low], order)
-            hopeful.discard(loser)
+        losers: set[int] = set()
+        if not reach and left > 0 and hopeful:
+            losers = {c for c in hopeful if votes[c] < minimum}
+            if losers and len(hopeful) - len(losers) < left:
+                raise Refused
+            if not losers:
+                low = min(votes.values())
+                losers = {_last([c for c in hopeful if votes[c] == low], order)}
+            hopeful -= losers
             for i, (at, c) in enumerate(holder):
-                if c == loser:
+                if c in losers:
                     holder[i] = _next(ballots[i], at + 1, hopeful)
         if not (len(elected) < seats or (seats > 1 and reach)):
-            return elected, rounds
-        if not reach and not (left > 0 and hopeful):
-            return elected, rounds
+            return elected, rounds, False
+        if not reach and not losers:
+            return elected, rounds, False
+        if stop_after is not None and len(rounds) >= stop_after:
+            return elected, rounds, True
 
 
 def bottoms_up(
     n: int, ballots: list[tuple[int, ...]], seats: int, order: list[int],
     percent: Fraction | None = None, first_threshold: bool = False, cutoff: bool = False,
+    minimum: int = 0, stop_after: int | None = None,
 ) -> tuple[list[int], list[dict[int, int]]]:
-    """Those elected (sorted) and each round's tallies."""
+    """Those elected (sorted) and each round's tallies. Raises Refused when the minimum vote
+    threshold would leave fewer candidates than seats (one, with a percentage)."""
     alive = set(range(n))
     rounds: list[dict[int, int]] = []
     threshold = Fraction(0)
     while alive:
+        if stop_after is not None and len(rounds) >= stop_after:
+            return [], rounds
         tallies = _tally(ballots, alive)
         rounds.append(tallies)
         active = sum(tallies.values())
         if percent is not None and (len(rounds) == 1 or not first_threshold):
-            threshold = active * percent / 100
+            threshold = max(active * percent / 100, Fraction(minimum))
         if percent is None and len(alive) <= seats:
             return sorted(alive), rounds
         if percent is not None and all(v > threshold for v in tallies.values()):
             return sorted(alive), rounds
+        under = {c for c in alive if tallies[c] < minimum} if active else set()
+        if under:
+            if len(alive) - len(under) < (1 if percent is not None else seats):
+                raise Refused
+            alive -= under
+            continue
         below = [c for c in alive if tallies[c] < threshold]
         if percent is not None and cutoff and 0 < len(below) < len(alive):
             alive -= set(below)

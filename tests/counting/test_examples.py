@@ -325,6 +325,48 @@ def test_irv_rctab_threshold_round_and_stop() -> None:
         get_method("irv").count(p, 1, {"stop_after_round": 1})
 
 
+def test_irv_rctab_minimum_votes() -> None:
+    p = Profile.from_ballots(["Ann", "Bob", "Cy", "Dee"], [[0], [1], [2], [3]], [7, 4, 2, 1])
+    three = get_method("irv").count(p, 1, {"round_structure": "rctab", "minimum_votes": 3})
+    assert [r.eliminated for r in three.rounds] == [("Cy", "Dee"), ()]
+    assert [r.threshold for r in three.rounds] == [8, 6] and three.winners == ("Ann",)
+    assert "fewer than the minimum of 3 votes" in " ".join(three.rounds[0].notes)
+    five = get_method("irv").count(p, 1, {"round_structure": "rctab", "minimum_votes": 5})
+    assert [r.eliminated for r in five.rounds] == [("Bob", "Cy", "Dee"), ()]
+    assert [r.threshold for r in five.rounds] == [8, 5] and five.winners == ("Ann",)
+    with pytest.raises(InvalidInput, match="minimum_votes is 8 and no candidate reaches it"):
+        get_method("irv").count(p, 1, {"round_structure": "rctab", "minimum_votes": 8})
+    with pytest.raises(InvalidInput, match="minimum_votes needs round_structure=rctab"):
+        get_method("irv").count(p, 1, {"minimum_votes": 3})
+    with pytest.raises(InvalidInput, match="minimum_votes must not be negative"):
+        get_method("irv").count(p, 1, {"round_structure": "rctab", "minimum_votes": -1})
+
+
+def test_stv_rctab_minimum_votes_and_stop() -> None:
+    six = get_method("stv").count(STV_EXAMPLE, 2, {"variant": "rctab", "minimum_votes": 6})
+    assert [r.elected for r in six.rounds] == [("Alice",), (), ("Bob",), ()]
+    assert [r.eliminated for r in six.rounds] == [(), ("Carol", "Dan"), (), ()]
+    assert six.rounds[1].transfers == {"Carol": {"Bob": 5, "exhausted": F("0.5454")},
+                                       "Dan": {"exhausted": 3}}
+    assert tallies(six)[2] == {"Alice": 8, "Bob": F("11.4543")}
+    assert six.extras["residual"] == ["0", "0.0003", "0.0003", "0.0013"]
+    stopped = get_method("stv").count(STV_EXAMPLE, 2, {"variant": "rctab",
+                                                      "stop_after_round": 2})
+    assert [r.eliminated for r in stopped.rounds] == [(), ("Dan",)]
+    assert stopped.winners == ("Alice",) and stopped.extras["stopped_after_round"] == 2
+    assert "with 1 of 2 seats filled" in stopped.summary[0]
+    with pytest.raises(InvalidInput, match="minimum_votes is 7 and no candidate reaches it"):
+        get_method("stv").count(STV_EXAMPLE, 2, {"variant": "rctab", "minimum_votes": 7})
+    few = Profile.from_ballots(["A", "B", "C", "D"], [[0], [1], [2], [3]], [3, 2, 2, 2])
+    with pytest.raises(InvalidInput, match="only A of the candidates reaches it, for 2 seats"):
+        get_method("stv").count(few, 2, {"variant": "rctab", "minimum_votes": 3})
+    for option, value in (("stop_after_round", 2), ("minimum_votes", 6)):
+        with pytest.raises(InvalidInput, match=f"{option} needs variant=rctab"):
+            get_method("stv").count(STV_EXAMPLE, 2, {option: value})
+    with pytest.raises(InvalidInput, match="stop_after_round must be at least 1"):
+        get_method("stv").count(STV_EXAMPLE, 2, {"variant": "rctab", "stop_after_round": 0})
+
+
 def test_stv_rctab_one_winner_per_round() -> None:
     p = Profile.from_ballots(["A", "B", "C"], [[0, 2], [1, 2], [2]], [6, 5, 1])
     both = get_method("stv").count(p, 2, {"variant": "rctab"})
@@ -336,6 +378,18 @@ def test_stv_rctab_one_winner_per_round() -> None:
     assert tallies(one)[1] == {"A": 5, "B": 5, "C": F("1.9996")}
     with pytest.raises(InvalidInput, match="variant=rctab"):
         get_method("stv").count(p, 2, {"one_winner_per_round": True})
+
+
+def test_bottoms_up_minimum_votes() -> None:
+    five = get_method("bottoms-up").count(STV_EXAMPLE, 2, {"minimum_votes": 5})
+    assert [r.eliminated for r in five.rounds] == [("Bob", "Dan"), ()]
+    assert tallies(five)[1] == {"Alice": 11, "Carol": 12}
+    assert five.winners == ("Alice", "Carol")
+    with pytest.raises(InvalidInput, match="only Alice of the candidates reaches it, for 2"):
+        get_method("bottoms-up").count(STV_EXAMPLE, 2, {"minimum_votes": 6})
+    with pytest.raises(InvalidInput, match="cannot go with cutoff_elimination"):
+        get_method("bottoms-up").count(STV_EXAMPLE, 1, {
+            "minimum_votes": 5, "threshold_percent": 20, "cutoff_elimination": True})
 
 
 def test_bottoms_up() -> None:
@@ -382,3 +436,12 @@ def test_bottoms_up_suspend_if_multiple_waits_for_the_one_left() -> None:
     lost = get_method("bottoms-up").count(p, 2, {"overvote_rule": "exhaust-if-multiple"})
     assert tallies(waiting)[1]["Bob"] == 6 and tallies(lost)[1]["Bob"] == 3
     assert waiting.winners != lost.winners
+
+
+def test_bottoms_up_stop_after_round() -> None:
+    stopped = get_method("bottoms-up").count(STV_EXAMPLE, 2, {"stop_after_round": 1})
+    assert [r.eliminated for r in stopped.rounds] == [("Dan",)]
+    assert stopped.winners == () and stopped.extras["stopped_after_round"] == 1
+    assert stopped.summary[0].startswith("No one is elected: counting stopped after round 1")
+    with pytest.raises(InvalidInput, match="stop_after_round must be at least 1"):
+        get_method("bottoms-up").count(STV_EXAMPLE, 2, {"stop_after_round": 0})

@@ -43,22 +43,42 @@ def _counts(ballots: list[tuple[int, ...]], n: int) -> bool:
     return any(ref._next(b, 0, set(range(n)))[1] >= 0 for b in ballots)
 
 
+MINIMUMS = st.sampled_from([0, 0, 1, 2, 3, 5, 8, 13])
+
+
 @CASES
-@given(elections(), st.booleans(), st.one_of(st.none(), st.integers(1, 4)))
-def test_irv_rctab_threshold_round_and_stop_match_reference(
+@given(elections(), st.booleans(), st.one_of(st.none(), st.integers(1, 4)), MINIMUMS)
+def test_irv_rctab_threshold_round_stop_and_minimum_match_reference(
     election: tuple[int, list[tuple[int, ...]], list[int]], first: bool, stop: int | None,
+    minimum: int,
 ) -> None:
     n, ballots, order = election
-    options = _options(order, round_structure="rctab",
+    options = _options(order, round_structure="rctab", minimum_votes=minimum,
                        threshold_round="first" if first else "every", stop_after_round=stop)
-    outcome = get_method("irv").count(profile_of(n, ballots), 1, options)
+    method = get_method("irv")
     if not _counts(ballots, n):
-        assert outcome.winners == ()
+        assert method.count(profile_of(n, ballots), 1, options).winners == ()
         return
-    winner, rounds, needs = ref.irv_rctab(n, ballots, order, first, stop)
+    try:
+        winner, rounds, needs = ref.irv_rctab(n, ballots, order, first, stop, minimum)
+    except ref.Refused:
+        with pytest.raises(InvalidInput, match="minimum_votes is"):
+            method.count(profile_of(n, ballots), 1, options)
+        return
+    outcome = method.count(profile_of(n, ballots), 1, options)
     assert outcome.winners == (() if winner is None else (NAMES[winner],))
     assert [r.tallies for r in outcome.rounds] == [_named(t) for t in rounds]
     assert [r.threshold for r in outcome.rounds] == needs
+
+
+def _hopeful_tallies(outcome: object) -> list[dict[str, object]]:
+    """Each round's tallies of the candidates not elected in an earlier round."""
+    rounds = outcome.rounds  # type: ignore[attr-defined]
+    shown = []
+    for r in rounds:
+        before = {w for q in rounds[: r.number - 1] for w in q.elected}
+        shown.append({k: v for k, v in r.tallies.items() if k not in before})
+    return shown
 
 
 @CASES
@@ -76,31 +96,66 @@ def test_stv_rctab_one_winner_per_round_matches_reference(
     elected, rounds = ref.stv_rctab_one_per_round(n, ballots, seats, order)
     assert outcome.winners == tuple(NAMES[c] for c in elected)
     assert all(len(r.elected) <= 1 for r in outcome.rounds)
-    shown = []
-    for r in outcome.rounds:  # the candidates still hopeful at each round
-        before = {w for q in outcome.rounds[: r.number - 1] for w in q.elected}
-        shown.append({k: v for k, v in r.tallies.items() if k not in before})
-    assert shown == [_named(t) for t in rounds]
+    assert _hopeful_tallies(outcome) == [_named(t) for t in rounds]
+
+
+@CASES
+@given(elections(), st.integers(1, 4), st.booleans(), MINIMUMS,
+       st.one_of(st.none(), st.integers(1, 5)))
+def test_stv_rctab_minimum_and_stop_match_reference(
+    election: tuple[int, list[tuple[int, ...]], list[int]], seats: int, one: bool,
+    minimum: int, stop: int | None,
+) -> None:
+    n, ballots, order = election
+    seats = min(seats, n)
+    options = _options(order, variant="rctab", one_winner_per_round=one,
+                       minimum_votes=minimum, stop_after_round=stop)
+    method = get_method("stv")
+    if not _counts(ballots, n):
+        assert method.count(profile_of(n, ballots), seats, options).winners == ()
+        return
+    try:
+        elected, rounds, stopped = ref.stv_rctab(n, ballots, seats, order, one, minimum, stop)
+    except ref.Refused:
+        with pytest.raises(InvalidInput, match="minimum_votes is"):
+            method.count(profile_of(n, ballots), seats, options)
+        return
+    outcome = method.count(profile_of(n, ballots), seats, options)
+    assert outcome.winners == tuple(NAMES[c] for c in elected)
+    assert _hopeful_tallies(outcome) == [_named(t) for t in rounds]
+    assert outcome.extras.get("stopped_after_round") == (stop if stopped else None)
 
 
 @CASES
 @given(elections(), st.integers(1, 4),
-       st.one_of(st.none(), st.integers(1, 60).map(Fraction)), st.booleans(), st.booleans())
+       st.one_of(st.none(), st.integers(1, 60).map(Fraction)), st.booleans(), st.booleans(),
+       MINIMUMS, st.one_of(st.none(), st.integers(1, 4)))
 def test_bottoms_up_matches_reference(
     election: tuple[int, list[tuple[int, ...]], list[int]], seats: int,
-    percent: Fraction | None, first: bool, cutoff: bool,
+    percent: Fraction | None, first: bool, cutoff: bool, minimum: int, stop: int | None,
 ) -> None:
     n, ballots, order = election
     seats = min(seats, n)
-    options = _options(order)
+    options = _options(order, stop_after_round=stop)
     if percent is not None:
         options.update(threshold_percent=percent, cutoff_elimination=cutoff,
                        threshold_round="first" if first else "every")
-    outcome = get_method("bottoms-up").count(profile_of(n, ballots), seats, options)
+    if not (percent is not None and cutoff):
+        options["minimum_votes"] = minimum
+    else:
+        minimum = 0  # RCTab never had both
+    method = get_method("bottoms-up")
     if not _counts(ballots, n):
-        assert outcome.winners == ()
+        assert method.count(profile_of(n, ballots), seats, options).winners == ()
         return
-    elected, rounds = ref.bottoms_up(n, ballots, seats, order, percent, first, cutoff)
+    try:
+        elected, rounds = ref.bottoms_up(n, ballots, seats, order, percent, first, cutoff,
+                                         minimum, stop)
+    except ref.Refused:
+        with pytest.raises(InvalidInput, match="minimum_votes is"):
+            method.count(profile_of(n, ballots), seats, options)
+        return
+    outcome = method.count(profile_of(n, ballots), seats, options)
     assert sorted(outcome.winners) == sorted(NAMES[c] for c in elected)
     assert [r.tallies for r in outcome.rounds] == [_named(t) for t in rounds]
 

@@ -11,12 +11,19 @@ IRV) and their ballots move on at full value, until
   `threshold_round=first`. With `cutoff_elimination`, every candidate below the threshold is
   eliminated at once (if that would be everyone, the lowest alone goes).
 
+`minimum_votes` (RCTab 2.0's minimumVoteThreshold, as in `irv`): the threshold is never below
+it, and a round that eliminates drops, after write-ins holding votes, every candidate with fewer
+votes together; refused when that would leave fewer candidates than seats (one, with a
+percentage), as RCTab cannot finish such a count. RCTab never had it with cutoff elimination
+(added when it was retired), so that pair is refused.
+
 Rounds follow RCTab's reports: a round elects or eliminates; ties for elimination are broken
 by the tie-break.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -69,6 +76,17 @@ def _options() -> list[OptionSpec]:
             "cutoff_elimination", "bool", False, (),
             "with threshold_percent: eliminate at once every candidate below the threshold",
         ),
+        OptionSpec(
+            "stop_after_round", "int|None", None, (),
+            "stop counting after this round (RCTab's stopTabulationEarlyAfterRound): no one is "
+            "elected, as a bottoms-up count elects only at its end",
+        ),
+        OptionSpec(
+            "minimum_votes", "int", 0, (),
+            "RCTab's minimumVoteThreshold: the threshold is never below this, and a round that "
+            "eliminates first drops, together, every candidate with fewer votes (after "
+            "undeclared write-ins); refused if fewer candidates than seats have it",
+        ),
         *tiebreak_options(),
     ]
 
@@ -83,6 +101,11 @@ def _check(options: dict[str, Any], seats: int, candidates: tuple[str, ...]) -> 
                 raise fail(name, f"{name} needs threshold_percent")
     elif percent == 0:
         raise fail("threshold_percent", "threshold_percent must be above 0")
+    if options["stop_after_round"] is not None and options["stop_after_round"] < 1:
+        raise fail("stop_after_round", "stop_after_round must be at least 1")
+    if options["minimum_votes"] and options["cutoff_elimination"]:
+        raise fail("minimum_votes", "minimum_votes cannot go with cutoff_elimination (RCTab "
+                   "retired the minimum when it added cutoff elimination)")
 
 
 def count_bottoms_up(profile: Profile, seats: int, opts: dict[str, Any]) -> Outcome:
@@ -96,6 +119,8 @@ def count_bottoms_up(profile: Profile, seats: int, opts: dict[str, Any]) -> Outc
     continuing = np.ones(n, dtype=bool)
     cursor.start(continuing)
     percent: Fraction | None = opts["threshold_percent"]
+    minimum = int(opts["minimum_votes"])
+    stop = opts["stop_after_round"]
     rounds: list[Round] = []
     history: list[dict[int, Number]] = []
     winners: list[int] = []
@@ -108,9 +133,9 @@ def count_bottoms_up(profile: Profile, seats: int, opts: dict[str, Any]) -> Outc
         declared = [c for c in alive if c != uwi]
         active = int(sum(int(t[c]) for c in alive))
         if percent is not None and (number == 1 or opts["threshold_round"] == "every"):
-            threshold = Fraction(active) * percent / 100
-        elif percent is None and number == 1:
-            threshold = Fraction(active // (seats + 1) + 1)  # shown only, as RCTab shows it
+            threshold = max(Fraction(active) * percent / 100, Fraction(minimum))
+        elif percent is None and number == 1:  # shown only, as RCTab shows it
+            threshold = max(Fraction(active // (seats + 1) + 1), Fraction(minimum))
         tallies: dict[str, Number] = {labels[c]: int(t[c]) for c in alive}
         notes = [_opening(number, tallies, exhausted)]
         uwi_votes = uwi in alive and t[uwi] > 0
@@ -138,8 +163,9 @@ def count_bottoms_up(profile: Profile, seats: int, opts: dict[str, Any]) -> Outc
                 notes.append(f"{names(labels[c] for c in gone)} have fewer than the threshold "
                              f"of {num(threshold, 4)} votes and are eliminated together.")
             else:
-                gone = _losers(t, alive, uwi, (bool(opts["batch_elimination"]), False),
-                               len(alive), ties, number, history, notes)
+                rules = (bool(opts["batch_elimination"]), False, minimum if active else 0,
+                         1 if percent is not None else seats)
+                gone = _losers(t, alive, uwi, rules, len(alive), ties, number, history, notes)
             mask = np.zeros(n, dtype=bool)
             mask[gone] = True
             continuing[gone] = False
@@ -150,6 +176,15 @@ def count_bottoms_up(profile: Profile, seats: int, opts: dict[str, Any]) -> Outc
         rounds.append(Round(number, tallies, elected=tuple(labels[c] for c in winners),
                             eliminated=tuple(labels[c] for c in gone), exhausted=exhausted,
                             threshold=threshold, transfers=transfers, notes=tuple(notes)))
+        if not winners and stop is not None and number >= stop:
+            rounds[-1] = replace(rounds[-1], notes=(
+                *rounds[-1].notes, f"Counting stops after round {number}, as the rules say "
+                "(stop_after_round), with no one elected."))
+            return Outcome("bottoms-up", seats, tuple(labels), (), tuple(rounds),
+                           tuple(ties.ties), 4, {"threshold": num(threshold, 4),
+                                                 "stopped_after_round": number},
+                           (f"No one is elected: counting stopped after round {number}, as "
+                            "the rules say (stop_after_round), before the count's end.",))
     elected = tuple(labels[c] for c in winners)
     how = (f"each with more than {num(percent, 4)}% of the continuing votes" if percent
            is not None else f"the last {len(elected)} standing")

@@ -75,6 +75,12 @@ IRV_OPTIONS = [
         "(round_structure=rctab) stop counting after this round (RCTab's "
         "stopTabulationEarlyAfterRound): no one is elected unless someone already was",
     ),
+    OptionSpec(
+        "minimum_votes", "int", 0, (),
+        "(round_structure=rctab) RCTab's minimumVoteThreshold: the threshold is never below "
+        "this, and a round that eliminates first drops, together, every candidate with fewer "
+        "votes (after undeclared write-ins); a count where no candidate has it is refused",
+    ),
     *tiebreak_options(),
 ]
 
@@ -89,7 +95,8 @@ def check_ballot_options(options: dict[str, Any], candidates: tuple[str, ...]) -
 def _check(options: dict[str, Any], seats: int, candidates: tuple[str, ...]) -> None:
     check_ballot_options(options, candidates)
     check_tiebreak(options, candidates)
-    for name, plain in (("threshold_round", "every"), ("stop_after_round", None)):
+    for name, plain in (("threshold_round", "every"), ("stop_after_round", None),
+                        ("minimum_votes", 0)):
         if options[name] != plain and options["round_structure"] != "rctab":
             raise fail(name, f"{name} needs round_structure=rctab")
     if options["stop_after_round"] is not None and options["stop_after_round"] < 1:

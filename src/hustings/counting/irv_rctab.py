@@ -16,7 +16,14 @@ Two RCTab options apply here only: `threshold_round=first` keeps round 1's thres
 whole count (then two candidates may remain with neither reaching it: the leader wins, a tie
 broken by the tie-break), and `stop_after_round` ends the count after that round, electing no
 one unless someone already was. Batch elimination compares tallies group by group (equal tallies
-  together) and, with `continue_until_two`, never leaves a single candidate.
+together) and, with `continue_until_two`, never leaves a single candidate.
+
+`minimum_votes` (RCTab 2.0's minimumVoteThreshold) raises the threshold to at least that many
+votes, and a round that eliminates drops, after undeclared write-ins and before batch or single
+elimination, every continuing candidate with fewer votes, together (no tie-break: all go). Since
+a continuing candidate's votes never fall, this happens once, in the first round that
+eliminates. The last two decide by the leader only when both have the minimum. If every
+candidate is below it, RCTab aborts the count; so does this (InvalidInput naming the option).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import numpy as np
 from hustings.counting.ballots import Cursor, tally
 from hustings.counting.explain import names, num, share
 from hustings.counting.irv import eliminate_lowest
+from hustings.counting.options import fail
 from hustings.counting.outcome import Number, Outcome, Round
 from hustings.counting.profile import Profile
 from hustings.counting.ties import TieBreaker, breaker
@@ -55,20 +63,22 @@ def count_irv_rctab(profile: Profile, opts: dict[str, Any]) -> Outcome:
     fixed = opts.get("threshold_round") == "first"
     stop = opts.get("stop_after_round")
     need = 0
+    minimum = int(opts.get("minimum_votes") or 0)
     while True:
         number += 1
         t, exhausted = tally(cursor.top, counts, n)
         alive = [c for c in range(n) if continuing[c]]
         active = int(sum(int(t[c]) for c in alive))
         if not fixed or number == 1:
-            need = active // 2 + 1
+            need = max(active // 2 + 1, minimum)
         tallies: dict[str, Number] = {labels[c]: int(t[c]) for c in alive}
         notes = [_opening(number, tallies, exhausted)]
         elected: tuple[str, ...] = ()
         gone: list[int] = []
         transfers: dict[str, dict[str, Number]] = {}
         if winner < 0:
-            found = _find_winner(t, alive, uwi, need, ties, number, history, notes)
+            found = _find_winner(t, alive, uwi, (need, minimum), ties, number, history,
+                                 notes)
             if found >= 0:
                 winner = found
                 elected = (labels[winner],)
@@ -83,8 +93,10 @@ def count_irv_rctab(profile: Profile, opts: dict[str, Any]) -> Outcome:
                 notes.append(f"No candidate has {num(need)} of the {num(active)} continuing "
                              "votes.")
             batch = bool(opts["batch_elimination"])
-            gone = _losers(t, alive, uwi, (batch, until_two), n - len(eliminated), ties,
-                           number, history, notes)
+            # (no vote at all in round 1: no one is elected, as without a minimum)
+            floor = minimum if active else 0
+            gone = _losers(t, alive, uwi, (batch, until_two, floor, 1), n - len(eliminated),
+                           ties, number, history, notes)
             mask = np.zeros(n, dtype=bool)
             mask[gone] = True
             continuing[gone] = False
@@ -129,9 +141,10 @@ def _stopped(last: Round, number: int, elected: bool) -> Round:
 
 
 def _find_winner(
-    t: np.ndarray, alive: list[int], uwi: int, need: int, ties: TieBreaker, number: int,
-    history: list[dict[int, Number]], notes: list[str],
+    t: np.ndarray, alive: list[int], uwi: int, needs: tuple[int, int], ties: TieBreaker,
+    number: int, history: list[dict[int, Number]], notes: list[str],
 ) -> int:
+    need, minimum = needs
     if uwi in alive and t[uwi] > 0:
         return -1  # no one is elected while undeclared write-ins hold votes
     if len(alive) == 1:
@@ -139,7 +152,7 @@ def _find_winner(
     reach = [c for c in alive if c != uwi and t[c] >= need]
     if reach:
         return max(reach, key=lambda c: int(t[c]))
-    if len(alive) == 2:
+    if len(alive) == 2 and all(t[c] >= minimum for c in alive):
         best = max(int(t[c]) for c in alive)
         top = [c for c in alive if t[c] == best and c != uwi]
         if len(top) == 1:
@@ -151,16 +164,45 @@ def _find_winner(
 
 
 def _losers(
-    t: np.ndarray, alive: list[int], uwi: int, rules: tuple[bool, bool], remaining: int,
-    ties: TieBreaker, number: int, history: list[dict[int, Number]], notes: list[str],
+    t: np.ndarray, alive: list[int], uwi: int, rules: tuple[bool, bool, int, int],
+    remaining: int, ties: TieBreaker, number: int, history: list[dict[int, Number]],
+    notes: list[str],
 ) -> list[int]:
-    batch, until_two = rules
+    """Who a round eliminates: write-ins holding votes; else everyone under `minimum`
+    (refused if fewer than `seats` would be left); else a batch; else the lowest."""
+    batch, until_two, minimum, seats = rules
     if uwi in alive and t[uwi] > 0:
         notes.append(f"Undeclared write-ins ({num(int(t[uwi]))}) are eliminated first.")
         return [uwi]
+    if below := below_minimum(t, alive, uwi, minimum, seats, notes, ties.names):
+        return below
     if batch and (group := _batch(t, alive, until_two, remaining, ties.names, notes)):
         return group
     return eliminate_lowest(t, alive, ties, number, history, notes)
+
+
+def below_minimum(
+    votes: Any, hopeful: list[int], uwi: int, minimum: int, seats_left: int, notes: list[str],
+    labels: list[str],
+) -> list[int]:
+    """RCTab's minimumVoteThreshold: every continuing candidate under `minimum`, eliminated
+    together; refused (RCTab aborts such a count) when fewer declared candidates than seats
+    left would remain."""
+    below = [c for c in hopeful if votes[c] < minimum]
+    if not below:
+        return []
+    kept = [c for c in hopeful if c not in below and c != uwi]
+    if len(kept) < seats_left:
+        who = (f"only {names(labels[c] for c in kept)} of the candidates "
+               f"{'reaches' if len(kept) == 1 else 'reach'} it, for {seats_left} seats"
+               if kept else "no candidate reaches it")
+        raise fail("minimum_votes", f"minimum_votes is {num(minimum)} and {who}: the count "
+                   "cannot go on (RCTab aborts it too), so no one is elected by it")
+    plural = len(below) > 1
+    notes.append(f"{names(labels[c] for c in below)} {'have' if plural else 'has'} fewer than "
+                 f"the minimum of {num(minimum)} votes, so {'are' if plural else 'is'} "
+                 f"eliminated{' together' if plural else ''}.")
+    return below
 
 
 def _batch(

@@ -61,10 +61,10 @@ def count_borda(profile: Profile, seats: int = 1, options: dict[str, Any] | None
         pts = int(counts[ranked] @ (top_points - pos[ranked, c]))
         score = Fraction(pts)
         if opts["truncated"] == "averaged":
+            # a ballot not ranking c ranks at most n - 1 others (a repeat keeps its first
+            # rank), so k < n: ranks k..n-1 are left to share
             for k in np.unique(length[~ranked]):
                 k = int(k)
-                if k >= n:
-                    continue
                 left = sum(top_points - p for p in range(k, n))  # points of ranks k..n-1
                 ballots = int(counts[~ranked & (length == k)].sum())
                 score += Fraction(left * ballots, n - k)

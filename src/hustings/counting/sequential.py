@@ -52,10 +52,8 @@ def count_sequential(profile: Profile, seats: int, opts: dict[str, Any]) -> Outc
         winner = outcome.winners[0]
         winners.append(winner)
         summary.append(f"Pass {seat}: {winner} is elected.")
-        if seat < seats:
+        if seat < seats:  # seats <= candidates, so at least seats - seat candidates remain
             current = without_candidates(current, [current.candidates.index(winner)])
-            if not current.candidates:
-                break
     summary.insert(0, f"{names(winners) or 'No one'} {'are' if len(winners) > 1 else 'is'} "
                       f"elected by sequential instant runoff in {len(passes)} pass"
                       f"{'es' if len(passes) != 1 else ''}.")

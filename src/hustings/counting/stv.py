@@ -59,6 +59,18 @@ STV_OPTIONS = [
         "the one with the most votes (a tie broken by the tie-break), the others in later "
         "rounds after that surplus moves (RCTab's multiWinnerAllowOnlyOneWinnerPerRound)",
     ),
+    OptionSpec(
+        "stop_after_round", "int|None", None, (),
+        "(variant=rctab) stop counting after this round (RCTab's "
+        "stopTabulationEarlyAfterRound): those elected by then hold their seats, the others "
+        "stay unfilled",
+    ),
+    OptionSpec(
+        "minimum_votes", "int", 0, (),
+        "(variant=rctab) RCTab's minimumVoteThreshold: the threshold is never below this, and "
+        "a round that eliminates first drops, together, every continuing candidate with fewer "
+        "votes (after undeclared write-ins); refused if fewer candidates than seats left have it",
+    ),
     *tiebreak_options(),
 ]
 
@@ -77,8 +89,12 @@ def _check(options: dict[str, Any], seats: int, candidates: tuple[str, ...]) -> 
         check_ballot_options(options, candidates)
     if variant == "rctab" and options["decimals"] is None:
         options["decimals"] = 4
-    if options["one_winner_per_round"] and variant != "rctab":
-        raise fail("one_winner_per_round", "one_winner_per_round needs variant=rctab")
+    for name, plain in (("one_winner_per_round", False), ("stop_after_round", None),
+                        ("minimum_votes", 0)):
+        if options[name] != plain and variant != "rctab":
+            raise fail(name, f"{name} needs variant=rctab")
+    if options["stop_after_round"] is not None and options["stop_after_round"] < 1:
+        raise fail("stop_after_round", "stop_after_round must be at least 1")
     if variant == "scottish":
         if options["quota"] != "droop" or options["quota_rounding"] != "whole":
             raise fail("quota", "Scottish STV uses the whole Droop quota")

@@ -43,6 +43,7 @@ def count_meek(profile: Profile, seats: int, opts: dict[str, Any]) -> Outcome:
     total = int(counts.sum())
     big = total * scale >= 2**52 or d > 9
     limit = int(opts["surplus_limit"] * scale) or 1
+    places = f"{d} decimal place{'s' if d != 1 else ''}"
     state = np.full(n, HOPEFUL, dtype=np.int64)
     keep = np.full(n, scale, dtype=np.int64)
     ties = breaker(labels, opts)
@@ -54,6 +55,7 @@ def count_meek(profile: Profile, seats: int, opts: dict[str, Any]) -> Outcome:
     while True:
         number += 1
         iterations = 0
+        why = ""
         while True:
             iterations += 1
             votes, excess = _distribute(codes, counts, keep, scale, n, big)
@@ -66,6 +68,8 @@ def count_meek(profile: Profile, seats: int, opts: dict[str, Any]) -> Outcome:
             if not elected.size or surplus < limit or hopeful_reach:
                 break
             if iterations >= MAX_ITERATIONS:
+                why = (f" (the keep values still move at {places} after {MAX_ITERATIONS} "
+                       "iterations: the count goes on from these)")
                 break
             changed = False
             for c in elected:
@@ -74,13 +78,15 @@ def count_meek(profile: Profile, seats: int, opts: dict[str, Any]) -> Outcome:
                 changed |= new != keep[c]
                 keep[c] = new
             if not changed:
+                why = (f" (the keep values no longer change at {places}, though the surplus "
+                       "is above the limit)")
                 break
         tallies: dict[str, Number] = {
             labels[c]: Fraction(int(votes[c]), scale) for c in range(n) if state[c] != DEFEATED
         }
         exhausted = Fraction(excess, scale)
         notes = [
-            f"After {iterations} iteration{'s' if iterations != 1 else ''} the quota is "
+            f"After {iterations} iteration{'s' if iterations != 1 else ''}{why} the quota is "
             f"{num(Fraction(quota, scale), d)}; votes: {listing(tallies, min(d, 6))}."
         ]
         newly = [int(c) for c in np.flatnonzero(state == HOPEFUL) if votes[c] >= quota]

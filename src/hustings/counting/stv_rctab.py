@@ -17,11 +17,21 @@ RCTab's multi-seat tabulation is a Gregory method with its own round structure a
   become inactive, as RCTab's "final round surplus"), whoever else is still standing;
 - with `one_winner_per_round` (RCTab's multiWinnerAllowOnlyOneWinnerPerRound) a round elects
   only the candidate with the most votes among those it would elect (also when no more remain
-  than seats), a tie broken by the tie-break as a choice of winner.
+  than seats), a tie broken by the tie-break as a choice of winner;
+- `minimum_votes` (RCTab 2.0's minimumVoteThreshold): the threshold is never below it, and a
+  round that eliminates drops, after undeclared write-ins, every continuing candidate with fewer
+  votes together (refused when fewer candidates than seats left would remain: RCTab cannot
+  finish such a count);
+- `stop_after_round` (stopTabulationEarlyAfterRound): the count ends after that round; those
+  elected by then hold their seats, the rest stay unfilled.
+
+The threshold is always fixed at round 1 (RCTab computes a multi-seat threshold once, and
+refuses doesFirstRoundDetermineThreshold in a multi-seat contest as having no effect to give).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -29,9 +39,9 @@ import numpy as np
 
 from hustings.counting.ballots import Cursor
 from hustings.counting.explain import listing, names, num
+from hustings.counting.irv_rctab import below_minimum
 from hustings.counting.outcome import Number, Outcome, Round
 from hustings.counting.profile import Profile
-from hustings.counting.single import top_n
 from hustings.counting.ties import TieBreaker, breaker
 from hustings.counting.weights import Weights
 
@@ -70,6 +80,9 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
     residual = Fraction(0)
     residuals: list[str] = []
     threshold = Fraction(0)
+    minimum = int(opts.get("minimum_votes") or 0)
+    stop = opts.get("stop_after_round")
+    stopped = False
     number = 0
     while True:
         number += 1
@@ -82,8 +95,9 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
             del moved_from[c]
         if number == 1:
             active = sum(votes[c] for c in hopeful)
-            threshold = rctab_threshold(int(active), seats, opts["quota"],
-                                        opts["quota_rounding"], decimals)
+            threshold = max(rctab_threshold(int(active), seats, opts["quota"],
+                                            opts["quota_rounding"], decimals),
+                            Fraction(minimum))
         figures: dict[int, Number] = {
             c: votes[c] if state[c] == HOPEFUL else shown[c]
             for c in range(n) if state[c] != DEFEATED
@@ -96,11 +110,14 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
         if left > 0 and not (uwi in hopeful and votes[uwi] > 0):
             if len(hopeful) == left:
                 winners = [c for c in hopeful if c != uwi]
-            else:
-                winners = [c for c in hopeful if c != uwi and votes[c] >= threshold]
-            if len(winners) > left:  # only when nobody is active (a threshold of 0)
-                winners, said = top_n(votes, left, ties, round=number, eligible=winners)
-                notes.extend(said)
+            else:  # (a threshold of 0, when no ballot is active, is reached by no one)
+                winners = [c for c in hopeful
+                           if c != uwi and votes[c] >= threshold and votes[c] > 0]
+            # no more reach the threshold T than seats are left: each of the k elected keeps
+            # at least T (a surplus sends on at most its excess), the hopefuls share at most
+            # A - kT of round 1's A active votes, and T > A/(seats + 1) (Droop) or T >= A/seats
+            # (Hare), so at most seats - k hold T each
+            assert len(winners) <= left
             winners.sort(key=lambda c: -votes[c])
             if opts.get("one_winner_per_round") and len(winners) > 1:
                 winners = [_one_winner(winners, votes, ties, number, history, notes, labels,
@@ -138,10 +155,14 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
                        "; no surplus.")
                 )
         elif left > 0:
-            gone = [_loser(votes, hopeful, uwi, ties, number, history, notes, labels,
-                           decimals)]
+            # (no vote at all in round 1: no one is elected, as without a minimum)
+            floor = minimum if active else 0
+            gone = [] if uwi in hopeful and votes[uwi] > 0 else below_minimum(
+                votes, hopeful, uwi, floor, left, notes, labels)
+            gone = gone or [_loser(votes, (hopeful, left), uwi, ties, number, history, notes,
+                                   labels, decimals)]
+            state[gone] = DEFEATED
             for c in gone:
-                state[c] = DEFEATED
                 rows = np.flatnonzero(cursor.top == c)
                 cursor.advance(rows, state == HOPEFUL)
                 dest, lost = weights.sums(cursor.top, counts, n, rows)
@@ -157,8 +178,17 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
                             tuple(notes)))
         if not (len(order) < seats or (seats > 1 and winners)):
             break
-        if not winners and not gone:
-            break  # nothing left to do (fewer candidates than seats)
+        # every round with seats left elects or eliminates: the declared candidates standing are
+        # never fewer than the seats left (seats <= candidates; a round eliminates only while
+        # more stand than seats left, write-ins first when it would come to that, and
+        # minimum_votes refuses to leave too few), so a count always fills its seats or stops
+        assert winners or gone
+        if stop is not None and number >= stop:
+            stopped = True
+            rounds[-1] = replace(rounds[-1], notes=(
+                *rounds[-1].notes, f"Counting stops after round {number}, as the rules say "
+                f"(stop_after_round), with {len(order)} of {seats} seats filled."))
+            break
     winners_named = tuple(labels[c] for c in order)
     summary = (
         f"{names(winners_named)} {'are' if len(order) > 1 else 'is'} elected to {seats} "
@@ -166,8 +196,16 @@ def count_stv_rctab(profile: Profile, seats: int, opts: dict[str, Any]) -> Outco
         f"round{'s' if len(rounds) != 1 else ''}, with a threshold of "
         f"{num(threshold, decimals)}.",
     )
+    if stopped:
+        summary = (f"{names(winners_named) or 'No one'} "
+                   f"{'are' if len(order) > 1 else 'is'} elected by STV with RCTab's rules: "
+                   f"counting stopped after round {number}, as the rules say "
+                   f"(stop_after_round), with {len(order)} of {seats} seats filled and a "
+                   f"threshold of {num(threshold, decimals)}.",)
     extras: dict[str, Any] = {"quota": num(threshold, decimals), "variant": "rctab",
                               "residual": residuals}
+    if stopped:
+        extras["stopped_after_round"] = number
     return Outcome("stv", seats, tuple(labels), winners_named, tuple(rounds),
                    tuple(ties.ties), decimals, extras, summary)
 
@@ -211,11 +249,18 @@ def _one_winner(
 
 
 def _loser(
-    votes: list[Fraction], hopeful: list[int], uwi: int, ties: TieBreaker, number: int,
-    history: list[dict[int, Number]], notes: list[str], labels: list[str], d: int,
+    votes: list[Fraction], standing: tuple[list[int], int], uwi: int, ties: TieBreaker,
+    number: int, history: list[dict[int, Number]], notes: list[str], labels: list[str], d: int,
 ) -> int:
+    hopeful, left = standing
     if uwi in hopeful and votes[uwi] > 0:
         notes.append(f"Undeclared write-ins ({num(votes[uwi], d)}) are eliminated first.")
+        return uwi
+    if uwi in hopeful and len(hopeful) - 1 <= left:
+        # UWI cannot be elected: eliminating a declared candidate instead (a lot between
+        # them at 0 votes) would leave too few to fill the seats
+        notes.append("Undeclared write-ins cannot be elected, and the declared candidates left "
+                     "are no more than the seats to fill, so write-ins are eliminated.")
         return uwi
     low = min(votes[c] for c in hopeful)
     lowest = [c for c in hopeful if votes[c] == low]

@@ -185,19 +185,18 @@ def map_rules(rules: dict[str, Any], source: str = "<rctab>") -> tuple[str, int,
         if _flag(rules, "continueUntilTwoCandidatesRemain"):
             unsupported("continueUntilTwoCandidatesRemain", "continue until two, bottoms-up")
     minimum = str(rules.get("minimumVoteThreshold", "") or "0").strip()
-    if minimum != "0":
-        unsupported("minimumVoteThreshold", f"a minimum vote threshold ({minimum})")
+    if minimum != "0" and method:
+        options["minimum_votes"] = _int(minimum, "minimumVoteThreshold", source, problems)
     stop = str(rules.get("stopTabulationEarlyAfterRound", "")).strip()
-    if stop and method in ("irv", "sequential-irv"):
+    if stop and method:
         options["stop_after_round"] = _int(stop, "stopTabulationEarlyAfterRound", source,
                                            problems, low=1)
-    elif stop:
-        unsupported("stopTabulationEarlyAfterRound", "stopping a multi-winner count early")
     if _flag(rules, "doesFirstRoundDetermineThreshold") and method in ("irv", "sequential-irv"):
         options["threshold_round"] = "first"
     elif _flag(rules, "doesFirstRoundDetermineThreshold") and method != "bottoms-up":
         unsupported("doesFirstRoundDetermineThreshold", "a threshold fixed at the first round "
-                    "of a multi-winner count")
+                    "of a multi-winner count: RCTab refuses it too (a multi-seat threshold is "
+                    "always fixed at round 1, as variant=rctab fixes it)")
     if (str(rules.get("multiSeatBottomsUpPercentageThreshold", "")).strip()
             and mode != "bottomsUpUsingPercentageThreshold"):
         unsupported("multiSeatBottomsUpPercentageThreshold",
