@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -34,6 +33,7 @@ import redis
 
 from hustings.domain.errors import Unavailable
 from hustings.storage.engine import normalise_url, safe_url
+from hustings.storage.listener import Listener
 
 SESSION_TTL = 24 * 3600  # seconds after its last use that Redis forgets a session anyway
 FAILURE_TTL = 24 * 3600  # seconds a failure set lives past its last failure (window is less)
@@ -212,65 +212,42 @@ class RedisSigninFailureRepo:
             self.client.zremrangebyscore(everyone, "-inf", _epoch(before))
 
 
-class RedisChanges:
+class RedisChanges(Listener):
     """Change news over Redis pub/sub: `publish(stamp)` from the worker that made a change;
     `start(deliver)` calls `deliver(stamp)` in a background thread for every stamp any worker
     publishes (its own included). A lost connection is retried every `retry` seconds; the
     polling watcher covers the gap."""
 
+    name = "hustings-redis-changes"
+    transient = (redis.ConnectionError, redis.TimeoutError)
+
     def __init__(self, client: redis.Redis, prefix: str, url: str, retry: float = 1.0):
-        self.client, self.url, self.retry = client, url, retry
+        super().__init__(retry)
+        self.client, self.url = client, url
         self.channel = f"{prefix}changes"
-        self.listening = threading.Event()  # set while subscribed (for tests and benchmarks)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def publish(self, stamp: int) -> None:
         with redis_errors(self.url):
             self.client.publish(self.channel, str(stamp))
 
-    def start(self, deliver: Callable[[int], None],
-              on_error: Callable[[BaseException], None]) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, args=(deliver, on_error),
-                                        name="hustings-redis-changes", daemon=True)
-        self._thread.start()
-        self.listening.wait(5.0)  # serve once subscribed (bounded: else polling covers)
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-
-    def _run(self, deliver: Callable[[int], None],
-             on_error: Callable[[BaseException], None]) -> None:
-        while not self._stop.is_set():
-            pubsub: Any = None
-            try:
-                pubsub = self.client.pubsub()
-                pubsub.subscribe(self.channel)
-                while not self._stop.is_set():
-                    message = pubsub.get_message(timeout=1.0)
-                    if message is None:
-                        continue
-                    if message.get("type") == "subscribe":
-                        self.listening.set()  # Redis confirmed: nothing published is missed
-                    elif message.get("type") == "message":
-                        data = message["data"]
-                        if isinstance(data, bytes) and data.isdigit():
-                            deliver(int(data))
-            except (redis.ConnectionError, redis.TimeoutError):
-                self.listening.clear()
-                self._stop.wait(self.retry)  # Redis went away: poll until it is back
-            except Exception as exc:  # noqa: BLE001 - a bug must not stop the listener
-                self.listening.clear()
-                on_error(exc)
-                self._stop.wait(self.retry)
-            finally:
-                if pubsub is not None:
-                    try:
-                        pubsub.close()
-                    except (redis.ConnectionError, redis.TimeoutError):
-                        pass
-        self.listening.clear()
+    def listen(self, deliver: Callable[[int], None]) -> None:
+        pubsub: Any = None
+        try:
+            pubsub = self.client.pubsub()
+            pubsub.subscribe(self.channel)
+            while not self.stopping:
+                message = pubsub.get_message(timeout=1.0)
+                if message is None:
+                    continue
+                if message.get("type") == "subscribe":
+                    self.listening.set()  # Redis confirmed: nothing published is missed
+                elif message.get("type") == "message":
+                    data = message["data"]
+                    if isinstance(data, bytes) and data.isdigit():
+                        deliver(int(data))
+        finally:
+            if pubsub is not None:
+                try:
+                    pubsub.close()
+                except (redis.ConnectionError, redis.TimeoutError):
+                    pass
