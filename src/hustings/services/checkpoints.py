@@ -29,10 +29,10 @@ from hustings.services.commands import Context, command, run
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
 KEY_REGISTRATIONS = ("user.init", "user.add", "user.passwd")
-# How the state digests are computed (storage.snapshot.state_digests): a checkpoint records
-# it, and a replay compares digests only under the same scheme, so changing how they are
-# computed never makes an old log fail. Bump it with any change to that function.
-STATE_SCHEME = 1
+# How the state digests are computed (storage/digests.py): a checkpoint records it, and a
+# replay compares digests only under the same scheme, so changing how they are computed never
+# makes an old log fail. Bump it with any change to that module's row form.
+STATE_SCHEME = 2
 
 
 class NotVerified(Exception):
@@ -61,7 +61,7 @@ def make(uow_factory: UnitOfWorkFactory, ctx: Context,
         ctx_now = ctx.stamped() if ctx.now is None else ctx
         with uow_factory() as uow:
             tree = uow.audit.tree()
-            state = uow.state_digests()
+            state = uow.running_digests()  # the full verification found them those of the rows
         cp = Checkpoint(tree.size, tree.root().hex(), ctx_now.time, ctx.signer.username,
                         ctx.signer.public_key)
         cp = Checkpoint(cp.size, cp.root, cp.at, cp.signer, cp.public_key,
@@ -104,7 +104,7 @@ def _checkpoint(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Check
         raise RuleViolation("the checkpoint's signature does not verify with its signer's key")
     state = signed_state(payload)
     if state:  # replayed, this proves the digests signed are those of the log's own state
-        differ = state_differences(state, uow.state_digests())
+        differ = state_differences(state, uow.running_digests())
         if differ:
             raise RuleViolation(f"the state digests signed at this checkpoint are not those "
                                 f"of the state the log produces (tables {', '.join(differ)})")

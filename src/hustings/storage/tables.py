@@ -395,3 +395,10 @@ online_board_keys = Table(  # the server's board account's signing key; not logg
     Column("username", String(100), primary_key=True),
     Column("seed", String(64), nullable=False),  # hex Ed25519 seed
 )
+
+state_digests = Table(  # running digests of the verified state's tables (storage/digests.py)
+    "state_digests", metadata,
+    Column("table_name", String(100), primary_key=True),
+    Column("rows", BigInteger, nullable=False),
+    Column("digest", String(64), nullable=False),  # hex, the sum of the rows' SHA-256 mod 2^256
+)
