@@ -72,6 +72,30 @@ def test_a_checkpoint_is_signed_recorded_and_extended(
     assert f"extends checkpoint {tmp_path / 'a.cp'} (size {cp.size})" in out
 
 
+def test_a_checkpoint_names_the_log_it_belongs_to(
+        story: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The origin line (as in C2SP tlog-checkpoint) is this log's: a checkpoint of another log
+    is refused, naming the file (exit 2); a version 1 checkpoint, without an origin, is read."""
+    first = entries(story)[0]
+    assert checkpoint(capsys, story, tmp_path / "a.cp")[0] == 0
+    text = (tmp_path / "a.cp").read_text()
+    assert text.splitlines()[:2] == ["hustings checkpoint v2", f"origin hustings/{first.hash[:32]}"]
+    other = text.replace(first.hash[:32], "0" * 32)
+    (tmp_path / "other.cp").write_text(other)
+    code, _, err = verify(capsys, story, tmp_path / "other.cp")
+    assert code == 2 and "other.cp" in err and "a checkpoint of another log" in err
+    admin = ids.ctx(story.uow_factory).stamped()
+    cp = parse(text)
+    old = Checkpoint(cp.size, cp.root, cp.at, cp.signer, cp.public_key)  # version 1
+    old = Checkpoint(old.size, old.root, old.at, old.signer, old.public_key,
+                     admin.signer.sign(old.signed_bytes()))
+    assert old.text().startswith("hustings checkpoint v1\nsize ")
+    (tmp_path / "v1.cp").write_text(old.text())
+    code, out, err = verify(capsys, story, tmp_path / "v1.cp")
+    assert code == 0, err
+    assert "extends checkpoint" in out
+
+
 def test_result_versions_record_the_log_they_were_made_at(story: Any) -> None:
     versions = results.versions(story.uow_factory, SLUG)
     logged = entries(story)

@@ -264,6 +264,7 @@ log_checkpoints = Table(  # written by the logged command `log.checkpoint`
     Column("public_key", String(64), nullable=False),
     Column("signature", String(128), nullable=False),
     Column("state", JSON, nullable=False),  # per-table state digests at the checkpoint
+    Column("origin", String(200), nullable=False, server_default=""),  # "" in version 1
 )
 
 users = Table(

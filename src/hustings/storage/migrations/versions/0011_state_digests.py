@@ -1,5 +1,5 @@
 """running state digests: per-table digests kept in the same transaction as every write
-(issue 11, part 5; storage/digests.py)
+(issue 11, part 5; storage/digests.py); a checkpoint's origin (the log it belongs to)
 
 Revision ID: 0011
 Revises: 0010
@@ -31,10 +31,15 @@ def upgrade() -> None:
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("table_name", name=op.f("pk_state_digests")),
     )
+    with op.batch_alter_table("log_checkpoints") as batch:  # the checkpoint's origin line
+        batch.add_column(sa.Column("origin", sa.String(length=200), nullable=False,
+                                   server_default=""))
     from hustings.storage.digests import recompute_all
 
     recompute_all(op.get_bind())
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("log_checkpoints") as batch:
+        batch.drop_column("origin")
     op.drop_table("state_digests")
