@@ -2,6 +2,10 @@
 modulo 2^256, of the SHA-256 of each row's canonical form, kept in `state_digests` and updated
 in the same transaction as every write (issue 11, part 5; docs/integrity.md, "Running digests").
 
+A table's digest is its row count and the sum, modulo 2^2048, of each row's SHAKE-256 digest
+of 2048 bits (a multiset hash, "AdHash", with a modulus large enough that Wagner's
+generalised-birthday attack, which breaks a 256-bit sum, is out of reach; docs/integrity.md).
+
 A row's canonical form (digest scheme 2) is the tuple of its values without the surrogate `id`
 and without the columns the log never holds (snapshot.EXCLUDED_COLUMNS): dates and times as
 UTC ISO text, JSON as sorted compact text, binary as its SHA-256, and a foreign key as the
@@ -43,7 +47,9 @@ from sqlalchemy import (
 from hustings.storage import tables as t
 from hustings.storage.snapshot import EXCLUDED_COLUMNS, EXCLUDED_TABLES, NOT_DIGESTED, _converter
 
-MODULUS = 1 << 256
+BITS = 2048
+MODULUS = 1 << BITS
+HEX = BITS // 4
 SCHEME = 2  # recorded by every checkpoint (services/checkpoints.STATE_SCHEME)
 
 # The natural key of every table a foreign key points at: what identifies a row whatever its id.
@@ -72,11 +78,12 @@ CHUNK = 500
 
 
 def empty() -> str:
-    return f"0:{0:064x}"
+    return _format(0, 0)
 
 
 def _format(count: int, total: int) -> str:
-    return f"{count}:{total % MODULUS:064x}"
+    return f"{count}:{total % MODULUS:0{HEX}x}"
+
 
 
 def _parse(text: str) -> tuple[int, int]:
@@ -153,10 +160,10 @@ class Hasher:
         if where is not None:
             stmt = stmt.where(where)
         n = len(pk)
-        sha256, from_bytes = hashlib.sha256, int.from_bytes
+        shake, from_bytes, size = hashlib.shake_256, int.from_bytes, BITS // 8
         for raw in self.conn.execute(stmt.execution_options(yield_per=20_000)):
             values = self._convert(raw[n:], plans)
-            yield tuple(raw[:n]), from_bytes(sha256(repr(values).encode("utf-8")).digest(),
+            yield tuple(raw[:n]), from_bytes(shake(repr(values).encode("utf-8")).digest(size),
                                              "big")
 
     def scan(self, table_name: str) -> str:

@@ -401,5 +401,5 @@ state_digests = Table(  # running digests of the verified state's tables (storag
     "state_digests", metadata,
     Column("table_name", String(100), primary_key=True),
     Column("rows", BigInteger, nullable=False),
-    Column("digest", String(64), nullable=False),  # hex, the sum of the rows' SHA-256 mod 2^256
+    Column("digest", String(512), nullable=False),  # hex: the rows' digests' sum mod 2^2048
 )

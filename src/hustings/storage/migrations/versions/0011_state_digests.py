@@ -28,7 +28,7 @@ def upgrade() -> None:
         "state_digests",
         sa.Column("table_name", sa.String(length=100), nullable=False),
         sa.Column("rows", sa.BigInteger(), nullable=False),
-        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("digest", sa.String(length=512), nullable=False),
         sa.PrimaryKeyConstraint("table_name", name=op.f("pk_state_digests")),
     )
     with op.batch_alter_table("log_checkpoints") as batch:  # the checkpoint's origin line
