@@ -143,12 +143,11 @@ def verify_steps(env: dict[str, str], folder: Path, sheets: Path
     return out
 
 
-def fresh_postgres(admin: str, template: str | None = None) -> str:
+def fresh_postgres(admin: str, name: str, template: str | None = None) -> str:
     url = make_url(admin.replace("postgresql://", "postgresql+psycopg://"))
-    _admin_sql(url, 'DROP DATABASE IF EXISTS "hustings_bench_verify" WITH (FORCE)',
-               'CREATE DATABASE "hustings_bench_verify"'
-               + (f' TEMPLATE "{template}"' if template else ""))
-    return url.set(database="hustings_bench_verify").render_as_string(hide_password=False)
+    _admin_sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+               f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def _admin_sql(url: Any, *statements: str) -> bool:
@@ -195,14 +194,15 @@ def main() -> None:
                 kept.exists(), lambda: shutil.copyfile(kept, db),
                 lambda: shutil.copyfile(db, kept)))
         if args.postgres:
-            template = f"hustings_bench_verify_built_{args.members}_{args.precincts}"
+            name = f"hustings_bench_verify_{args.members}_{args.precincts}"
+            template = f"{name}_built"
             admin = make_url(args.postgres.replace("postgresql://", "postgresql+psycopg://"))
             reuse = bool(args.built) and _pg_exists(admin, template)
-            url = fresh_postgres(args.postgres, template if reuse else None)
+            url = fresh_postgres(args.postgres, name, template if reuse else None)
             backends.append(("PostgreSQL", url, None if not args.built else (
                 reuse, lambda: None, lambda: _admin_sql(
                     admin, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
-                    f'CREATE DATABASE "{template}" TEMPLATE "hustings_bench_verify"'))))
+                    f'CREATE DATABASE "{template}" TEMPLATE "{name}"'))))
         for name, url, built in backends:
             for step, r in one(url, files, folder, built).items():
                 rows.append(f"| {name} | {args.members:,} | {step} | {r['wall']:.1f} | "
