@@ -61,6 +61,20 @@ def _certify(uow_factory: Any) -> None:
     lifecycle.certify(uow_factory, SLUG, ids.ctx(uow_factory))
 
 
+def _tenure_end(uow_factory: Any) -> None:
+    lifecycle.end_tenure(uow_factory, "union", "president", "Ann ANN", date(2024, 6, 1),
+                         "resigned", ids.ctx(uow_factory))
+
+
+def _user(uow_factory: Any, n: int, disable: bool) -> None:
+    from hustings.services import users
+
+    name = f"clerk-x{n}"
+    ids.ensure(uow_factory, name)
+    if disable:
+        users.disable_user(uow_factory, name, ids.ctx(uow_factory))
+
+
 operations = st.one_of(
     st.tuples(st.just("sheet"), st.sampled_from(PRECINCTS), st.integers(0, 1),
               st.integers(0, 10), st.booleans(), st.sampled_from(["initial", "revote-1"])),
@@ -69,13 +83,16 @@ operations = st.one_of(
     st.tuples(st.just("members"), st.integers(1, 30)),
     st.tuples(st.just("election"), st.integers(0, 3)),
     st.tuples(st.just("certify")),
+    st.tuples(st.just("tenure")),
+    st.tuples(st.just("user"), st.integers(0, 3), st.booleans()),
 )
 
 
 def _run(uow_factory: Any, op: tuple[Any, ...]) -> None:
     kind, *args = op
     action = {"sheet": _sheet, "dispute": _dispute, "members": _members,
-              "election": _second_election, "certify": _certify}[kind]
+              "election": _second_election, "certify": _certify, "tenure": _tenure_end,
+              "user": _user}[kind]
     try:
         action(uow_factory, *args)
     except HustingsError:
@@ -126,3 +143,15 @@ def test_a_rolled_back_write_leaves_the_digests(uow_factory: Any) -> None:
         uow.begin_write()
         uow._conn.execute(delete(t.candidates))  # type: ignore[attr-defined]
     assert assert_running_equals_scan(uow_factory) == before
+
+
+def test_the_demo_keeps_its_running_digests(demo_url: str) -> None:
+    """The whole 2001 story (disputes, re-votes, tenures, the record, online voting if the
+    demo runs it): every write kept the digests."""
+    from hustings.bootstrap import Container, Settings
+
+    container = Container(Settings(demo_url))
+    try:
+        assert_running_equals_scan(container.uow_factory)
+    finally:
+        container.close()
