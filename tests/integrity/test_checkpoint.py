@@ -420,3 +420,19 @@ def test_a_running_digest_edited_is_found(story: Any, capsys: pytest.CaptureFixt
     code, _, err = verify(capsys, story)
     assert code == 7
     assert "table candidates: the running digest kept in state_digests" in err
+
+
+def test_a_checkpoint_entry_for_another_log_is_refused(story: Any) -> None:
+    from hustings.domain.errors import RuleViolation
+    from hustings.services.commands import run
+
+    admin = ids.ctx(story.uow_factory).stamped()
+    with story.uow_factory() as uow:
+        tree = uow.audit.tree()
+    body = Checkpoint(tree.size, tree.root().hex(), admin.time, ids.ADMIN,
+                      admin.signer.public_key, origin="hustings/" + "0" * 32)
+    signed = Checkpoint(body.size, body.root, body.at, body.signer, body.public_key,
+                        admin.signer.sign(body.signed_bytes()), body.origin)
+    with pytest.raises(RuleViolation, match="names the log hustings/0000"):
+        run(story.uow_factory, "log.checkpoint", {**signed.to_dict(), "state": {},
+                                                  "state_scheme": 2}, admin)

@@ -315,3 +315,4 @@ def test_the_record_goes_into_a_new_directory(story: Any, capsys: pytest.Capture
                        str(tmp_path / "used"))
     assert code == 2 and "used" in err and "not an empty directory" in err
     assert [p.name for p in (tmp_path / "used").iterdir()] == ["keep.txt"]
+
