@@ -170,10 +170,15 @@ def verify(uow_factory: UnitOfWorkFactory,
     signed by a key the log registered (InvalidInput otherwise) and prove with a consistency
     proof that the log extends each one.
 
-    The state: when the newest entry is a checkpoint (whose state digests were signed after
-    a full verification) and not `full`, the live tables' digests are compared with the
-    signed ones; otherwise every command is replayed into a scratch database and the two
-    are compared, table digest by table digest, rows named where they differ."""
+    The state (unless `full`), against S, the digests signed at the newest checkpoint (after
+    a full verification): every table but the roll-sized ones unchanged since (ROLL_SIZED)
+    is counted from its rows and compared with its running digest, which a direct SQL edit
+    bypasses; then, when the newest entry is that checkpoint, the running digests must be S;
+    when entries follow it, they are replayed on a copy of the state verified at it (the
+    replica), whose running digests must then equal the database's. Otherwise (`full`, no
+    usable checkpoint or replica, or any difference) every command is replayed into a
+    scratch database and the two are compared, table digest by table digest, rows named
+    where they differ. See docs/integrity.md, "Fast verification"."""
     with uow_factory() as live:
         entries = list(live.audit.entries())
         checkpoints.check_signers(given, entries)
