@@ -113,43 +113,32 @@ class Hasher:
         self._keys.clear()
 
     def keys(self, table_name: str) -> dict[Any, str]:
-        """id -> a short digest of the row's natural key (its unique columns, resolved)."""
+        """id -> "→" and a short digest of the row's natural key (its unique columns,
+        resolved); an id not there gives "(missing TABLE ID)"."""
         if table_name not in self._keys:
             table = _TABLES[table_name]
             names = NATURAL_KEYS[table_name]
             plans = self._plans(table, [table.c[n] for n in names])
-            found: dict[Any, str] = {}
+            found = _Refs(table_name)
             sha256 = hashlib.sha256
             for raw in self.conn.execute(select(table.c.id, *[table.c[n] for n in names])
                                          .execution_options(yield_per=20_000)):
-                values = self._convert(raw[1:], plans)
-                found[raw[0]] = sha256(repr((table_name, values)).encode()).hexdigest()[:32]
+                values = _convert(raw[1:], plans)
+                found[raw[0]] = "→" + sha256(repr((table_name, values)).encode()
+                                             ).hexdigest()[:32]
             self._keys[table_name] = found
         return self._keys[table_name]
 
     def _plans(self, table: Table, columns: Sequence[Any]) -> list[tuple[int, Any]]:
+        """(position, how its value becomes canonical) for the columns that need it."""
         plans: list[tuple[int, Any]] = []
         for i, column in enumerate(columns):
             fks = list(column.foreign_keys)
             if fks:
-                target = fks[0].column.table.name
-                plans.append((i, ("ref", target)))
+                plans.append((i, self.keys(fks[0].column.table.name).__getitem__))
             elif (convert := _converter(column)) is not None:
                 plans.append((i, convert))
         return plans
-
-    def _convert(self, raw: Sequence[Any], plans: list[tuple[int, Any]]) -> tuple[Any, ...]:
-        values = list(raw)
-        for i, plan in plans:
-            if values[i] is None:
-                continue
-            if isinstance(plan, tuple):
-                target = plan[1]
-                values[i] = "→" + self.keys(target).get(values[i], f"(missing {target} "
-                                                                    f"{values[i]})")
-            else:
-                values[i] = plan(values[i])
-        return tuple(values)
 
     def rows(self, table: Table, where: Any = None) -> Iterator[tuple[tuple[Any, ...], int]]:
         """(primary key, digest as an integer) of each row (matching `where`)."""
@@ -162,7 +151,7 @@ class Hasher:
         n = len(pk)
         shake, from_bytes, size = hashlib.shake_256, int.from_bytes, BITS // 8
         for raw in self.conn.execute(stmt.execution_options(yield_per=20_000)):
-            values = self._convert(raw[n:], plans)
+            values = _convert(raw[n:], plans)
             yield tuple(raw[:n]), from_bytes(shake(repr(values).encode("utf-8")).digest(size),
                                              "big")
 
@@ -173,6 +162,26 @@ class Hasher:
             count += 1
             total += digest
         return _format(count, total)
+
+
+class _Refs(dict[Any, str]):
+    """A referenced table's natural keys by id; a dangling id names itself."""
+
+    def __init__(self, target: str):
+        super().__init__()
+        self.target = target
+
+    def __missing__(self, key: Any) -> str:
+        return f"(missing {self.target} {key})"
+
+
+def _convert(raw: Sequence[Any], plans: list[tuple[int, Any]]) -> tuple[Any, ...]:
+    values = list(raw)
+    for i, convert in plans:
+        value = values[i]
+        if value is not None:
+            values[i] = convert(value)
+    return tuple(values)
 
 
 def scan_digests(conn: Connection, tables: Iterable[str] | None = None) -> dict[str, str]:
