@@ -177,6 +177,7 @@ def main() -> None:
     parser.add_argument("--precincts", type=int, default=500)
     parser.add_argument("--postgres", default=None)
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks-verify.md"))
+    parser.add_argument("--postgres-only", action="store_true", help="skip SQLite")
     parser.add_argument("--built", default=None, help="keep the built databases here and "
                         "copy them on later runs")
     args = parser.parse_args()
@@ -194,15 +195,17 @@ def main() -> None:
                 kept.exists(), lambda: shutil.copyfile(kept, db),
                 lambda: shutil.copyfile(db, kept)))
         if args.postgres:
-            name = f"hustings_bench_verify_{args.members}_{args.precincts}"
-            template = f"{name}_built"
+            database = f"hustings_bench_verify_{args.members}_{args.precincts}"
+            template = f"{database}_built"
             admin = make_url(args.postgres.replace("postgresql://", "postgresql+psycopg://"))
             reuse = bool(args.built) and _pg_exists(admin, template)
-            url = fresh_postgres(args.postgres, name, template if reuse else None)
+            url = fresh_postgres(args.postgres, database, template if reuse else None)
             backends.append(("PostgreSQL", url, None if not args.built else (
                 reuse, lambda: None, lambda: _admin_sql(
                     admin, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
-                    f'CREATE DATABASE "{template}" TEMPLATE "{name}"'))))
+                    f'CREATE DATABASE "{template}" TEMPLATE "{database}"'))))
+        if args.postgres_only:
+            backends = backends[1:]
         for name, url, built in backends:
             for step, r in one(url, files, folder, built).items():
                 rows.append(f"| {name} | {args.members:,} | {step} | {r['wall']:.1f} | "
