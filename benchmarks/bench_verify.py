@@ -4,7 +4,7 @@ scratch database) — with the peak memory of each, whole process (the installed
 script), on SQLite (and PostgreSQL with --postgres).
 
     .venv/bin/python benchmarks/bench_verify.py [--members N] [--precincts P]
-        [--postgres URL] [--out FILE]
+        [--postgres URL] [--out FILE] [--built DIR]
 
 The election is a plurality election counted from tally sheets: N members over P precincts
 (default 100,000 over 500), the roll frozen, both clerks importing every precinct's sheet. Then
@@ -13,6 +13,10 @@ the state digests), `log verify` (routine: right after the checkpoint), and, aft
 sheet entered, `log verify` again (the entries since the checkpoint replayed on the state it
 verified). Wall and CPU (user+sys) seconds and peak RSS of each child. Writes a Markdown
 section (default docs/benchmarks-verify.md).
+
+Building a million-member database takes minutes: with `--built DIR` the databases, once built
+(up to the clerks' imports), are kept — a SQLite file in DIR, a PostgreSQL database
+`hustings_bench_verify_built_N` — and later runs with the same DIR, N and P copy them instead.
 """
 
 from __future__ import annotations
@@ -20,17 +24,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from machine import describe  # noqa: E402
 from scaffold import election_toml  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 ROOT = HERE.parent
 HUSTINGS = str(Path(sys.executable).parent / "hustings")
@@ -77,20 +85,45 @@ def measured(args: list[str], env: dict[str, str]) -> dict[str, float]:
     return result
 
 
-def one(url: str, files: tuple[Path, Path, Path], folder: Path) -> dict[str, dict[str, float]]:
+def one(url: str, files: tuple[Path, Path, Path], folder: Path,
+        built: tuple[bool, Any, Any] | None = None) -> dict[str, dict[str, float]]:
+    """The steps on the database at `url`; `built`: (already built, copy in, copy out)."""
     toml, roll, sheets = files
     env = {**os.environ, "HUSTINGS_DATABASE_URL": url, "HUSTINGS_USER": "bench-admin",
-           "HUSTINGS_PASSWORD": PASSWORD, "BENCH_PASSWORD": PASSWORD}
+           "HUSTINGS_PASSWORD": PASSWORD, "BENCH_PASSWORD": PASSWORD,
+           "HUSTINGS_VERIFIED_DIR": str(folder / "verified")}
+    out: dict[str, dict[str, float]] = {}
+    if built is not None and built[0]:
+        built[1]()
+    else:
+        out.update(build(env, toml, roll, sheets))
+        if built is not None:
+            built[2]()
+    out.update(verify_steps(env, folder, sheets))
+    return out
+
+
+def build(env: dict[str, str], toml: Path, roll: Path, sheets: Path
+          ) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
     for step in (["init", "--admin", "bench-admin"],
                  ["user", "add", "clerk-a", "--role", "clerk", "--password-env", "BENCH_PASSWORD"],
                  ["user", "add", "clerk-b", "--role", "clerk", "--password-env", "BENCH_PASSWORD"],
                  ["election", "create", str(toml)], ["members", "import", "members", str(roll)],
                  ["roll", "freeze", "bench"], ["election", "advance", "bench", "nominations"],
                  ["election", "advance", "bench", "voting"]):
-        subprocess.run([HUSTINGS, *step], check=True, env=env, stdout=subprocess.DEVNULL)
+        if step[0] in ("members", "roll"):  # the writes that keep the most rows' digests
+            out[f"{' '.join(step[:2])} (with its running digests)"] = measured(step, env)
+        else:
+            subprocess.run([HUSTINGS, *step], check=True, env=env, stdout=subprocess.DEVNULL)
     for clerk in ("clerk-a", "clerk-b"):
-        subprocess.run([HUSTINGS, "tally", "import", "bench", str(sheets)], check=True,
-                       env={**env, "HUSTINGS_USER": clerk}, stdout=subprocess.DEVNULL)
+        out[f"tally import by {clerk} (every precinct)"] = measured(
+            ["tally", "import", "bench", str(sheets)], {**env, "HUSTINGS_USER": clerk})
+    return out
+
+
+def verify_steps(env: dict[str, str], folder: Path, sheets: Path
+                 ) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     out["log verify --full"] = measured(["log", "verify", "--full"], env)
     out["log checkpoint (verifies in full, then signs)"] = measured(
@@ -110,17 +143,32 @@ def one(url: str, files: tuple[Path, Path, Path], folder: Path) -> dict[str, dic
     return out
 
 
-def fresh_postgres(admin: str) -> str:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
+def fresh_postgres(admin: str, name: str, template: str | None = None) -> str:
     url = make_url(admin.replace("postgresql://", "postgresql+psycopg://"))
+    _admin_sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+               f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _admin_sql(url: Any, *statements: str) -> bool:
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "hustings_bench_verify" WITH (FORCE)'))
-        conn.execute(text('CREATE DATABASE "hustings_bench_verify"'))
-    engine.dispose()
-    return url.set(database="hustings_bench_verify").render_as_string(hide_password=False)
+    try:
+        with engine.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+            return True
+    finally:
+        engine.dispose()
+
+
+def _pg_exists(url: Any, name: str) -> bool:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                {"n": name}).first() is not None
+    finally:
+        engine.dispose()
 
 
 def main() -> None:
@@ -129,16 +177,37 @@ def main() -> None:
     parser.add_argument("--precincts", type=int, default=500)
     parser.add_argument("--postgres", default=None)
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks-verify.md"))
+    parser.add_argument("--postgres-only", action="store_true", help="skip SQLite")
+    parser.add_argument("--built", default=None, help="keep the built databases here and "
+                        "copy them on later runs")
     args = parser.parse_args()
     rows: list[str] = []
     with tempfile.TemporaryDirectory(prefix="hustings-bench-verify-") as tmp:
         folder = Path(tmp)
         files = make_files(folder, args.members, args.precincts)
-        backends = [("SQLite", f"sqlite:///{folder}/bench.db")]
+        db = folder / "bench.db"
+        backends: list[tuple[str, str, Any]] = [("SQLite", f"sqlite:///{db}", None)]
+        kept = Path(args.built) / f"verify-{args.members}-{args.precincts}.db" \
+            if args.built else None
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            backends[0] = ("SQLite", backends[0][1], (
+                kept.exists(), lambda: shutil.copyfile(kept, db),
+                lambda: shutil.copyfile(db, kept)))
         if args.postgres:
-            backends.append(("PostgreSQL", fresh_postgres(args.postgres)))
-        for name, url in backends:
-            for step, r in one(url, files, folder).items():
+            database = f"hustings_bench_verify_{args.members}_{args.precincts}"
+            template = f"{database}_built"
+            admin = make_url(args.postgres.replace("postgresql://", "postgresql+psycopg://"))
+            reuse = bool(args.built) and _pg_exists(admin, template)
+            url = fresh_postgres(args.postgres, database, template if reuse else None)
+            backends.append(("PostgreSQL", url, None if not args.built else (
+                reuse, lambda: None, lambda: _admin_sql(
+                    admin, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
+                    f'CREATE DATABASE "{template}" TEMPLATE "{database}"'))))
+        if args.postgres_only:
+            backends = backends[1:]
+        for name, url, built in backends:
+            for step, r in one(url, files, folder, built).items():
                 rows.append(f"| {name} | {args.members:,} | {step} | {r['wall']:.1f} | "
                             f"{r['cpu']:.1f} | {r['rss_mb']:.0f} |")
                 print(rows[-1], flush=True)

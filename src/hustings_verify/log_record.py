@@ -280,9 +280,15 @@ def _check_blobs(directory: Path, files: dict[str, str], entries: list[Entry],
 
 def _parse_checkpoint(text: str) -> dict[str, Any]:
     lines = text.split("\n")
+    origin = ""
+    if lines[0] == "hustings checkpoint v2":  # v2: an origin line after the first
+        if len(lines) < 2 or not re.fullmatch(r"origin hustings/[0-9a-f]{32}", lines[1]):
+            raise ValueError("line 2 is not 'origin hustings/HEX32'")
+        origin = lines[1].removeprefix("origin ")
+        lines = ["hustings checkpoint v1", *lines[2:]]
     if len(lines) != 8 or lines[7] != "" or lines[5] != "" \
             or lines[0] != "hustings checkpoint v1":
-        raise ValueError("not 7 lines in the checkpoint form")
+        raise ValueError("not the lines of the checkpoint form")
     size, root, time, signer, sig = (line.split(" ") for line in
                                      (lines[1], lines[2], lines[3], lines[4], lines[6]))
     if [size[0], root[0], time[0], signer[0], sig[0]] != ["size", "root", "time", "signer",
@@ -292,18 +298,24 @@ def _parse_checkpoint(text: str) -> dict[str, Any]:
             or len(sig) != 3 or sig[1] != signer[1]:
         raise ValueError("a value is malformed")
     datetime.fromisoformat(time[1])
+    head = f"hustings checkpoint v2\norigin {origin}\n" if origin else lines[0] + "\n"
     return {"size": int(size[1]), "root": root[1], "signer": signer[1],
-            "public_key": signer[2], "signature": sig[2],
-            "body": "\n".join(lines[:5]) + "\n"}
+            "public_key": signer[2], "signature": sig[2], "origin": origin,
+            "body": head + "\n".join(lines[1:5]) + "\n"}
 
 
-def _trusted(file: Path, name: str, registered: dict[str, set[str]]) -> tuple[str, int, str]:
-    """(name, size, root) of a checkpoint signed by a key the log registered for its
-    signer; ValueError naming the file and what is wrong otherwise."""
+def _trusted(file: Path, name: str, registered: dict[str, set[str]],
+             origin: str) -> tuple[str, int, str]:
+    """(name, size, root) of a checkpoint of this log (its origin, when it names one: version
+    2) signed by a key the log registered for its signer; ValueError naming the file and what
+    is wrong otherwise."""
     try:
         cp = _parse_checkpoint(file.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise ValueError(f"{file}: not a checkpoint ({error})") from None
+    if cp["origin"] and cp["origin"] != origin:
+        raise ValueError(f"{file}: a checkpoint of another log (origin {cp['origin']}, this "
+                         f"log's is {origin or '(an empty log)'})")
     if cp["public_key"] not in registered.get(cp["signer"], set()):
         raise ValueError(f"{file}: signed by an unknown key (not one the log registered for "
                          f"{cp['signer']!r})")
@@ -318,6 +330,7 @@ def _check_tree(directory: Path, files: dict[str, str], entries: list[Entry],
     log's first N entries."""
     claims: list[tuple[str, int, str]] = []  # (where, size, root)
     registered: dict[str, set[str]] = {}
+    origin = f"hustings/{entries[0].hash[:32]}" if entries else ""  # the log's own
     for e in entries:
         if e.command in REGISTRATIONS:
             registered.setdefault(str(e.payload.get("username")), set()).add(
@@ -325,17 +338,20 @@ def _check_tree(directory: Path, files: dict[str, str], entries: list[Entry],
         if e.command == "log.checkpoint":
             claims.append((f"entries.jsonl: {e.where()}", int(e.payload.get("size", -1)),
                            str(e.payload.get("root"))))
+            if e.payload.get("origin", origin) != origin:
+                report.problems.append(f"entries.jsonl: {e.where()}: a checkpoint of another "
+                                       f"log (origin {e.payload.get('origin')})")
             if int(e.payload.get("size", -1)) != e.seq - 1:
                 report.problems.append(f"entries.jsonl: {e.where()}: a checkpoint of "
                                        f"{e.payload.get('size')} entries made at entry {e.seq}")
     for path in sorted(p for p in files if p.startswith("checkpoints/")):
         try:
-            claims.append(_trusted(directory / path, path, registered))
+            claims.append(_trusted(directory / path, path, registered, origin))
         except ValueError as error:
             report.problems.append(str(error))
     for file in given:  # outside the record: one that cannot be read or trusted is unusable
         try:
-            claims.append(_trusted(file, f"checkpoint {file}", registered))
+            claims.append(_trusted(file, f"checkpoint {file}", registered, origin))
         except (ValueError, OSError) as error:
             raise Unusable(str(error)) from None
     for path in sorted(p for p in files if p.startswith("results/")):

@@ -72,6 +72,30 @@ def test_a_checkpoint_is_signed_recorded_and_extended(
     assert f"extends checkpoint {tmp_path / 'a.cp'} (size {cp.size})" in out
 
 
+def test_a_checkpoint_names_the_log_it_belongs_to(
+        story: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The origin line (as in C2SP tlog-checkpoint) is this log's: a checkpoint of another log
+    is refused, naming the file (exit 2); a version 1 checkpoint, without an origin, is read."""
+    first = entries(story)[0]
+    assert checkpoint(capsys, story, tmp_path / "a.cp")[0] == 0
+    text = (tmp_path / "a.cp").read_text()
+    assert text.splitlines()[:2] == ["hustings checkpoint v2", f"origin hustings/{first.hash[:32]}"]
+    other = text.replace(first.hash[:32], "0" * 32)
+    (tmp_path / "other.cp").write_text(other)
+    code, _, err = verify(capsys, story, tmp_path / "other.cp")
+    assert code == 2 and "other.cp" in err and "a checkpoint of another log" in err
+    admin = ids.ctx(story.uow_factory).stamped()
+    cp = parse(text)
+    old = Checkpoint(cp.size, cp.root, cp.at, cp.signer, cp.public_key)  # version 1
+    old = Checkpoint(old.size, old.root, old.at, old.signer, old.public_key,
+                     admin.signer.sign(old.signed_bytes()))
+    assert old.text().startswith("hustings checkpoint v1\nsize ")
+    (tmp_path / "v1.cp").write_text(old.text())
+    code, out, err = verify(capsys, story, tmp_path / "v1.cp")
+    assert code == 0, err
+    assert "extends checkpoint" in out
+
+
 def test_result_versions_record_the_log_they_were_made_at(story: Any) -> None:
     versions = results.versions(story.uow_factory, SLUG)
     logged = entries(story)
@@ -353,3 +377,62 @@ def test_digests_of_another_scheme_are_not_compared(story: Any,
     assert code == 0, err
     code, out, err = verify(capsys, story)  # nothing signed to compare with: a replay
     assert code == 0 and "the state rebuilt from the log matches the database" in out
+
+
+def test_routine_verify_with_new_entries_finds_a_vote_changed_in_sql(
+        story: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A direct SQL edit bypasses the running digests: the routine check reads the vote
+    tables again and compares them with their running digests."""
+    assert checkpoint(capsys, story, tmp_path / "a.cp")[0] == 0
+    enter_both(story.uow_factory, SLUG, sheet("E", {"ann": 5, "bob": 4}))
+    code, out, err = verify(capsys, story)
+    assert code == 0 and "replayed on the state verified at that checkpoint" in out, err
+    with story.engine.connect() as conn:
+        row = conn.execute(select(t.tally_sheets.c.id, t.tally_sheets.c.votes)
+                           .order_by(t.tally_sheets.c.id)).first()
+    edit(story, update(t.tally_sheets).where(t.tally_sheets.c.id == row.id)
+         .values(votes={**row.votes, "bob": row.votes["bob"] + 5}))
+    code, _, err = verify(capsys, story)
+    assert code == 7 and "table tally_sheets: row not produced by the log" in err
+
+
+def test_a_member_changed_in_sql_after_a_checkpoint_is_found_by_full_verify(
+        story: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The documented limit of the routine check: the roll-sized tables (members, roll
+    entries) are not read again when their running digests are the ones signed; `--full` (and
+    the next checkpoint, which verifies in full first) reads them."""
+    assert checkpoint(capsys, story, tmp_path / "a.cp")[0] == 0
+    enter_both(story.uow_factory, SLUG, sheet("E", {"ann": 5, "bob": 4}))
+    edit(story, update(t.members).where(t.members.c.member_id == "N000001")
+         .values(name="Someone Else"))
+    assert verify(capsys, story)[0] == 0
+    code, _, err = cli(capsys, "--db", story.settings.database_url, "log", "verify", "--full")
+    assert code == 7 and "table members" in err and "Someone Else" in err
+    code, _, err = checkpoint(capsys, story, tmp_path / "b.cp")
+    assert code == 7
+
+
+def test_a_running_digest_edited_is_found(story: Any, capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path) -> None:
+    assert checkpoint(capsys, story, tmp_path / "a.cp")[0] == 0
+    edit(story, update(t.state_digests).where(t.state_digests.c.table_name == "candidates")
+         .values(digest="0" * 64))
+    code, _, err = verify(capsys, story)
+    assert code == 7
+    assert "table candidates: the running digest kept in state_digests" in err
+
+
+def test_a_checkpoint_entry_for_another_log_is_refused(story: Any) -> None:
+    from hustings.domain.errors import RuleViolation
+    from hustings.services.commands import run
+
+    admin = ids.ctx(story.uow_factory).stamped()
+    with story.uow_factory() as uow:
+        tree = uow.audit.tree()
+    body = Checkpoint(tree.size, tree.root().hex(), admin.time, ids.ADMIN,
+                      admin.signer.public_key, origin="hustings/" + "0" * 32)
+    signed = Checkpoint(body.size, body.root, body.at, body.signer, body.public_key,
+                        admin.signer.sign(body.signed_bytes()), body.origin)
+    with pytest.raises(RuleViolation, match="names the log hustings/0000"):
+        run(story.uow_factory, "log.checkpoint", {**signed.to_dict(), "state": {},
+                                                  "state_scheme": 2}, admin)

@@ -18,7 +18,8 @@ names = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FFF,
 checkpoints = st.builds(
     Checkpoint, st.integers(0, 10**12), hexes,
     st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)), names,
-    hexes, st.text(alphabet="0123456789abcdef", min_size=128, max_size=128))
+    hexes, st.text(alphabet="0123456789abcdef", min_size=128, max_size=128),
+    st.one_of(st.just(""), st.builds(lambda h: "hustings/" + h[:32], hexes)))
 
 
 @settings(max_examples=200, deadline=None)
@@ -45,8 +46,16 @@ def test_an_edited_checkpoint_does_not_parse_or_signs_other_bytes(cp: Checkpoint
 
 @pytest.mark.parametrize("text, message", [
     ("", "7 lines"),
-    ("hustings checkpoint v2\nsize 1\nroot " + "0" * 64 + "\ntime 2026-01-01T00:00:00\n"
+    ("hustings checkpoint v3\nsize 1\nroot " + "0" * 64 + "\ntime 2026-01-01T00:00:00\n"
      "signer a " + "0" * 64 + "\n\nsignature a " + "0" * 128 + "\n", "line 1"),
+    ("hustings checkpoint v2\nsize 1\nroot " + "0" * 64 + "\ntime 2026-01-01T00:00:00\n"
+     "signer a " + "0" * 64 + "\n\nsignature a " + "0" * 128 + "\n", "line 2: expected 'origin"),
+    ("hustings checkpoint v2\norigin example.org\nsize 1\nroot " + "0" * 64 +
+     "\ntime 2026-01-01T00:00:00\nsigner a " + "0" * 64 + "\n\nsignature a " + "0" * 128 +
+     "\n", "line 2: origin 'example.org'"),
+    ("hustings checkpoint v2\norigin hustings/" + "0" * 32 + "\nsize x\nroot " + "0" * 64 +
+     "\ntime 2026-01-01T00:00:00\nsigner a " + "0" * 64 + "\n\nsignature a " + "0" * 128 +
+     "\n", "line 3: size 'x'"),
     ("hustings checkpoint v1\nsize -1\nroot " + "0" * 64 + "\ntime 2026-01-01T00:00:00\n"
      "signer a " + "0" * 64 + "\n\nsignature a " + "0" * 128 + "\n", "line 2"),
     ("hustings checkpoint v1\nsize 1\nroot " + "0" * 64 + "\ntime 2026-01-01T00:00:00+01:00\n"

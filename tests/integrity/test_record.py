@@ -288,6 +288,24 @@ def test_a_given_checkpoint_that_cannot_be_trusted_is_unusable(
     assert code == 2 and str(bad) in out and "not a checkpoint" in out
 
 
+def test_both_verifiers_refuse_a_checkpoint_of_another_log(
+        story: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    cp = tmp_path / "a.cp"
+    make_checkpoint(capsys, story, cp)
+    record = tmp_path / "record"
+    export(capsys, story, record)
+    code, out = independent(capsys, record, cp)
+    assert code == 0, out
+    lines = cp.read_text().split("\n")
+    assert lines[1].startswith("origin hustings/")
+    other = tmp_path / "other.cp"
+    other.write_text("\n".join([lines[0], "origin hustings/" + "0" * 32, *lines[2:]]))
+    code, out = independent(capsys, record, other)
+    assert code == 2 and str(other) in out and "a checkpoint of another log" in out
+    code, out = log_verify(capsys, story, other)
+    assert code == 2 and str(other) in out and "a checkpoint of another log" in out
+
+
 def test_the_record_goes_into_a_new_directory(story: Any, capsys: pytest.CaptureFixture[str],
                                               tmp_path: Path) -> None:
     (tmp_path / "used").mkdir()
@@ -297,3 +315,4 @@ def test_the_record_goes_into_a_new_directory(story: Any, capsys: pytest.Capture
                        str(tmp_path / "used"))
     assert code == 2 and "used" in err and "not an empty directory" in err
     assert [p.name for p in (tmp_path / "used").iterdir()] == ["keep.txt"]
+

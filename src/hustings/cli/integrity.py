@@ -130,9 +130,9 @@ def verify(ctx: typer.Context,
 
     Exits 0 when intact; otherwise (exit 7) names the first bad entry, the table and row that
     disagree with the log, or the first checkpoint the log no longer extends. A checkpoint
-    file that does not parse or is signed by an unknown key: exit 2. When the newest entry is
-    a checkpoint, the state is checked against the digests it signed (no replay) unless
-    --full.
+    file that does not parse, is signed by an unknown key or is another log's: exit 2. After
+    a checkpoint, the state is checked against the digests it signed, replaying only the
+    entries since, unless --full.
     Example: hustings log verify --checkpoint published.checkpoint
     """
     given = [checkpoints.read(str(p), read_file(p)) for p in checkpoint or []]

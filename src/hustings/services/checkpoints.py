@@ -16,7 +16,7 @@ from typing import Any
 
 from hustings.domain import merkle
 from hustings.domain.audit import AuditEntry, naive_utc
-from hustings.domain.checkpoint import Checkpoint, CheckpointFormatError, parse
+from hustings.domain.checkpoint import Checkpoint, CheckpointFormatError, log_origin, parse
 from hustings.domain.errors import (
     InvalidInput,
     NotFound,
@@ -29,10 +29,10 @@ from hustings.services.commands import Context, command, run
 from hustings.services.ports import UnitOfWork, UnitOfWorkFactory
 
 KEY_REGISTRATIONS = ("user.init", "user.add", "user.passwd")
-# How the state digests are computed (storage.snapshot.state_digests): a checkpoint records
-# it, and a replay compares digests only under the same scheme, so changing how they are
-# computed never makes an old log fail. Bump it with any change to that function.
-STATE_SCHEME = 1
+# How the state digests are computed (storage/digests.py): a checkpoint records it, and a
+# replay compares digests only under the same scheme, so changing how they are computed never
+# makes an old log fail. Bump it with any change to that module's row form.
+STATE_SCHEME = 2
 
 
 class NotVerified(Exception):
@@ -61,11 +61,12 @@ def make(uow_factory: UnitOfWorkFactory, ctx: Context,
         ctx_now = ctx.stamped() if ctx.now is None else ctx
         with uow_factory() as uow:
             tree = uow.audit.tree()
-            state = uow.state_digests()
+            state = uow.running_digests()  # the full verification found them those of the rows
+            origin = origin_of(uow)
         cp = Checkpoint(tree.size, tree.root().hex(), ctx_now.time, ctx.signer.username,
-                        ctx.signer.public_key)
+                        ctx.signer.public_key, origin=origin)
         cp = Checkpoint(cp.size, cp.root, cp.at, cp.signer, cp.public_key,
-                        ctx.signer.sign(cp.signed_bytes()))
+                        ctx.signer.sign(cp.signed_bytes()), origin)
         try:
             run(uow_factory, "log.checkpoint",
                 {**cp.to_dict(), "state": state, "state_scheme": STATE_SCHEME}, ctx_now)
@@ -85,7 +86,14 @@ def from_payload(payload: dict[str, Any]) -> Checkpoint:
 
     return Checkpoint(int(payload["size"]), str(payload["root"]),
                       datetime.fromisoformat(str(payload["time"])), str(payload["signer"]),
-                      str(payload["public_key"]), str(payload["signature"]))
+                      str(payload["public_key"]), str(payload["signature"]),
+                      str(payload.get("origin", "")))
+
+
+def origin_of(uow: UnitOfWork) -> str:
+    """This log's origin (the checkpoint format's first line): "" before its first entry."""
+    first = uow.audit.after(0, 1)
+    return log_origin(first[0].hash) if first else ""
 
 
 @command("log.checkpoint")
@@ -96,6 +104,9 @@ def _checkpoint(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Check
         raise _Moved(f"the checkpoint says the log has {cp.size} entries with root "
                      f"{cp.root[:16]}…, but it has {tree.size} with root "
                      f"{tree.root().hex()[:16]}…")
+    if cp.origin and cp.origin != origin_of(uow):
+        raise RuleViolation(f"the checkpoint names the log {cp.origin}, not this one "
+                            f"({origin_of(uow)})")
     user = uow.users.get(cp.signer)
     if cp.signer != ctx.actor or user is None or user.public_key != cp.public_key:
         raise RuleViolation(f"a checkpoint is signed by the user who records it, with their "
@@ -104,7 +115,7 @@ def _checkpoint(uow: UnitOfWork, payload: dict[str, Any], ctx: Context) -> Check
         raise RuleViolation("the checkpoint's signature does not verify with its signer's key")
     state = signed_state(payload)
     if state:  # replayed, this proves the digests signed are those of the log's own state
-        differ = state_differences(state, uow.state_digests())
+        differ = state_differences(state, uow.running_digests())
         if differ:
             raise RuleViolation(f"the state digests signed at this checkpoint are not those "
                                 f"of the state the log produces (tables {', '.join(differ)})")
@@ -165,10 +176,14 @@ def check_signers(given: Sequence[Given], entries: Sequence[AuditEntry]) -> None
     """Each checkpoint signed by a key the log registered for its signer; InvalidInput (the
     checkpoint cannot be trusted at all) naming the file otherwise."""
     keys = registered_keys(entries)
+    origin = log_origin(entries[0].hash) if entries else ""
     problems = []
     for g in given:
         cp = g.checkpoint
-        if cp.public_key not in keys.get(cp.signer, set()):
+        if cp.origin and cp.origin != origin:
+            problems.append(Problem(f"a checkpoint of another log: its origin is {cp.origin}, "
+                                    f"this log's is {origin or '(an empty log)'}", g.name))
+        elif cp.public_key not in keys.get(cp.signer, set()):
             problems.append(Problem(f"signed by an unknown key: {cp.public_key[:16]}… is not a "
                                     f"key the log registered for {cp.signer!r}", g.name))
         elif not identity.valid_signature(cp.public_key, cp.signed_bytes(), cp.signature):

@@ -295,6 +295,10 @@ class UnitOfWork(Protocol):
         """table -> "ROWS:DIGEST", an order-independent digest of its canonical rows, streamed
         (signed state excludes the log itself, its tree and web sessions)."""
         ...
+    def running_digests(self) -> dict[str, str]:
+        """table -> "ROWS:DIGEST" as kept, updated in the same transaction as every write (no
+        table read; a direct SQL edit bypasses it)."""
+        ...
     def table_rows(self, tables: set[str]) -> dict[str, list[tuple[Any, ...]]]:
         """The canonical rows of these tables (to name the rows that differ)."""
         ...

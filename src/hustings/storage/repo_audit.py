@@ -89,10 +89,10 @@ class SqlAuditRepo:
         self.conn.execute(t.log_checkpoints.insert().values(
             size=checkpoint.size, root=checkpoint.root, at=checkpoint.at,
             signer=checkpoint.signer, public_key=checkpoint.public_key,
-            signature=checkpoint.signature, state=state))
+            signature=checkpoint.signature, state=state, origin=checkpoint.origin))
 
     def checkpoints(self) -> list[tuple[Checkpoint, dict[str, str]]]:
         """Every checkpoint recorded in the log, oldest first, with its state digests."""
         rows = self.conn.execute(select(t.log_checkpoints).order_by(t.log_checkpoints.c.size))
         return [(Checkpoint(r.size, r.root, naive_utc(r.at), r.signer, r.public_key,
-                            r.signature), dict(r.state)) for r in rows]
+                            r.signature, r.origin), dict(r.state)) for r in rows]

@@ -14,6 +14,7 @@ import pyarrow.csv as pacsv
 from sqlalchemy import Connection, func, select, text
 
 from hustings.storage import tables as t
+from hustings.storage.digests import Tracker
 from hustings.storage.ids import Ids
 
 BATCH = 50_000
@@ -23,8 +24,8 @@ COPY_CHUNK = 8 << 20
 
 
 class SqlMemberRepo:
-    def __init__(self, conn: Connection, ids: Ids):
-        self.conn, self.ids = conn, ids
+    def __init__(self, conn: Connection, ids: Ids, digests: Tracker):
+        self.conn, self.ids, self.digests = conn, ids, digests
 
     def existing_ids(self, body: str, ids: list[str]) -> set[str]:
         bid = self.ids.body(body)
@@ -45,11 +46,13 @@ class SqlMemberRepo:
         days = [d.isoformat() for d in joined]
         rows = zip(repeat(bid), members.member_id, members.name, days, members.standing,
                    members.precinct, strict=False)
+        last = self.digests.last_id(t.members)
         if self.conn.dialect.name == "postgresql":
             self._copy(bid, members, progress)
             # fresh statistics in the same transaction: without them the planner takes the
             # table for empty and the roll's per-precinct counts run for minutes
             self.conn.exec_driver_sql("ANALYZE members")
+            self.digests.inserted_after(t.members, last)  # the driver's rows: digested here
             return n
         raw = self.conn.connection.driver_connection
         cursor = raw.cursor()  # type: ignore[union-attr]
@@ -62,6 +65,7 @@ class SqlMemberRepo:
                     progress(min(BATCH, n - start))
         finally:
             cursor.close()
+        self.digests.inserted_after(t.members, last)  # the driver's rows: digested here
         return n
 
     def _copy(self, bid: int, members: Any, progress: Callable[[int], None] | None) -> None:

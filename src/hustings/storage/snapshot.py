@@ -23,7 +23,7 @@ from hustings.domain.audit import utc_iso
 from hustings.storage import tables as t
 
 EXCLUDED_TABLES = {"audit_log", "web_sessions", "signin_failures", "online_board_keys",
-                   "log_tree"}
+                   "log_tree", "state_digests"}
 # credentials never enter the log (verify checks them by the user's own signature instead);
 # nor do TOTP secrets (sealed like them) and the last TOTP step used (not a state change)
 EXCLUDED_COLUMNS = {("users", "password_hash"), ("users", "credential_sig"),
@@ -120,38 +120,6 @@ def _names(table: Table) -> list[str]:
 # the checkpoints are checked against the log's own `log.checkpoint` entries instead (a
 # checkpoint's digest is taken before its row exists)
 NOT_DIGESTED = {"log_checkpoints"}
-REFERENCED = {fk.column.table.name for table in t.metadata.sorted_tables
-              for column in table.c for fk in column.foreign_keys}
-_MODULUS = 1 << 256
-
-
-def state_digests(conn: Connection,
-                  tables: set[str] | None = None) -> dict[str, str]:
-    """table -> "ROWS:DIGEST": the number of rows and the sum, modulo 2^256, of the SHA-256
-    of each row's canonical values (as `snapshot` gives them, a foreign key standing for the
-    digest of the row it points at). Order-independent, so two databases with the same rows
-    have the same digests whatever their row order or ids; streamed, so only the digests of
-    rows that other rows point at are held in memory."""
-    natural: dict[str, dict[Any, str]] = {}
-    out: dict[str, str] = {}
-    with gc_paused():
-        for table in t.metadata.sorted_tables:
-            if table.name in EXCLUDED_TABLES or table.name in NOT_DIGESTED:
-                continue
-            keep = table.name in REFERENCED
-            by_id: dict[Any, str] = {}
-            total = count = 0
-            sha256, from_bytes = hashlib.sha256, int.from_bytes
-            for row_id, values in _iter_rows(conn, table, natural):
-                digest = sha256(repr(values).encode("utf-8")).digest()
-                total += from_bytes(digest, "big")
-                count += 1
-                if keep and row_id is not None:
-                    by_id[row_id] = digest.hex()
-            natural[table.name] = by_id
-            if tables is None or table.name in tables:
-                out[table.name] = f"{count}:{total % _MODULUS:064x}"
-    return out
 
 
 def _iter_rows(conn: Connection, table: Table, natural: dict[str, dict[Any, str]]

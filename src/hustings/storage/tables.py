@@ -264,6 +264,7 @@ log_checkpoints = Table(  # written by the logged command `log.checkpoint`
     Column("public_key", String(64), nullable=False),
     Column("signature", String(128), nullable=False),
     Column("state", JSON, nullable=False),  # per-table state digests at the checkpoint
+    Column("origin", String(200), nullable=False, server_default=""),  # "" in version 1
 )
 
 users = Table(
@@ -406,4 +407,11 @@ online_board_keys = Table(  # the server's board account's signing key; not logg
     # the Ed25519 seed sealed under $HUSTINGS_BOARD_KEY (services/online.py); a plain 64-hex
     # seed written before migration 0012 is still read
     Column("seed", String(200), nullable=False),
+)
+
+state_digests = Table(  # running digests of the verified state's tables (storage/digests.py)
+    "state_digests", metadata,
+    Column("table_name", String(100), primary_key=True),
+    Column("rows", BigInteger, nullable=False),
+    Column("digest", String(512), nullable=False),  # hex: the rows' digests' sum mod 2^2048
 )

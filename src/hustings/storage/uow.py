@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from hustings.domain.errors import Unavailable
+from hustings.storage.digests import Tracker, running_digests, scan_digests
 from hustings.storage.engine import WRITE_OPTION, database_errors, unavailable
 from hustings.storage.ids import Ids
 from hustings.storage.repo_audit import SqlAuditRepo, SqlBlobRepo
@@ -21,7 +22,7 @@ from hustings.storage.repo_polls import SqlBatchRepo, SqlPollRepo, SqlPrecinctRe
 from hustings.storage.repo_record import SqlRecordRepo
 from hustings.storage.repo_roll import SqlRollRepo
 from hustings.storage.repo_users import SqlSessionRepo, SqlSigninFailureRepo, SqlUserRepo
-from hustings.storage.snapshot import snapshot, state_digests
+from hustings.storage.snapshot import snapshot
 
 _WRITERS: dict[int, threading.Lock] = {}  # SQLite: one writer queue per engine, in process
 _WRITERS_LOCK = threading.Lock()
@@ -58,10 +59,12 @@ class SqlUnitOfWork:
         with database_errors(self._url()):
             conn = self.engine.connect()
         self._conn = conn
+        self.digests = Tracker(conn)
+        self.digests.attach()
         ids = Ids(conn)
         self.organisations = SqlOrganisationRepo(conn, ids)
         self.elections = SqlElectionRepo(conn, ids)
-        self.members = SqlMemberRepo(conn, ids)
+        self.members = SqlMemberRepo(conn, ids, self.digests)
         self.precincts = SqlPrecinctRepo(conn, ids)
         self.roll = SqlRollRepo(conn, ids)
         self.polls = SqlPollRepo(conn, ids)
@@ -92,6 +95,7 @@ class SqlUnitOfWork:
                     if self._conn.in_transaction():
                         self._conn.rollback()
                 finally:
+                    self.digests.detach()
                     self._conn.close()
                     self._conn = None
                     self._leave_queue()
@@ -126,7 +130,12 @@ class SqlUnitOfWork:
 
     def state_digests(self, tables: set[str] | None = None) -> dict[str, str]:
         assert self._conn is not None
-        return state_digests(self._conn, tables)
+        return scan_digests(self._conn, tables)
+
+    def running_digests(self) -> dict[str, str]:
+        """The digests kept in `state_digests`, updated by every write (no table read)."""
+        assert self._conn is not None
+        return running_digests(self._conn)
 
     def table_rows(self, tables: set[str]) -> dict[str, list[tuple[Any, ...]]]:
         """The canonical rows of these tables only (to name what differs)."""
@@ -136,6 +145,7 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         assert self._conn is not None
         try:
+            self.digests.flush()
             self._conn.commit()
         finally:
             self._leave_queue()
