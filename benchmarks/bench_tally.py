@@ -155,8 +155,9 @@ def main() -> None:
         "(3 candidates, vote for one), trustees 2 of 3. Set-up not timed "
         f"({setup:.0f} s: credentials, the ballots encrypted over {args.workers} processes, "
         f"the board chained). Record: {size / 1e6:.0f} MB. Load average {load_start:.2f} at "
-        f"the start, {load_end:.2f} at the end (the machine's 2 cores were shared with other "
-        "work: wall-clock time includes waiting for a core).",
+        f"the start, {load_end:.2f} at the end"
+        + (" (the machine's 2 cores were shared with other work: wall-clock time includes "
+           "waiting for a core)." if load_start > 2.5 else "."),
         "",
         "| step | wall (s) | CPU (s) |",
         "|---|---:|---:|",
