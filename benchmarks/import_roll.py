@@ -24,35 +24,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from machine import describe  # noqa: E402
+from scaffold import election_toml  # noqa: E402
 
 ROOT = HERE.parent
 # the benchmark's administrator (every change runs as a signed-in user)
 USER = {"HUSTINGS_USER": "bench-admin", "HUSTINGS_PASSWORD": "Bench-Quiet-Harbour-Lantern-77"}
-DEFINITION = """
-[organisation]
-slug = "bench"
-name = "Bench party"
-[office]
-slug = "leader"
-name = "Leader"
-[body]
-slug = "members"
-name = "Members"
-[election]
-slug = "bench"
-title = "Bench"
-method = "plurality"
-[eligibility]
-cutoff = 2024-01-01
-[timetable]
-polling_day = 2024-03-01
-[[candidates]]
-key = "a"
-name = "A"
-[[candidates]]
-key = "b"
-name = "B"
-"""
+DEFINITION = election_toml("plurality", [("a", "A"), ("b", "B")])  # with its lot seed
 BARE_TABLE = ("CREATE TABLE roll (member_id TEXT, name TEXT, joined TEXT, standing TEXT, "
               "precinct TEXT)")
 
